@@ -1,0 +1,12 @@
+// Module entry: one Init per component (see addon.h).  The addon keeps no
+// global state, so it is context-aware and loads in worker threads.
+#include "addon.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  vk::InitCommon(env, exports);
+  vk::InitG711(env, exports);
+  vk::InitSeq(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(voipkit, Init)

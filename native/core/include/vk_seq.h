@@ -1,0 +1,88 @@
+/*
+ * RTP sequence-number arithmetic, written once for every component:
+ * wrap-aware comparison of 16-bit sequence numbers, and the source state of
+ * RFC 3550 Appendix A.1 (extended sequence numbers, probation, MAX_DROPOUT,
+ * MAX_MISORDER, restart after a large jump) with the loss counts of A.3.
+ *
+ * vk_seq_state is a public struct so that other core components (jitter
+ * buffer, SRTP) embed it by value; the create/destroy pair serves the
+ * bindings.  Not thread-safe; one state per SSRC.
+ */
+#ifndef VK_SEQ_H
+#define VK_SEQ_H
+
+#include "vk_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VK_SEQ_MOD 65536u
+#define VK_SEQ_MAX_DROPOUT 3000u   /* RFC 3550 A.1 */
+#define VK_SEQ_MAX_MISORDER 100u   /* RFC 3550 A.1 */
+#define VK_SEQ_MIN_SEQUENTIAL 2u   /* RFC 3550 A.1 */
+
+/* Signed distance b - a in sequence space, in [-32768, 32767]. */
+static inline int32_t vk_seq_diff(uint16_t a, uint16_t b) { return (int16_t)(uint16_t)(b - a); }
+/* Nonzero when a comes before b (wrap-aware). */
+static inline int vk_seq_lt(uint16_t a, uint16_t b) { return vk_seq_diff(a, b) > 0; }
+
+/* Outcome of vk_seq_update() (non-negative; errors are negative vk_status). */
+typedef enum vk_seq_result {
+  VK_SEQ_IN_ORDER = 0,   /* newest so far (gap allowed up to MAX_DROPOUT) */
+  VK_SEQ_OLD = 1,        /* older than the newest: reordered or duplicate */
+  VK_SEQ_PROBATION = 2,  /* source not yet valid (A.1 probation); not counted */
+  VK_SEQ_JUMP = 3,       /* large jump, held as a candidate restart; not counted */
+  VK_SEQ_RESTART = 4     /* the jump was confirmed: state re-initialised here */
+} vk_seq_result;
+
+typedef struct vk_seq_state {
+  uint16_t max_seq;        /* highest sequence number seen */
+  uint32_t cycles;         /* shifted count of wraps (multiple of 65536) */
+  uint32_t base_seq;       /* first sequence number (extended) */
+  uint32_t bad_seq;        /* last 'bad' seq + 1, or 65537 */
+  uint32_t probation;      /* packets still needed to validate the source */
+  uint64_t received;       /* packets counted (duplicates included, as A.1) */
+  uint64_t expected_prior; /* for fraction lost over an interval (A.3) */
+  uint64_t received_prior;
+  int initialised;
+} vk_seq_state;
+
+/*
+ * Reset to the empty state.  probation: how many sequential packets are
+ * needed before the source is valid (RFC 3550 suggests 2; 0 accepts the
+ * first packet at once).
+ */
+VK_API void vk_seq_init(vk_seq_state *s, uint32_t probation);
+
+/*
+ * Account for a packet with sequence number seq.  Writes its extended
+ * (32 + 16 bit, cycles included) sequence number to *ext when ext is not
+ * NULL: for OLD packets the extension is inferred relative to the newest.
+ * Returns a vk_seq_result.
+ */
+VK_API int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, uint64_t *ext);
+
+/* Extended highest sequence number received (cycles + max_seq). */
+VK_API uint64_t vk_seq_ext_max(const vk_seq_state *s);
+
+/* Packets expected since the first one: ext_max - base + 1 (0 before any). */
+VK_API uint64_t vk_seq_expected(const vk_seq_state *s);
+
+/*
+ * Cumulative loss (A.3: expected - received, may be negative with
+ * duplicates; clamped to the 24-bit signed range of an RTCP report block)
+ * and the fraction lost since the previous call, as the 8-bit fixed-point
+ * value of a report block.  Advances the interval.
+ */
+VK_API void vk_seq_report(vk_seq_state *s, int32_t *cumulative_lost, uint8_t *fraction_lost);
+
+/* Heap-allocated state for the bindings. */
+VK_API int32_t vk_seq_create(uint32_t probation, vk_seq_state **out);
+VK_API void vk_seq_destroy(vk_seq_state *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
