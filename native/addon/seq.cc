@@ -48,8 +48,8 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   double *o = (double *)out.data;
   o[0] = (double)vk_seq_ext_max(s);
   o[1] = (double)vk_seq_expected(s);
-  o[2] = (double)s->received;
-  o[3] = (double)((int64_t)vk_seq_expected(s) - (int64_t)s->received);
+  o[2] = (double)vk_seq_received(s);
+  o[3] = (double)((int64_t)vk_seq_expected(s) - (int64_t)vk_seq_received(s));
   return Int(env, VK_OK);
 }
 

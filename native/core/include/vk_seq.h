@@ -66,6 +66,9 @@ VK_API int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, uint64_t *ext);
 /* Extended highest sequence number received (cycles + max_seq). */
 VK_API uint64_t vk_seq_ext_max(const vk_seq_state *s);
 
+/* Packets counted as received (RFC 3550 A.1: duplicates included). */
+VK_API uint64_t vk_seq_received(const vk_seq_state *s);
+
 /* Packets expected since the first one: ext_max - base + 1 (0 before any). */
 VK_API uint64_t vk_seq_expected(const vk_seq_state *s);
 

@@ -89,6 +89,8 @@ int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, uint64_t *ext) {
 
 uint64_t vk_seq_ext_max(const vk_seq_state *s) { return (uint64_t)s->cycles + s->max_seq; }
 
+uint64_t vk_seq_received(const vk_seq_state *s) { return s->received; }
+
 uint64_t vk_seq_expected(const vk_seq_state *s) {
   if (!s->initialised || s->probation) return 0;
   return vk_seq_ext_max(s) - s->base_seq + 1;

@@ -1,0 +1,50 @@
+/**
+ * The Backend contract: what the native addon and the WASM module both
+ * provide.  A backend only moves bytes and handles; the public classes in
+ * src/ own argument checking, errors and object lifetimes.
+ *
+ * Conventions (see DEVELOPERS.md):
+ *  - Each capability has its own sub-interface here and one implementation
+ *    file per backend: src/backend/native/<cap>.ts and src/backend/wasm/<cap>.ts.
+ *  - Methods return the core's int32 result: a length / value >= 0, or a
+ *    negative status that the caller turns into an error with check().
+ *  - Handles are opaque ({@link Handle}); the caller guarantees that a handle
+ *    is used only before its destroy call.
+ *  - Arguments are already validated by the caller (types, ranges, lengths);
+ *    backends check again only what memory safety needs.
+ */
+
+/** An opaque core object: an External (native) or a heap address (WASM). */
+export type Handle = unknown;
+
+export type BackendKind = 'native' | 'wasm';
+
+export interface CoreBackend {
+  strerror(status: number): string;
+  /** Core version as 0xMMmmpp. */
+  version(): number;
+}
+
+export interface G711Backend {
+  /** Encode pcm into out (out.length >= pcm.length). Returns n or status. */
+  encode(law: number, pcm: Int16Array, out: Uint8Array): number;
+  /** Decode codes into out (out.length >= codes.length). Returns n or status. */
+  decode(law: number, codes: Uint8Array, out: Int16Array): number;
+}
+
+export interface SeqBackend {
+  /** Returns a handle, or a negative status. */
+  create(probation: number): Handle | number;
+  destroy(h: Handle): void;
+  /** Returns a vk_seq_result (>= 0) or a status; writes the extended seq to out[0]. */
+  update(h: Handle, seq: number, out: Float64Array): number;
+  /** Writes [extMax, expected, received, lost] to out. */
+  stats(h: Handle, out: Float64Array): number;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  readonly core: CoreBackend;
+  readonly g711: G711Backend;
+  readonly seq: SeqBackend;
+}

@@ -1,0 +1,84 @@
+/**
+ * WasmCore: the instantiated module and its heap.  Capability files use it to
+ * move typed arrays in and out of the heap through preallocated scratch
+ * regions (no allocation per call once the regions are large enough).
+ */
+
+export type WasmFn = (...args: number[]) => number;
+
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  malloc(n: number): number;
+  free(p: number): void;
+  _initialize?: () => void;
+  [name: string]: unknown;
+}
+
+/** One growable heap region owned by the JS side. */
+export class Scratch {
+  ptr = 0;
+  size = 0;
+  constructor(private readonly core: WasmCore) {}
+  /** Ensure at least n bytes; returns the (possibly new) address. */
+  reserve(n: number): number {
+    if (n > this.size) {
+      if (this.ptr) this.core.exports.free(this.ptr);
+      const size = Math.max(n, this.size * 2, 256);
+      const p = this.core.exports.malloc(size);
+      if (!p) throw new RangeError(`WASM heap exhausted reserving ${size} bytes`);
+      this.ptr = p;
+      this.size = size;
+    }
+    return this.ptr;
+  }
+}
+
+export class WasmCore {
+  readonly exports: WasmExports;
+  #buffer: ArrayBuffer | null = null;
+  #u8!: Uint8Array;
+  #i16!: Int16Array;
+  #i32!: Int32Array;
+  #f32!: Float32Array;
+  #f64!: Float64Array;
+  /** Two general-purpose regions for the input and output of one call. */
+  readonly a: Scratch;
+  readonly b: Scratch;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as WasmExports;
+    this.exports._initialize?.();
+    this.a = new Scratch(this);
+    this.b = new Scratch(this);
+  }
+
+  /** Look up an exported function by its C name. */
+  fn(name: string): WasmFn {
+    const f = this.exports[name];
+    if (typeof f !== 'function') throw new Error(`WASM module lacks export ${name}: rebuild it with npm run build:wasm`);
+    return f as WasmFn;
+  }
+
+  #refresh(): void {
+    const buf = this.exports.memory.buffer;
+    if (buf !== this.#buffer) {
+      this.#buffer = buf;
+      this.#u8 = new Uint8Array(buf);
+      this.#i16 = new Int16Array(buf);
+      this.#i32 = new Int32Array(buf);
+      this.#f32 = new Float32Array(buf);
+      this.#f64 = new Float64Array(buf);
+    }
+  }
+  /** Views over the current heap (re-created after memory growth). */
+  get u8(): Uint8Array { this.#refresh(); return this.#u8; }
+  get i16(): Int16Array { this.#refresh(); return this.#i16; }
+  get i32(): Int32Array { this.#refresh(); return this.#i32; }
+  get f32(): Float32Array { this.#refresh(); return this.#f32; }
+  get f64(): Float64Array { this.#refresh(); return this.#f64; }
+}
+
+/** Imports the standalone module needs (memory growth notification only). */
+export function wasmImports(): WebAssembly.Imports {
+  return { env: { emscripten_notify_memory_growth: () => {} } };
+}

@@ -1,0 +1,38 @@
+import type { Handle, SeqBackend } from '../types.js';
+import type { WasmCore } from './core.js';
+
+export function wasmSeq(core: WasmCore): SeqBackend {
+  const create = core.fn('vk_seq_create');
+  const destroy = core.fn('vk_seq_destroy');
+  const update = core.fn('vk_seq_update') as (h: number, seq: number, ext: number) => number;
+  const extMax = core.fn('vk_seq_ext_max') as unknown as (h: number) => bigint;
+  const expected = core.fn('vk_seq_expected') as unknown as (h: number) => bigint;
+  const received = core.fn('vk_seq_received') as unknown as (h: number) => bigint;
+  const slot = core.exports.malloc(16);
+  return {
+    create(probation) {
+      const r = create(probation, slot);
+      return r < 0 ? r : core.i32[slot >> 2];
+    },
+    destroy(h: Handle) {
+      destroy(h as number);
+    },
+    update(h, seq, out) {
+      const r = update(h as number, seq, slot);
+      const lo = core.i32[slot >> 2] >>> 0;
+      const hi = core.i32[(slot >> 2) + 1] >>> 0;
+      out[0] = hi * 4294967296 + lo;
+      return r;
+    },
+    stats(h, out) {
+      const p = h as number;
+      const exp = Number(expected(p));
+      const rec = Number(received(p));
+      out[0] = Number(extMax(p));
+      out[1] = exp;
+      out[2] = rec;
+      out[3] = exp - rec;
+      return 0;
+    },
+  };
+}

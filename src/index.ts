@@ -1,0 +1,107 @@
+/**
+ * voipkit: a VoIP media toolkit for Node.js and the browser.
+ *
+ * ```ts
+ * import { load } from 'voipkit';
+ * const kit = await load();            // native addon if built, else WASM
+ * const codes = kit.g711.encode('pcmu', pcm);
+ * ```
+ */
+import type { Backend, BackendKind } from './backend/types.js';
+import { VoipKitError } from './errors.js';
+import { G711 } from './codec/g711.js';
+import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
+import type { WasmSource } from './backend/wasm/index.js';
+
+export type BackendChoice = 'auto' | BackendKind;
+
+export interface LoadOptions {
+  /**
+   * Which build serves the core. 'auto' (default) prefers the native addon
+   * and falls back to WASM. The environment variable VOIPKIT_BACKEND
+   * overrides this option when set.
+   */
+  backend?: BackendChoice;
+  /** Where to get the WASM module (bytes, a compiled module, or a URL). Default: the committed wasm/dist/voipkit.wasm. */
+  wasm?: WasmSource;
+}
+
+/** What serves each capability. */
+export interface Features {
+  /** The build serving the C core capabilities (G.711, sequence tracking, ...). */
+  core: BackendKind;
+  g711: BackendKind;
+  seq: BackendKind;
+}
+
+export interface VoipKit {
+  /** The build that serves the C core. */
+  readonly backend: BackendKind;
+  readonly features: Readonly<Features>;
+  /** Core version string (major.minor.patch). */
+  readonly version: string;
+  /** G.711 mu-law / A-law. */
+  readonly g711: G711;
+  /** RFC 3550 A.1 sequence tracking for one source. */
+  createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+}
+
+function envChoice(): BackendChoice | undefined {
+  const v = typeof process !== 'undefined' ? process.env?.VOIPKIT_BACKEND : undefined;
+  if (v === undefined || v === '') return undefined;
+  if (v === 'auto' || v === 'native' || v === 'wasm') return v;
+  throw new VoipKitError('invalid_argument', `VOIPKIT_BACKEND must be auto, native or wasm, got ${JSON.stringify(v)}`);
+}
+
+async function loadBackend(choice: BackendChoice, options: LoadOptions): Promise<Backend> {
+  if (choice === 'wasm') {
+    const { loadWasm } = await import('./backend/wasm/index.js');
+    return loadWasm(options.wasm);
+  }
+  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+  if (choice === 'native' || isNode) {
+    try {
+      const { loadNative } = await import('./backend/native/index.js');
+      return loadNative();
+    } catch (err) {
+      if (choice === 'native') throw err;
+    }
+  }
+  const { loadWasm } = await import('./backend/wasm/index.js');
+  return loadWasm(options.wasm);
+}
+
+function versionString(v: number): string {
+  return `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`;
+}
+
+/** Build the public object over a backend. */
+export function createKit(backend: Backend): VoipKit {
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind });
+  return Object.freeze({
+    backend: backend.kind,
+    features,
+    version: versionString(backend.core.version()),
+    g711: new G711(backend.g711),
+    createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+  });
+}
+
+/**
+ * Load voipkit.
+ * @throws VoipKitError `load_failed` with what is missing and how to fix it,
+ *   `invalid_argument` for an unknown backend choice.
+ */
+export async function load(options: LoadOptions = {}): Promise<VoipKit> {
+  const choice = envChoice() ?? options.backend ?? 'auto';
+  if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
+    throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
+  }
+  return createKit(await loadBackend(choice, options));
+}
+
+export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
+export type { G711Law } from './codec/g711.js';
+export { G711 } from './codec/g711.js';
+export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
+export type { BackendKind } from './backend/types.js';
