@@ -105,3 +105,4 @@ export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
 export type { BackendKind } from './backend/types.js';
+export * from './rtp/public.js';
