@@ -12,6 +12,7 @@ import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
 import type { WasmSource } from './backend/wasm/index.js';
+import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -32,6 +33,7 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  srtp: BackendKind;
 }
 
 export interface VoipKit {
@@ -44,6 +46,8 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** An SRTP / SRTCP session (RFC 3711, 6188, 7714); see docs/srtp.md. @throws SrtpError invalid_argument */
+  createSrtpSession(options: SrtpSessionOptions): SrtpSession;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -77,13 +81,14 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, srtp: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
   });
 }
 
@@ -106,3 +111,7 @@ export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
 export type { BackendKind } from './backend/types.js';
 export * from './rtp/public.js';
+export {
+  SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
+  type SrtpProfile, type SrtpSessionOptions, type SrtpStats, type SrtpStreamInfo, type SrtpBatchOp,
+} from './srtp/session.js';

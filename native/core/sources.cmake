@@ -6,8 +6,11 @@ set(VK_CORE_SOURCES
   core/src/common.c
   core/src/g711.c
   core/src/seq.c
+  core/src/srtp.c
 )
 set(VK_CORE_NATIVE_SOURCES
+  core/src/crypto_openssl.c
 )
 set(VK_CORE_WASM_SOURCES
+  core/src/crypto_portable.c
 )
