@@ -42,9 +42,23 @@ export interface SeqBackend {
   stats(h: Handle, out: Float64Array): number;
 }
 
+export interface JitterBackend {
+  /** config: Int32Array of vk_jb_config fields. Returns a handle or a negative status. */
+  create(config: Int32Array): Handle | number;
+  destroy(h: Handle): void;
+  reset(h: Handle): number;
+  /** Returns a vk_jb_push_result (>= 0) or a status. */
+  push(h: Handle, packet: Uint8Array, arrivalMs: number): number;
+  /** Writes one frame to pcm and the poll info to info; returns samples or a status. */
+  poll(h: Handle, nowMs: number, pcm: Int16Array, info: Int32Array): number;
+  /** Writes the statistics (vk_jb_stats order) to out; returns the count or a status. */
+  stats(h: Handle, out: Float64Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
   readonly g711: G711Backend;
   readonly seq: SeqBackend;
+  readonly jitter: JitterBackend;
 }
