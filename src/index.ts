@@ -11,6 +11,7 @@ import type { Backend, BackendKind } from './backend/types.js';
 import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
+import { JitterBuffer, type JitterBufferOptions } from './jitter/jitter-buffer.js';
 import type { WasmSource } from './backend/wasm/index.js';
 import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 
@@ -34,6 +35,7 @@ export interface Features {
   g711: BackendKind;
   seq: BackendKind;
   srtp: BackendKind;
+  jitter: BackendKind;
 }
 
 export interface VoipKit {
@@ -48,6 +50,8 @@ export interface VoipKit {
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
   /** An SRTP / SRTCP session (RFC 3711, 6188, 7714); see docs/srtp.md. @throws SrtpError invalid_argument */
   createSrtpSession(options: SrtpSessionOptions): SrtpSession;
+  /** Adaptive jitter buffer with concealment and time-stretching (docs/jitter.md). */
+  createJitterBuffer(options?: JitterBufferOptions): JitterBuffer;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -82,6 +86,7 @@ function versionString(v: number): string {
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
   const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, srtp: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, jitter: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -89,6 +94,7 @@ export function createKit(backend: Backend): VoipKit {
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
     createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
+    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
   });
 }
 
@@ -115,3 +121,12 @@ export {
   SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
   type SrtpProfile, type SrtpSessionOptions, type SrtpStats, type SrtpStreamInfo, type SrtpBatchOp,
 } from './srtp/session.js';
+export {
+  JitterBuffer,
+  type JitterBufferOptions,
+  type JitterOp,
+  type PushResult,
+  type PollResult,
+  type PlayedPacket,
+  type JitterStats,
+} from './jitter/jitter-buffer.js';

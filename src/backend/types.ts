@@ -62,6 +62,17 @@ export interface SrtpBackend {
   streamInfo(h: Handle, ssrc: number, out: Float64Array): number;
   /** out = [keyLen, saltLen, rtpOverhead (tag), rtcpOverhead (tag + 4)], before MKI. */
   profileInfo(profile: number, out: Uint32Array): number;
+export interface JitterBackend {
+  /** config: Int32Array of vk_jb_config fields. Returns a handle or a negative status. */
+  create(config: Int32Array): Handle | number;
+  destroy(h: Handle): void;
+  reset(h: Handle): number;
+  /** Returns a vk_jb_push_result (>= 0) or a status. */
+  push(h: Handle, packet: Uint8Array, arrivalMs: number): number;
+  /** Writes one frame to pcm and the poll info to info; returns samples or a status. */
+  poll(h: Handle, nowMs: number, pcm: Int16Array, info: Int32Array): number;
+  /** Writes the statistics (vk_jb_stats order) to out; returns the count or a status. */
+  stats(h: Handle, out: Float64Array): number;
 }
 
 export interface Backend {
@@ -70,4 +81,5 @@ export interface Backend {
   readonly g711: G711Backend;
   readonly seq: SeqBackend;
   readonly srtp: SrtpBackend;
+  readonly jitter: JitterBackend;
 }
