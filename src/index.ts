@@ -11,6 +11,7 @@ import type { Backend, BackendKind } from './backend/types.js';
 import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
+import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
 
 export type BackendChoice = 'auto' | BackendKind;
@@ -32,6 +33,7 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  ns: BackendKind;
 }
 
 export interface VoipKit {
@@ -44,6 +46,8 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** Noise suppression for 8 / 16 / 48 kHz speech, 10 ms frames (docs/ns.md). */
+  createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -77,13 +81,14 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, ns: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
   });
 }
 
@@ -105,3 +110,11 @@ export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
 export type { BackendKind } from './backend/types.js';
+export {
+  NoiseSuppressor,
+  NS_DEFAULT_STRENGTH,
+  NS_DELAY_MS,
+  type NoiseSuppressorOptions,
+  type NoiseSuppressorStats,
+  type NsSampleRate,
+} from './dsp/ns.js';

@@ -6,6 +6,9 @@ set(VK_CORE_SOURCES
   core/src/common.c
   core/src/g711.c
   core/src/seq.c
+  core/src/ns.c
+  core/src/ns_gain.c
+  core/src/ns_fft.c
 )
 set(VK_CORE_NATIVE_SOURCES
 )

@@ -42,9 +42,23 @@ export interface SeqBackend {
   stats(h: Handle, out: Float64Array): number;
 }
 
+export interface NsBackend {
+  /** Returns a handle, or a negative status. */
+  create(sampleRate: number, strength: number): Handle | number;
+  destroy(h: Handle): void;
+  /** in.length a positive multiple of the frame size; out.length >= in.length; out may be in. Returns n or status. */
+  processF32(h: Handle, input: Float32Array, out: Float32Array): number;
+  processI16(h: Handle, input: Int16Array, out: Int16Array): number;
+  reset(h: Handle): number;
+  configure(h: Handle, strength: number, transient: number): number;
+  /** Writes the vk_ns_stats values to out; returns the count or a status. */
+  stats(h: Handle, out: Float32Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
   readonly g711: G711Backend;
   readonly seq: SeqBackend;
+  readonly ns: NsBackend;
 }
