@@ -12,6 +12,7 @@ import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
 import { JitterBuffer, type JitterBufferOptions } from './jitter/jitter-buffer.js';
+import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
 import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 
@@ -36,6 +37,7 @@ export interface Features {
   seq: BackendKind;
   srtp: BackendKind;
   jitter: BackendKind;
+  ns: BackendKind;
 }
 
 export interface VoipKit {
@@ -52,6 +54,8 @@ export interface VoipKit {
   createSrtpSession(options: SrtpSessionOptions): SrtpSession;
   /** Adaptive jitter buffer with concealment and time-stretching (docs/jitter.md). */
   createJitterBuffer(options?: JitterBufferOptions): JitterBuffer;
+  /** Noise suppression for 8 / 16 / 48 kHz speech, 10 ms frames (docs/ns.md). */
+  createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -87,6 +91,7 @@ function versionString(v: number): string {
 export function createKit(backend: Backend): VoipKit {
   const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, srtp: backend.kind });
   const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, jitter: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, ns: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -95,6 +100,7 @@ export function createKit(backend: Backend): VoipKit {
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
     createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
     createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
+    createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
   });
 }
 
@@ -130,3 +136,11 @@ export {
   type PlayedPacket,
   type JitterStats,
 } from './jitter/jitter-buffer.js';
+export {
+  NoiseSuppressor,
+  NS_DEFAULT_STRENGTH,
+  NS_DELAY_MS,
+  type NoiseSuppressorOptions,
+  type NoiseSuppressorStats,
+  type NsSampleRate,
+} from './dsp/ns.js';

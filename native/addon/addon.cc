@@ -8,6 +8,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitSeq(env, exports);
   vk::InitSrtp(env, exports);
   vk::InitJb(env, exports);
+  vk::InitNs(env, exports);
   return exports;
 }
 

@@ -105,5 +105,6 @@ void InitG711(Napi::Env env, Napi::Object exports);
 void InitSeq(Napi::Env env, Napi::Object exports);
 void InitSrtp(Napi::Env env, Napi::Object exports);
 void InitJb(Napi::Env env, Napi::Object exports);
+void InitNs(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

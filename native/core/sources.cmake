@@ -12,6 +12,9 @@ set(VK_CORE_SOURCES
   core/src/jb_decision.c
   core/src/jb_delay.c
   core/src/jb_dsp.c
+  core/src/ns.c
+  core/src/ns_gain.c
+  core/src/ns_fft.c
 )
 set(VK_CORE_NATIVE_SOURCES
   core/src/crypto_openssl.c

@@ -73,6 +73,17 @@ export interface JitterBackend {
   poll(h: Handle, nowMs: number, pcm: Int16Array, info: Int32Array): number;
   /** Writes the statistics (vk_jb_stats order) to out; returns the count or a status. */
   stats(h: Handle, out: Float64Array): number;
+export interface NsBackend {
+  /** Returns a handle, or a negative status. */
+  create(sampleRate: number, strength: number): Handle | number;
+  destroy(h: Handle): void;
+  /** in.length a positive multiple of the frame size; out.length >= in.length; out may be in. Returns n or status. */
+  processF32(h: Handle, input: Float32Array, out: Float32Array): number;
+  processI16(h: Handle, input: Int16Array, out: Int16Array): number;
+  reset(h: Handle): number;
+  configure(h: Handle, strength: number, transient: number): number;
+  /** Writes the vk_ns_stats values to out; returns the count or a status. */
+  stats(h: Handle, out: Float32Array): number;
 }
 
 export interface Backend {
@@ -82,4 +93,5 @@ export interface Backend {
   readonly seq: SeqBackend;
   readonly srtp: SrtpBackend;
   readonly jitter: JitterBackend;
+  readonly ns: NsBackend;
 }

@@ -12,6 +12,7 @@ import { nativeG711 } from './g711.js';
 import { nativeSeq } from './seq.js';
 import { nativeSrtp } from './srtp.js';
 import { nativeJitter } from './jitter.js';
+import { nativeNs } from './ns.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -62,5 +63,6 @@ export function loadNative(): Backend {
     seq: nativeSeq(addon),
     srtp: nativeSrtp(addon),
     jitter: nativeJitter(addon),
+    ns: nativeNs(addon),
   };
 }

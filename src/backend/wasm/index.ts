@@ -10,6 +10,7 @@ import { wasmG711 } from './g711.js';
 import { wasmSeq } from './seq.js';
 import { wasmSrtp } from './srtp.js';
 import { wasmJitter } from './jitter.js';
+import { wasmNs } from './ns.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
@@ -55,5 +56,6 @@ export function makeWasmBackend(core: WasmCore): Backend {
     seq: wasmSeq(core),
     srtp: wasmSrtp(core),
     jitter: wasmJitter(core),
+    ns: wasmNs(core),
   };
 }
