@@ -12,6 +12,7 @@ import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
 import type { WasmSource } from './backend/wasm/index.js';
+import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -32,6 +33,7 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  resample: BackendKind;
 }
 
 export interface VoipKit {
@@ -44,6 +46,8 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
+  createResampler(options: ResamplerOptions): Resampler;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -77,13 +81,14 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, resample: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
   });
 }
 
@@ -105,3 +110,4 @@ export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
 export type { BackendKind } from './backend/types.js';
+export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';

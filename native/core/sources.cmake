@@ -6,6 +6,7 @@ set(VK_CORE_SOURCES
   core/src/common.c
   core/src/g711.c
   core/src/seq.c
+  core/src/resample.c
 )
 set(VK_CORE_NATIVE_SOURCES
 )

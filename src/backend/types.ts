@@ -42,9 +42,27 @@ export interface SeqBackend {
   stats(h: Handle, out: Float64Array): number;
 }
 
+export interface ResampleBackend {
+  /** Returns a handle, or a negative status. */
+  create(inRate: number, outRate: number, channels: number, quality: number): Handle | number;
+  destroy(h: Handle): void;
+  /** Writes [up, down, taps, latency, channels, cutoff, attenuationDb] to out. */
+  info(h: Handle, out: Float64Array): number;
+  /** Output frames the next process call with inFrames frames will produce. */
+  outputFrames(h: Handle, inFrames: number): number;
+  flushFrames(h: Handle): number;
+  reset(h: Handle): void;
+  /** Interleaved whole frames in; returns frames written or a status. */
+  processI16(h: Handle, input: Int16Array, out: Int16Array): number;
+  processF32(h: Handle, input: Float32Array, out: Float32Array): number;
+  flushI16(h: Handle, out: Int16Array): number;
+  flushF32(h: Handle, out: Float32Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
   readonly g711: G711Backend;
   readonly seq: SeqBackend;
+  readonly resample: ResampleBackend;
 }

@@ -8,6 +8,7 @@ import { WasmCore, wasmImports } from './core.js';
 import { wasmCoreBackend } from './corefns.js';
 import { wasmG711 } from './g711.js';
 import { wasmSeq } from './seq.js';
+import { wasmResample } from './resample.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
@@ -51,5 +52,6 @@ export function makeWasmBackend(core: WasmCore): Backend {
     core: wasmCoreBackend(core),
     g711: wasmG711(core),
     seq: wasmSeq(core),
+    resample: wasmResample(core),
   };
 }
