@@ -15,6 +15,7 @@ import { JitterBuffer, type JitterBufferOptions } from './jitter/jitter-buffer.j
 import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
 import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
+import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -38,6 +39,7 @@ export interface Features {
   srtp: BackendKind;
   jitter: BackendKind;
   ns: BackendKind;
+  resample: BackendKind;
 }
 
 export interface VoipKit {
@@ -56,6 +58,8 @@ export interface VoipKit {
   createJitterBuffer(options?: JitterBufferOptions): JitterBuffer;
   /** Noise suppression for 8 / 16 / 48 kHz speech, 10 ms frames (docs/ns.md). */
   createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
+  /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
+  createResampler(options: ResamplerOptions): Resampler;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -92,6 +96,7 @@ export function createKit(backend: Backend): VoipKit {
   const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, srtp: backend.kind });
   const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, jitter: backend.kind });
   const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, ns: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, resample: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -101,6 +106,7 @@ export function createKit(backend: Backend): VoipKit {
     createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
     createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
     createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
+    createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
   });
 }
 
@@ -144,3 +150,4 @@ export {
   type NoiseSuppressorStats,
   type NsSampleRate,
 } from './dsp/ns.js';
+export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';

@@ -9,6 +9,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitSrtp(env, exports);
   vk::InitJb(env, exports);
   vk::InitNs(env, exports);
+  vk::InitResample(env, exports);
   return exports;
 }
 

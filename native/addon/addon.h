@@ -106,5 +106,6 @@ void InitSeq(Napi::Env env, Napi::Object exports);
 void InitSrtp(Napi::Env env, Napi::Object exports);
 void InitJb(Napi::Env env, Napi::Object exports);
 void InitNs(Napi::Env env, Napi::Object exports);
+void InitResample(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

@@ -15,6 +15,7 @@ set(VK_CORE_SOURCES
   core/src/ns.c
   core/src/ns_gain.c
   core/src/ns_fft.c
+  core/src/resample.c
 )
 set(VK_CORE_NATIVE_SOURCES
   core/src/crypto_openssl.c

@@ -84,6 +84,21 @@ export interface NsBackend {
   configure(h: Handle, strength: number, transient: number): number;
   /** Writes the vk_ns_stats values to out; returns the count or a status. */
   stats(h: Handle, out: Float32Array): number;
+export interface ResampleBackend {
+  /** Returns a handle, or a negative status. */
+  create(inRate: number, outRate: number, channels: number, quality: number): Handle | number;
+  destroy(h: Handle): void;
+  /** Writes [up, down, taps, latency, channels, cutoff, attenuationDb] to out. */
+  info(h: Handle, out: Float64Array): number;
+  /** Output frames the next process call with inFrames frames will produce. */
+  outputFrames(h: Handle, inFrames: number): number;
+  flushFrames(h: Handle): number;
+  reset(h: Handle): void;
+  /** Interleaved whole frames in; returns frames written or a status. */
+  processI16(h: Handle, input: Int16Array, out: Int16Array): number;
+  processF32(h: Handle, input: Float32Array, out: Float32Array): number;
+  flushI16(h: Handle, out: Int16Array): number;
+  flushF32(h: Handle, out: Float32Array): number;
 }
 
 export interface Backend {
@@ -94,4 +109,5 @@ export interface Backend {
   readonly srtp: SrtpBackend;
   readonly jitter: JitterBackend;
   readonly ns: NsBackend;
+  readonly resample: ResampleBackend;
 }

@@ -13,6 +13,7 @@ import { nativeSeq } from './seq.js';
 import { nativeSrtp } from './srtp.js';
 import { nativeJitter } from './jitter.js';
 import { nativeNs } from './ns.js';
+import { nativeResample } from './resample.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -64,5 +65,6 @@ export function loadNative(): Backend {
     srtp: nativeSrtp(addon),
     jitter: nativeJitter(addon),
     ns: nativeNs(addon),
+    resample: nativeResample(addon),
   };
 }

@@ -11,6 +11,7 @@ import { wasmSeq } from './seq.js';
 import { wasmSrtp } from './srtp.js';
 import { wasmJitter } from './jitter.js';
 import { wasmNs } from './ns.js';
+import { wasmResample } from './resample.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
@@ -57,5 +58,6 @@ export function makeWasmBackend(core: WasmCore): Backend {
     srtp: wasmSrtp(core),
     jitter: wasmJitter(core),
     ns: wasmNs(core),
+    resample: wasmResample(core),
   };
 }
