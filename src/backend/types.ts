@@ -62,6 +62,8 @@ export interface SrtpBackend {
   streamInfo(h: Handle, ssrc: number, out: Float64Array): number;
   /** out = [keyLen, saltLen, rtpOverhead (tag), rtcpOverhead (tag + 4)], before MKI. */
   profileInfo(profile: number, out: Uint32Array): number;
+}
+
 export interface JitterBackend {
   /** config: Int32Array of vk_jb_config fields. Returns a handle or a negative status. */
   create(config: Int32Array): Handle | number;
@@ -73,6 +75,8 @@ export interface JitterBackend {
   poll(h: Handle, nowMs: number, pcm: Int16Array, info: Int32Array): number;
   /** Writes the statistics (vk_jb_stats order) to out; returns the count or a status. */
   stats(h: Handle, out: Float64Array): number;
+}
+
 export interface NsBackend {
   /** Returns a handle, or a negative status. */
   create(sampleRate: number, strength: number): Handle | number;
@@ -84,6 +88,8 @@ export interface NsBackend {
   configure(h: Handle, strength: number, transient: number): number;
   /** Writes the vk_ns_stats values to out; returns the count or a status. */
   stats(h: Handle, out: Float32Array): number;
+}
+
 export interface ResampleBackend {
   /** Returns a handle, or a negative status. */
   create(inRate: number, outRate: number, channels: number, quality: number): Handle | number;
