@@ -114,3 +114,7 @@ export {
   SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
   type SrtpProfile, type SrtpSessionOptions, type SrtpStats, type SrtpStreamInfo, type SrtpBatchOp,
 } from './srtp/session.js';
+export {
+  parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
+  type SdesCrypto, type SdesKey,
+} from './srtp/sdes.js';
