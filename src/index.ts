@@ -158,3 +158,6 @@ export {
   type NsSampleRate,
 } from './dsp/ns.js';
 export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
+  parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
+  type SdesCrypto, type SdesKey,
+} from './srtp/sdes.js';
