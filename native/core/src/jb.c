@@ -8,11 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef JB_TARGET_Q
 #define JB_TARGET_Q 0.95          /* quantile of the offset requirement aimed at */
+#endif
+#ifndef JB_HISTORY_MS
 #define JB_HISTORY_MS 60          /* played audio kept for concealment */
+#endif
+#ifndef JB_MAX_PACKET_MS
 #define JB_MAX_PACKET_MS 120      /* longest packet decoded */
+#endif
+#ifndef JB_TS_JUMP_SLACK_MS
 #define JB_TS_JUMP_SLACK_MS 1000  /* a timestamp this far beyond max delay is a jump */
+#endif
+#ifndef JB_SEEN_BITS
 #define JB_SEEN_BITS 512          /* duplicate window, sequence numbers */
+#endif
 
 struct vk_jb {
   vk_jb_config cfg;
@@ -57,6 +67,9 @@ struct vk_jb {
   int32_t nfresh;
 
   int flag_reset, flag_skipped;
+  /* concealment played while waiting at the current playout point: if the
+   * awaited packet turns out lost, it becomes that packet's replacement */
+  int32_t wait_samples, wait_frames, wait_voiced;
   double target_ms, offset_ms, base_ms;
 
   /* statistics */
@@ -502,6 +515,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->last_seq = jb->buf.slots[pi].ext_seq - 1;
       jb->started = 1;
       jb->anchor = 0;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
     }
     if (!jb->started) {
       /* nothing has arrived yet: silence */
@@ -521,6 +535,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->last_seq = p->ext_seq;
       jb->overflow++;
       drop_packet(jb, pi);
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
       flags |= VK_JB_FLAG_SKIPPED;
       pi = jb_buffer_oldest(&jb->buf);
       offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
@@ -561,6 +576,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->len += n;
       jb->last_seq = p->ext_seq;
       jb->next_ts = p->ts + dur;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
       jb_buffer_remove(&jb->buf, pi);
       any_audio_op = 1;
       /* time-stretch towards the target */
@@ -594,7 +610,12 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       int audible = conceal(jb, need, NULL, 0);
       inserted += need;
       jb->inserted_whole++;
-      if (audible && jb_dsp_rms(jb->audio + jb->len - need, need) >= JB_SILENCE_RMS) jb->inserted_whole_voiced++;
+      jb->wait_samples += need;
+      jb->wait_frames++;
+      if (audible && jb_dsp_rms(jb->audio + jb->len - need, need) >= JB_SILENCE_RMS) {
+        jb->inserted_whole_voiced++;
+        jb->wait_voiced++;
+      }
       if (audible) {
         jb->expand_samples += need;
         set_op(&op, VK_JB_OP_EXPAND);
@@ -608,6 +629,20 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     /* EXPAND_LOST or CNG_GAP: fill towards the next packet and advance */
     int64_t gap = p ? p->ts - jb->next_ts : (int64_t)need;
+    if (p && jb->wait_samples > 0) {
+      /* what was concealed while waiting now stands in for the missing
+       * audio: the playout point moves on without growing the delay */
+      int32_t credit = gap < jb->wait_samples ? (int32_t)gap : jb->wait_samples;
+      jb->next_ts += credit;
+      jb->wait_samples -= credit;
+      if (jb->wait_samples == 0) {
+        jb->inserted_whole -= jb->wait_frames;
+        jb->inserted_whole_voiced -= jb->wait_voiced;
+        jb->wait_frames = jb->wait_voiced = 0;
+      }
+      if (act == JB_ACT_EXPAND_LOST) missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
+      continue;
+    }
     int32_t n = gap < need ? (int32_t)gap : need;
     if (n <= 0) n = need;
     if (act == JB_ACT_EXPAND_LOST) {
@@ -639,6 +674,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       set_op(&op, VK_JB_OP_CNG);
     }
     jb->next_ts += n;
+    jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
     any_audio_op = 1;
   }
   (void)any_audio_op;

@@ -18,8 +18,12 @@
  */
 #include "jb_internal.h"
 
+#ifndef JB_ACCEL_MIN_EXCESS_MS
 #define JB_ACCEL_MIN_EXCESS_MS 2.5   /* no accelerate below one minimum pitch lag of excess */
+#endif
+#ifndef JB_PREEMPT_MIN_DEFICIT_MS
 #define JB_PREEMPT_MIN_DEFICIT_MS 1.0
+#endif
 
 jb_action jb_decide(const jb_decision_in *in) {
   if (in->have_next) return JB_ACT_DECODE;

@@ -27,12 +27,24 @@
 #include <math.h>
 #include <string.h>
 
+#ifndef JB_FORGET
 #define JB_FORGET 0.993          /* per packet: effective memory ~140 packets */
+#endif
+#ifndef JB_RFORGET
 #define JB_RFORGET 0.97          /* per out-of-order packet */
+#endif
+#ifndef JB_REORDER_SHARE_FORGET
 #define JB_REORDER_SHARE_FORGET 0.998 /* per packet, for the share of reordering */
+#endif
+#ifndef JB_REORDER_MIN_SHARE
 #define JB_REORDER_MIN_SHARE 0.0005   /* below it, holes are not waited for */
+#endif
+#ifndef JB_REORDER_Q
 #define JB_REORDER_Q 0.99
+#endif
+#ifndef JB_RESCALE
 #define JB_RESCALE 1e6
+#endif
 
 void jb_delay_init(jb_delay *d) {
   memset(d, 0, sizeof *d);
