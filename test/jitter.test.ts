@@ -246,6 +246,40 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
     jb.close();
   });
 
+  it('ptimeMs 10: 20 ms packets play over two 10 ms polls, the second half at no new packet', () => {
+    const jb = kit.createJitterBuffer({ ptimeMs: 10 });
+    expect(jb.frameSamples).toBe(80);
+    const polls: PollResult[] = [];
+    let k = 0;
+    for (let t = 0; t < 1000; t += 10) {
+      while (k < 50 && k * 20 <= t) jb.push(rtp(k, k * 160, pcmuOf(k)), k * 20), k++;
+      const r = jb.poll(t);
+      polls.push({ ...r, pcm: r.pcm.slice() });
+    }
+    for (let i = 0; i < 50; i++) {
+      expect(polls[2 * i].packets).toEqual([{ seq: i, offset: 0 }]);
+      expect(polls[2 * i + 1].packets).toEqual([]);
+      const whole = new Int16Array(160);
+      whole.set(polls[2 * i].pcm, 0);
+      whole.set(polls[2 * i + 1].pcm, 80);
+      expect(Array.from(whole)).toEqual(Array.from(decodedOf(i)));
+    }
+    jb.close();
+  });
+
+  it('minDelayMs: playout starts only once the first packet has waited that long', () => {
+    const jb = kit.createJitterBuffer({ minDelayMs: 60 });
+    let first = -1;
+    let k = 0;
+    for (let t = 0; t < 400 && first < 0; t += 20) {
+      while (k * 20 <= t) jb.push(rtp(k, k * 160, pcmuOf(k)), k * 20), k++;
+      const r = jb.poll(t);
+      if (r.packets.length) first = t;
+    }
+    expect(first).toBe(60);
+    jb.close();
+  });
+
   it('time going backwards is a typed error and changes nothing', () => {
     const jb = kit.createJitterBuffer();
     jb.push(rtp(1, 160, pcmuOf(1)), 100);

@@ -70,6 +70,7 @@ struct vk_jb {
   /* concealment played while waiting at the current playout point: if the
    * awaited packet turns out lost, it becomes that packet's replacement */
   int32_t wait_samples, wait_frames, wait_voiced;
+  int ext_concealed;     /* the external decoder made the concealment */
   double target_ms, offset_ms, base_ms;
 
   /* statistics */
@@ -463,8 +464,13 @@ static int conceal(vk_jb *jb, int32_t n, const uint8_t *next, int32_t next_len) 
   int audible;
   if (jb->cfg.codec == VK_JB_CODEC_EXTERNAL && jb->has_dec && jb->dec.conceal) {
     int32_t r = jb->dec.conceal(jb->dec_user, next, (size_t)(next ? next_len : 0), dst, (size_t)n);
-    if (r < 0) jb_dsp_plc_generate(&jb->dsp, dst, n);
-    jb->dsp.plc.elapsed += 0;
+    if (r < 0) {
+      jb_dsp_plc_generate(&jb->dsp, dst, n);
+    } else {
+      /* the decoder continues its own concealment into the next frame:
+       * no cross-fade from ours at the merge */
+      jb->ext_concealed = 1;
+    }
     audible = 1;
   } else {
     audible = jb_dsp_plc_generate(&jb->dsp, dst, n);
@@ -510,6 +516,10 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       }
     }
     int32_t pi = jb_buffer_oldest(&jb->buf);
+    if (!jb->started && pi >= 0 && jb->cfg.min_delay_ms > 0 &&
+        now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->buf.slots[pi].ts) < base + jb->cfg.min_delay_ms) {
+      pi = -1; /* start only once the first packet has waited min_delay_ms */
+    }
     if ((!jb->started || jb->anchor) && pi >= 0) {
       jb->next_ts = jb->buf.slots[pi].ts;
       jb->last_seq = jb->buf.slots[pi].ext_seq - 1;
@@ -566,7 +576,13 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       if (n > jb->audio_cap - jb->len) n = jb->audio_cap - jb->len;
       int was_concealing = jb->dsp.plc.active;
       if (was_concealing) {
-        jb_dsp_merge(&jb->dsp, jb->tmp, n);
+        if (jb->ext_concealed) {
+          jb->dsp.plc.active = 0;
+          jb->dsp.plc.elapsed = 0;
+        } else {
+          jb_dsp_merge(&jb->dsp, jb->tmp, n);
+        }
+        jb->ext_concealed = 0;
         jb->merges++;
         set_op(&op, VK_JB_OP_MERGE);
       }
