@@ -508,8 +508,8 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     int32_t pending = jb->len - jb->play;
     /* late packets that slipped behind the playout point */
     if (jb->started && !jb->anchor) {
-      for (int32_t i = 0; i < jb->buf.cap; i++) {
-        if (jb->buf.slots[i].used && jb->buf.slots[i].ts < jb->next_ts) {
+      for (int32_t i = jb->buf.count - 1; i >= 0; i--) {
+        if (jb->buf.slots[i].ts < jb->next_ts) {
           jb->late++;
           jb_buffer_remove(&jb->buf, i);
         }
@@ -558,8 +558,8 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     din.seq_contiguous = p && p->ext_seq == jb->last_seq + 1;
     if (p) {
       double first = INFINITY;
-      for (int32_t i = 0; i < jb->buf.cap; i++)
-        if (jb->buf.slots[i].used && jb->buf.slots[i].arrival_ms < first) first = jb->buf.slots[i].arrival_ms;
+      for (int32_t i = 0; i < jb->buf.count; i++)
+        if (jb->buf.slots[i].arrival_ms < first) first = jb->buf.slots[i].arrival_ms;
       din.hole_wait_ms = now_ms - first;
     }
     din.reorder_tol_ms = tol;
@@ -598,8 +598,8 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       /* time-stretch towards the target */
       int32_t pend = jb->len - jb->play;
       int next_here = 0;
-      for (int32_t i = 0; i < jb->buf.cap; i++)
-        if (jb->buf.slots[i].used && jb->buf.slots[i].ts == jb->next_ts) next_here = 1;
+      for (int32_t i = 0; i < jb->buf.count; i++)
+        if (jb->buf.slots[i].ts == jb->next_ts) next_here = 1;
       int32_t spare = next_here ? pend - 2 * jb->dsp.min_lag : pend - N;
       int sign = 0;
       int32_t amount = jb_decide_stretch(offset, target, rate, spare, jb->dsp.min_lag, &sign);
