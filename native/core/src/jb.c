@@ -602,7 +602,8 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
         if (jb->buf.slots[i].ts == jb->next_ts) next_here = 1;
       int32_t spare = next_here ? pend - 2 * jb->dsp.min_lag : pend - N;
       int sign = 0;
-      int32_t amount = jb_decide_stretch(offset, target, rate, spare, jb->dsp.min_lag, &sign);
+      int voiced = jb_dsp_rms(jb->audio + jb->play, pend) >= JB_SILENCE_RMS;
+      int32_t amount = jb_decide_stretch(offset, target, rate, spare, jb->dsp.min_lag, voiced, &sign);
       if (sign > 0 && amount > jb->audio_cap - jb->len) amount = jb->audio_cap - jb->len;
       if (sign != 0 && amount >= jb->dsp.min_lag) {
         int32_t at = 0;

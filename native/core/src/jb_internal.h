@@ -173,7 +173,8 @@ jb_action jb_decide(const jb_decision_in *in);
  * spare: samples that may be removed without running dry before the next
  * packet.
  */
-int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int *sign);
+int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int voiced,
+                          int *sign);
 
 /* ---- the object (jb.c) ----------------------------------------------------- */
 
