@@ -12,6 +12,8 @@ import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
 import type { WasmSource } from './backend/wasm/index.js';
+import type { OpusBackendStats, OpusProvider } from './backend/types.js';
+import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -32,6 +34,8 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
+  opus: OpusProvider | 'none';
 }
 
 export interface VoipKit {
@@ -44,6 +48,12 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** An Opus encoder (see docs/opus.md). @throws VoipKitError `unsupported` when features.opus is 'none'. */
+  createOpusEncoder(options: OpusEncoderOptions): OpusEncoder;
+  /** An Opus decoder with concealment and FEC recovery. */
+  createOpusDecoder(options: OpusDecoderOptions): OpusDecoder;
+  /** Live Opus objects (and opusscript module instances / heap bytes). */
+  opusStats(): OpusBackendStats;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -77,13 +87,20 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind });
+  const opus = backend.opus;
+  const noOpus = (): never => {
+    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
+  };
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, opus: opus?.provider ?? 'none' });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
+    createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
+    opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
   });
 }
 
@@ -97,11 +114,43 @@ export async function load(options: LoadOptions = {}): Promise<VoipKit> {
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  return createKit(await loadBackend(choice, options));
+  let backend = await loadBackend(choice, options);
+  if (!backend.opus) {
+    // No libopus in this build: Opus from opusscript, when installed.
+    const { loadOpusscript } = await import('./backend/opusscript.js');
+    backend = { ...backend, opus: await loadOpusscript().catch(() => null) };
+  }
+  return createKit(backend);
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
 export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
-export type { BackendKind } from './backend/types.js';
+export type { BackendKind, OpusProvider } from './backend/types.js';
+export {
+  OpusEncoder,
+  OpusDecoder,
+  type OpusEncoderOptions,
+  type OpusDecoderOptions,
+  type OpusDecodeOptions,
+  type OpusSampleRate,
+  type OpusApplication,
+  type OpusFrameMs,
+  type OpusSignal,
+} from './codec/opus.js';
+export { inspectOpusPacket, opusPacketSamples48k, type OpusPacketInfo, type OpusMode, type OpusBandwidth } from './codec/opus-packet.js';
+export {
+  OPUS_RTP_CLOCK_RATE,
+  OPUS_RTPMAP,
+  parseOpusFmtp,
+  formatOpusFmtp,
+  opusEncoderOptionsFromSdp,
+  opusDecoderOptionsFromSdp,
+  opusFmtpFor,
+  opusRtpTimestampIncrement,
+  bandwidthForRate,
+  frameMsForPtime,
+  type OpusFmtp,
+  type OpusSdpEncoderContext,
+} from './codec/opus-sdp.js';

@@ -6,6 +6,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitCommon(env, exports);
   vk::InitG711(env, exports);
   vk::InitSeq(env, exports);
+  vk::InitOpus(env, exports);
   return exports;
 }
 

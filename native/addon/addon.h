@@ -103,5 +103,6 @@ inline void SetFn(Napi::Env env, Napi::Object exports, const char *name, napi_ca
 void InitCommon(Napi::Env env, Napi::Object exports);
 void InitG711(Napi::Env env, Napi::Object exports);
 void InitSeq(Napi::Env env, Napi::Object exports);
+void InitOpus(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

@@ -10,6 +10,7 @@ import { VoipKitError } from '../../errors.js';
 import { nativeCore } from './core.js';
 import { nativeG711 } from './g711.js';
 import { nativeSeq } from './seq.js';
+import { nativeOpus } from './opus.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -55,5 +56,6 @@ export function loadNative(): Backend {
     core: nativeCore(addon),
     g711: nativeG711(addon),
     seq: nativeSeq(addon),
+    opus: nativeOpus(addon),
   };
 }

@@ -51,5 +51,6 @@ export function makeWasmBackend(core: WasmCore): Backend {
     core: wasmCoreBackend(core),
     g711: wasmG711(core),
     seq: wasmSeq(core),
+    opus: null, // opusscript, attached by load()
   };
 }
