@@ -16,6 +16,8 @@ import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
 import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 import { Resampler, type ResamplerOptions } from './dsp/resample.js';
+import type { OpusBackendStats, OpusProvider } from './backend/types.js';
+import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -40,6 +42,8 @@ export interface Features {
   jitter: BackendKind;
   ns: BackendKind;
   resample: BackendKind;
+  /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
+  opus: OpusProvider | 'none';
 }
 
 export interface VoipKit {
@@ -60,6 +64,12 @@ export interface VoipKit {
   createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
   /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
   createResampler(options: ResamplerOptions): Resampler;
+  /** An Opus encoder (see docs/opus.md). @throws VoipKitError `unsupported` when features.opus is 'none'. */
+  createOpusEncoder(options: OpusEncoderOptions): OpusEncoder;
+  /** An Opus decoder with concealment and FEC recovery. */
+  createOpusDecoder(options: OpusDecoderOptions): OpusDecoder;
+  /** Live Opus objects (and opusscript module instances / heap bytes). */
+  opusStats(): OpusBackendStats;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -104,6 +114,11 @@ export function createKit(backend: Backend): VoipKit {
     ns: k,
     resample: k,
   });
+  const opus = backend.opus;
+  const noOpus = (): never => {
+    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
+  };
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, opus: opus?.provider ?? 'none' });
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -114,6 +129,9 @@ export function createKit(backend: Backend): VoipKit {
     createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
     createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
     createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
+    createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
+    createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
+    opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
   });
 }
 
@@ -127,7 +145,13 @@ export async function load(options: LoadOptions = {}): Promise<VoipKit> {
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  return createKit(await loadBackend(choice, options));
+  let backend = await loadBackend(choice, options);
+  if (!backend.opus) {
+    // No libopus in this build: Opus from opusscript, when installed.
+    const { loadOpusscript } = await import('./backend/opusscript.js');
+    backend = { ...backend, opus: await loadOpusscript().catch(() => null) };
+  }
+  return createKit(backend);
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
@@ -161,3 +185,30 @@ export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate
   parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
   type SdesCrypto, type SdesKey,
 } from './srtp/sdes.js';
+export type { BackendKind, OpusProvider } from './backend/types.js';
+export {
+  OpusEncoder,
+  OpusDecoder,
+  type OpusEncoderOptions,
+  type OpusDecoderOptions,
+  type OpusDecodeOptions,
+  type OpusSampleRate,
+  type OpusApplication,
+  type OpusFrameMs,
+  type OpusSignal,
+} from './codec/opus.js';
+export { inspectOpusPacket, opusPacketSamples48k, type OpusPacketInfo, type OpusMode, type OpusBandwidth } from './codec/opus-packet.js';
+export {
+  OPUS_RTP_CLOCK_RATE,
+  OPUS_RTPMAP,
+  parseOpusFmtp,
+  formatOpusFmtp,
+  opusEncoderOptionsFromSdp,
+  opusDecoderOptionsFromSdp,
+  opusFmtpFor,
+  opusRtpTimestampIncrement,
+  bandwidthForRate,
+  frameMsForPtime,
+  type OpusFmtp,
+  type OpusSdpEncoderContext,
+} from './codec/opus-sdp.js';

@@ -59,5 +59,6 @@ export function makeWasmBackend(core: WasmCore): Backend {
     jitter: wasmJitter(core),
     ns: wasmNs(core),
     resample: wasmResample(core),
+    opus: null, // opusscript, attached by load()
   };
 }
