@@ -103,6 +103,9 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
+  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
+    throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
+  }
   const k = backend.kind;
   // One line per capability, so that adding one is a one-line change.
   const features: Features = Object.freeze({
@@ -141,6 +144,9 @@ export function createKit(backend: Backend): VoipKit {
  *   `invalid_argument` for an unknown backend choice.
  */
 export async function load(options: LoadOptions = {}): Promise<VoipKit> {
+  if (options === null || typeof options !== 'object') {
+    throw new VoipKitError('invalid_argument', `load: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
   const choice = envChoice() ?? options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);

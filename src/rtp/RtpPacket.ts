@@ -77,7 +77,7 @@ export class RtpView {
    * On error the view keeps its previous packet.
    */
   reset(bytes: Uint8Array): this {
-    if (!(bytes instanceof Uint8Array)) badArg(`RtpView: bytes must be a Uint8Array, got ${describe(bytes)}`);
+    if (!(bytes instanceof Uint8Array) || !ArrayBuffer.isView(bytes)) badArg(`RtpView: bytes must be a Uint8Array, got ${describe(bytes)}`);
     const len = bytes.length;
     if (len < 12) malformed('bad_length', `RTP packet of ${len} bytes is shorter than the 12-byte header`);
     const b0 = bytes[0];
