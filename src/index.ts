@@ -111,3 +111,7 @@ export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
 export type { BackendKind } from './backend/types.js';
 export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
+export {
+  DtmfEncoder, DtmfDecoder, parseTelephoneEvents, buildTelephoneEvent, dtmfEventCode, dtmfDigit, DTMF_DIGITS,
+  type TelephoneEvent, type TelephoneEventPacket, type DtmfReport, type DtmfEncoderOptions, type DtmfDecoderOptions,
+} from './pipeline/dtmf.js';
