@@ -13,6 +13,7 @@ import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
 import type { WasmSource } from './backend/wasm/index.js';
 import { Resampler, type ResamplerOptions } from './dsp/resample.js';
+import { ComfortNoiseGenerator, DtxController, analyzeComfortNoise, type ComfortNoiseGeneratorOptions, type DtxOptions } from './pipeline/cn.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -34,6 +35,7 @@ export interface Features {
   g711: BackendKind;
   seq: BackendKind;
   resample: BackendKind;
+  cng: BackendKind;
 }
 
 export interface VoipKit {
@@ -48,6 +50,12 @@ export interface VoipKit {
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
   /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
   createResampler(options: ResamplerOptions): Resampler;
+  /** RFC 3389: analyse a silent frame into a CN payload (level + `order` reflection coefficients, default 10). */
+  analyzeComfortNoise(pcm: Int16Array, order?: number): Uint8Array;
+  /** RFC 3389: a comfort-noise generator for the receive side. */
+  createComfortNoiseGenerator(options?: ComfortNoiseGeneratorOptions): ComfortNoiseGenerator;
+  /** Energy VAD + the decision of when a G.711 sender sends a SID. */
+  createDtx(options?: DtxOptions): DtxController;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -81,7 +89,7 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, resample: backend.kind });
+  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, resample: backend.kind, cng: backend.kind });
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -89,6 +97,9 @@ export function createKit(backend: Backend): VoipKit {
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
     createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
+    analyzeComfortNoise: (pcm: Int16Array, order?: number) => analyzeComfortNoise(backend.cng, pcm, order),
+    createComfortNoiseGenerator: (o?: ComfortNoiseGeneratorOptions) => new ComfortNoiseGenerator(backend.cng, o),
+    createDtx: (o?: DtxOptions) => new DtxController(backend.cng, o),
   });
 }
 
@@ -115,3 +126,7 @@ export {
   DtmfEncoder, DtmfDecoder, parseTelephoneEvents, buildTelephoneEvent, dtmfEventCode, dtmfDigit, DTMF_DIGITS,
   type TelephoneEvent, type TelephoneEventPacket, type DtmfReport, type DtmfEncoderOptions, type DtmfDecoderOptions,
 } from './pipeline/dtmf.js';
+export {
+  ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
+  type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
+} from './pipeline/cn.js';

@@ -7,6 +7,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitG711(env, exports);
   vk::InitSeq(env, exports);
   vk::InitResample(env, exports);
+  vk::InitCng(env, exports);
   return exports;
 }
 

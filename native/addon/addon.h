@@ -104,5 +104,6 @@ void InitCommon(Napi::Env env, Napi::Object exports);
 void InitG711(Napi::Env env, Napi::Object exports);
 void InitSeq(Napi::Env env, Napi::Object exports);
 void InitResample(Napi::Env env, Napi::Object exports);
+void InitCng(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

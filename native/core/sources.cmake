@@ -7,6 +7,7 @@ set(VK_CORE_SOURCES
   core/src/g711.c
   core/src/seq.c
   core/src/resample.c
+  core/src/cng.c
 )
 set(VK_CORE_NATIVE_SOURCES
 )

@@ -59,10 +59,22 @@ export interface ResampleBackend {
   flushF32(h: Handle, out: Float32Array): number;
 }
 
+export interface CngBackend {
+  /** RFC 3389 analysis of pcm into out (1 + order bytes). Returns length or status. */
+  analyze(pcm: Int16Array, order: number, out: Uint8Array): number;
+  /** Returns a generator handle, or a negative status. */
+  create(seed: number): Handle | number;
+  destroy(h: Handle): void;
+  update(h: Handle, payload: Uint8Array): number;
+  /** Fills out with comfort noise; returns out.length or a status. */
+  generate(h: Handle, out: Int16Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
   readonly g711: G711Backend;
   readonly seq: SeqBackend;
   readonly resample: ResampleBackend;
+  readonly cng: CngBackend;
 }

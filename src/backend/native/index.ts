@@ -11,6 +11,7 @@ import { nativeCore } from './core.js';
 import { nativeG711 } from './g711.js';
 import { nativeSeq } from './seq.js';
 import { nativeResample } from './resample.js';
+import { nativeCng } from './cng.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -60,5 +61,6 @@ export function loadNative(): Backend {
     g711: nativeG711(addon),
     seq: nativeSeq(addon),
     resample: nativeResample(addon),
+    cng: nativeCng(addon),
   };
 }

@@ -9,6 +9,7 @@ import { wasmCoreBackend } from './corefns.js';
 import { wasmG711 } from './g711.js';
 import { wasmSeq } from './seq.js';
 import { wasmResample } from './resample.js';
+import { wasmCng } from './cng.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
@@ -53,5 +54,6 @@ export function makeWasmBackend(core: WasmCore): Backend {
     g711: wasmG711(core),
     seq: wasmSeq(core),
     resample: wasmResample(core),
+    cng: wasmCng(core),
   };
 }
