@@ -8,6 +8,9 @@ import { WasmCore, wasmImports } from './core.js';
 import { wasmCoreBackend } from './corefns.js';
 import { wasmG711 } from './g711.js';
 import { wasmSeq } from './seq.js';
+import { wasmSrtp } from './srtp.js';
+import { wasmJitter } from './jitter.js';
+import { wasmNs } from './ns.js';
 import { wasmResample } from './resample.js';
 import { wasmCng } from './cng.js';
 
@@ -53,6 +56,9 @@ export function makeWasmBackend(core: WasmCore): Backend {
     core: wasmCoreBackend(core),
     g711: wasmG711(core),
     seq: wasmSeq(core),
+    srtp: wasmSrtp(core),
+    jitter: wasmJitter(core),
+    ns: wasmNs(core),
     resample: wasmResample(core),
     cng: wasmCng(core),
   };
