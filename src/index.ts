@@ -18,6 +18,7 @@ import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 import type { OpusBackendStats, OpusProvider } from './backend/types.js';
 import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
+import { ComfortNoiseGenerator, DtxController, analyzeComfortNoise, type ComfortNoiseGeneratorOptions, type DtxOptions } from './pipeline/cn.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -44,6 +45,7 @@ export interface Features {
   resample: BackendKind;
   /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
   opus: OpusProvider | 'none';
+  cng: BackendKind;
 }
 
 export interface VoipKit {
@@ -70,6 +72,12 @@ export interface VoipKit {
   createOpusDecoder(options: OpusDecoderOptions): OpusDecoder;
   /** Live Opus objects (and opusscript module instances / heap bytes). */
   opusStats(): OpusBackendStats;
+  /** RFC 3389: analyse a silent frame into a CN payload (level + `order` reflection coefficients, default 10). */
+  analyzeComfortNoise(pcm: Int16Array, order?: number): Uint8Array;
+  /** RFC 3389: a comfort-noise generator for the receive side. */
+  createComfortNoiseGenerator(options?: ComfortNoiseGeneratorOptions): ComfortNoiseGenerator;
+  /** Energy VAD + the decision of when a G.711 sender sends a SID. */
+  createDtx(options?: DtxOptions): DtxController;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -116,6 +124,7 @@ export function createKit(backend: Backend): VoipKit {
     jitter: k,
     ns: k,
     resample: k,
+    cng: k,
   });
   const opus = backend.opus;
   const noOpus = (): never => {
@@ -135,6 +144,9 @@ export function createKit(backend: Backend): VoipKit {
     createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
     createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
     opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
+    analyzeComfortNoise: (pcm: Int16Array, order?: number) => analyzeComfortNoise(backend.cng, pcm, order),
+    createComfortNoiseGenerator: (o?: ComfortNoiseGeneratorOptions) => new ComfortNoiseGenerator(backend.cng, o),
+    createDtx: (o?: DtxOptions) => new DtxController(backend.cng, o),
   });
 }
 
@@ -218,3 +230,11 @@ export {
   type OpusFmtp,
   type OpusSdpEncoderContext,
 } from './codec/opus-sdp.js';
+export {
+  DtmfEncoder, DtmfDecoder, parseTelephoneEvents, buildTelephoneEvent, dtmfEventCode, dtmfDigit, DTMF_DIGITS,
+  type TelephoneEvent, type TelephoneEventPacket, type DtmfReport, type DtmfEncoderOptions, type DtmfDecoderOptions,
+} from './pipeline/dtmf.js';
+export {
+  ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
+  type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
+} from './pipeline/cn.js';

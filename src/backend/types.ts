@@ -150,6 +150,17 @@ export interface OpusBackendStats {
   heapBytes: number;
 }
 
+export interface CngBackend {
+  /** RFC 3389 analysis of pcm into out (1 + order bytes). Returns length or status. */
+  analyze(pcm: Int16Array, order: number, out: Uint8Array): number;
+  /** Returns a generator handle, or a negative status. */
+  create(seed: number): Handle | number;
+  destroy(h: Handle): void;
+  update(h: Handle, payload: Uint8Array): number;
+  /** Fills out with comfort noise; returns out.length or a status. */
+  generate(h: Handle, out: Int16Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
@@ -161,4 +172,5 @@ export interface Backend {
   readonly resample: ResampleBackend;
   /** Opus from libopus in this build, or null (then the TypeScript layer uses opusscript). */
   readonly opus: OpusBackend | null;
+  readonly cng: CngBackend;
 }
