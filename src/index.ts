@@ -11,7 +11,11 @@ import type { Backend, BackendKind } from './backend/types.js';
 import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
+import { JitterBuffer, type JitterBufferOptions } from './jitter/jitter-buffer.js';
+import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
+import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
+import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -32,6 +36,10 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  srtp: BackendKind;
+  jitter: BackendKind;
+  ns: BackendKind;
+  resample: BackendKind;
 }
 
 export interface VoipKit {
@@ -44,6 +52,14 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** An SRTP / SRTCP session (RFC 3711, 6188, 7714); see docs/srtp.md. @throws SrtpError invalid_argument */
+  createSrtpSession(options: SrtpSessionOptions): SrtpSession;
+  /** Adaptive jitter buffer with concealment and time-stretching (docs/jitter.md). */
+  createJitterBuffer(options?: JitterBufferOptions): JitterBuffer;
+  /** Noise suppression for 8 / 16 / 48 kHz speech, 10 ms frames (docs/ns.md). */
+  createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
+  /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
+  createResampler(options: ResamplerOptions): Resampler;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -77,13 +93,27 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind });
+  const k = backend.kind;
+  // One line per capability, so that adding one is a one-line change.
+  const features: Features = Object.freeze({
+    core: k,
+    g711: k,
+    seq: k,
+    srtp: k,
+    jitter: k,
+    ns: k,
+    resample: k,
+  });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
+    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
+    createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
+    createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
   });
 }
 
@@ -105,3 +135,26 @@ export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
 export type { BackendKind } from './backend/types.js';
+export * from './rtp/public.js';
+export {
+  SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
+  type SrtpProfile, type SrtpSessionOptions, type SrtpStats, type SrtpStreamInfo, type SrtpBatchOp,
+} from './srtp/session.js';
+export {
+  JitterBuffer,
+  type JitterBufferOptions,
+  type JitterOp,
+  type PushResult,
+  type PollResult,
+  type PlayedPacket,
+  type JitterStats,
+} from './jitter/jitter-buffer.js';
+export {
+  NoiseSuppressor,
+  NS_DEFAULT_STRENGTH,
+  NS_DELAY_MS,
+  type NoiseSuppressorOptions,
+  type NoiseSuppressorStats,
+  type NsSampleRate,
+} from './dsp/ns.js';
+export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';

@@ -103,5 +103,9 @@ inline void SetFn(Napi::Env env, Napi::Object exports, const char *name, napi_ca
 void InitCommon(Napi::Env env, Napi::Object exports);
 void InitG711(Napi::Env env, Napi::Object exports);
 void InitSeq(Napi::Env env, Napi::Object exports);
+void InitSrtp(Napi::Env env, Napi::Object exports);
+void InitJb(Napi::Env env, Napi::Object exports);
+void InitNs(Napi::Env env, Napi::Object exports);
+void InitResample(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

@@ -10,6 +10,10 @@ import { VoipKitError } from '../../errors.js';
 import { nativeCore } from './core.js';
 import { nativeG711 } from './g711.js';
 import { nativeSeq } from './seq.js';
+import { nativeSrtp } from './srtp.js';
+import { nativeJitter } from './jitter.js';
+import { nativeNs } from './ns.js';
+import { nativeResample } from './resample.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -58,5 +62,9 @@ export function loadNative(): Backend {
     core: nativeCore(addon),
     g711: nativeG711(addon),
     seq: nativeSeq(addon),
+    srtp: nativeSrtp(addon),
+    jitter: nativeJitter(addon),
+    ns: nativeNs(addon),
+    resample: nativeResample(addon),
   };
 }
