@@ -125,12 +125,12 @@ export function createKit(backend: Backend): VoipKit {
     ns: k,
     resample: k,
     cng: k,
+    opus: backend.opus?.provider ?? 'none',
   });
   const opus = backend.opus;
   const noOpus = (): never => {
     throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
   };
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, opus: opus?.provider ?? 'none' });
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -176,7 +176,6 @@ export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
 export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
-export type { BackendKind } from './backend/types.js';
 export * from './rtp/public.js';
 export {
   SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
@@ -200,6 +199,7 @@ export {
   type NsSampleRate,
 } from './dsp/ns.js';
 export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
+export {
   parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
   type SdesCrypto, type SdesKey,
 } from './srtp/sdes.js';

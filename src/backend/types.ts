@@ -105,6 +105,8 @@ export interface ResampleBackend {
   processF32(h: Handle, input: Float32Array, out: Float32Array): number;
   flushI16(h: Handle, out: Int16Array): number;
   flushF32(h: Handle, out: Float32Array): number;
+}
+
 /** Who serves Opus: the system libopus (native addon) or the opusscript package. */
 export type OpusProvider = 'native' | 'opusscript';
 
