@@ -3,7 +3,7 @@
  * Capture RTP/RTCP fixtures from ffmpeg over loopback UDP (run once, by hand;
  * the tests read the committed JSON and never need ffmpeg).
  *
- *   node scripts/capture-rtp-fixtures.mjs [pcmu] [opus] [gst]   # writes test/vectors/rtp/*.json (default: all)
+ *   node scripts/capture-rtp-fixtures.mjs [pcmu] [opus] [gst] [gst-pli] [gst-fir]   # writes test/vectors/rtp/*.json (default: all)
  *
  * 1. pcmu / opus: ffmpeg's RTP muxer sends a 6 s sine to 127.0.0.1:PORT (RTP)
  *    and PORT+1 (RTCP SR + SDES, and BYE at the end with -rtpflags send_bye);
@@ -17,6 +17,10 @@
  *    back (RR + SDES compounds, generic NACKs), again with tshark's decoding.
  *    (ffmpeg 5.1 as a receiver never sent us an RR over loopback, hence
  *    GStreamer for this side.)
+ * 4. gst-pli / gst-fir: ffmpeg sends H.264 through a relay here that drops
+ *    every 40th packet to GStreamer (rtph264depay request-keyframe=true, caps
+ *    offering rtcp-fb-nack-pli or rtcp-fb-ccm-fir); GStreamer asks for a key
+ *    frame with PSFB PLI or FIR, which we record with tshark's decoding.
  */
 import dgram from 'node:dgram';
 import { spawn, execFileSync } from 'node:child_process';
@@ -187,6 +191,66 @@ async function captureGstReceiver(port) {
   };
 }
 
+const PSFB_FIELDS = ['rtcp.pt', 'rtcp.rc', 'rtcp.length', 'rtcp.senderssrc', 'rtcp.ssrc.identifier', 'rtcp.psfb.fmt', 'rtcp.mediassrc',
+  'rtcp.psfb.fir.fci.ssrc', 'rtcp.psfb.fir.fci.csn', 'rtcp.sdes.text'];
+
+async function captureGstKeyframeRequest(name, port, fb) {
+  // ffmpeg -> us (PORT, PORT+1) -> GStreamer (PORT+100, PORT+101); GStreamer's RTCP -> us (PORT+110, PORT+111).
+  const gstPort = port + 100;
+  const ours = port + 110;
+  const pcap = join(mkdtempSync(join(tmpdir(), 'voipkit-rtp-')), `${name}.pcap`);
+  const stopTshark = await startTsharkFilter(`udp and port ${ours + 1}`, pcap);
+  const [inRtp, inRtcp] = await bindPair(port);
+  const [outRtp, outRtcp] = await bindPair(ours);
+  const packets = [];
+  const forwarded = [];
+  const dropped = [];
+  const t0 = Date.now();
+  let n = 0;
+  inRtp.on('message', (m) => {
+    n++;
+    const rec = { t: Date.now() - t0, seq: m.readUInt16BE(2), ts: m.readUInt32BE(4), marker: m[1] >> 7 };
+    if (n % 40 === 0) dropped.push(rec);
+    else {
+      forwarded.push(rec);
+      outRtp.send(m, gstPort, HOST);
+    }
+  });
+  inRtcp.on('message', (m) => outRtcp.send(m, gstPort + 1, HOST));
+  outRtcp.on('message', (m) => packets.push({ socket: 'rtcp', t: Date.now() - t0, hex: m.toString('hex') }));
+  const caps = `application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96,${fb}=(boolean)true`;
+  const gstArgs = ['-q', 'rtpbin', 'name=rb', 'rtp-profile=avpf',
+    'udpsrc', `address=${HOST}`, `port=${gstPort}`, `caps=${caps}`, '!', 'rb.recv_rtp_sink_0',
+    'udpsrc', `address=${HOST}`, `port=${gstPort + 1}`, 'caps=application/x-rtcp', '!', 'rb.recv_rtcp_sink_0',
+    'rb.', '!', 'rtph264depay', 'request-keyframe=true', 'wait-for-keyframe=true', '!', 'fakesink',
+    'rb.send_rtcp_src_0', '!', 'udpsink', `host=${HOST}`, `port=${ours + 1}`, 'sync=false', 'async=false'];
+  const ffArgs = ['-hide_banner', '-nostdin', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=5', '-c:v', 'libx264', '-tune', 'zerolatency', '-g', '250',
+    '-f', 'rtp', '-ssrc', '305419896', '-seq', '100', `rtp://${HOST}:${port}?pkt_size=600`];
+  const startedAt = new Date().toISOString();
+  const gst = spawn('gst-launch-1.0', gstArgs, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const gstExited = new Promise((r) => gst.on('exit', r));
+  await new Promise((r) => setTimeout(r, 1500));
+  await run(ffArgs);
+  await new Promise((r) => setTimeout(r, 1500));
+  if (gst.exitCode === null) gst.kill('SIGINT');
+  await gstExited;
+  for (const x of [inRtp, inRtcp, outRtp, outRtcp]) x.close();
+  await stopTshark();
+  const decoded = tsharkDecode(pcap, ours, PSFB_FIELDS);
+  for (const p of packets) {
+    const list = decoded.get(p.hex);
+    if (!list || list.length === 0) throw new Error(`tshark did not see datagram ${p.hex.slice(0, 40)}...`);
+    p.tshark = list.shift();
+  }
+  const gstVersion = execFileSync('gst-launch-1.0', ['--version']).toString().split('\n').slice(0, 2).join(' / ');
+  return {
+    name, ffmpegVersion, gstVersion, tsharkVersion, capturedAt: startedAt,
+    senderCommand: `ffmpeg ${ffArgs.join(' ')}`, receiverCommand: `gst-launch-1.0 ${gstArgs.join(' ')}`,
+    note: 'RTP as summaries (seq, ts, marker read with Buffer.readUInt*): forwarded to GStreamer, or dropped (every 40th); packets: the RTCP GStreamer sent back',
+    captureWallClockMs: t0, forwarded, dropped, packets,
+  };
+}
+
 const only = process.argv.slice(2); // e.g. "opus"; default: all
 const want = (n) => only.length === 0 || only.includes(n);
 if (want('pcmu')) {
@@ -203,4 +267,10 @@ if (want('gst')) {
   const gst = await captureGstReceiver(47100);
   writeFileSync(join(OUT, 'gstreamer-receiver.json'), JSON.stringify(gst, null, 1) + '\n');
   console.log(`gst: ${gst.packets.length} RTCP datagrams from GStreamer`);
+}
+for (const [name, fb, port] of [['gst-pli', 'rtcp-fb-nack-pli', 47200], ['gst-fir', 'rtcp-fb-ccm-fir', 47220]]) {
+  if (!want(name)) continue;
+  const cap = await captureGstKeyframeRequest(name, port, fb);
+  writeFileSync(join(OUT, `gstreamer-${name.slice(4)}.json`), JSON.stringify(cap, null, 1) + '\n');
+  console.log(`${name}: ${cap.packets.length} RTCP datagrams from GStreamer, ${cap.dropped.length} RTP packets dropped`);
 }
