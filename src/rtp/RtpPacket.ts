@@ -313,7 +313,7 @@ export interface RtpBuilderInit {
  * ```ts
  * const b = new RtpBuilder({ payloadType: 0, ssrc: 0x1234, payload: frame });
  * const n = b.serializeInto(out);          // bytes written to out
- * b.sequenceNumber = (b.sequenceNumber + 1) & 0xffff; b.timestamp += 160;
+ * b.sequenceNumber = (b.sequenceNumber + 1) & 0xffff; b.timestamp = (b.timestamp + 160) >>> 0;
  * ```
  *
  * `payload` and `extension.data` are referenced, not copied: keep them alive
