@@ -313,7 +313,7 @@ export interface RtpBuilderInit {
  * ```ts
  * const b = new RtpBuilder({ payloadType: 0, ssrc: 0x1234, payload: frame });
  * const n = b.serializeInto(out);          // bytes written to out
- * b.sequenceNumber = (b.sequenceNumber + 1) & 0xffff; b.timestamp += 160;
+ * b.sequenceNumber = (b.sequenceNumber + 1) & 0xffff; b.timestamp = (b.timestamp + 160) >>> 0;
  * ```
  *
  * `payload` and `extension.data` are referenced, not copied: keep them alive
@@ -352,6 +352,7 @@ export class RtpBuilder {
   #srcExtProfile = -1;
 
   constructor(init: RtpBuilderInit = {}) {
+    if (init === null || typeof init !== 'object') badArg(`RtpBuilder: init must be an object, got ${describe(init)}`);
     this.payloadType = init.payloadType ?? 0;
     this.sequenceNumber = init.sequenceNumber ?? 0;
     this.timestamp = init.timestamp ?? 0;
@@ -415,6 +416,7 @@ export class RtpBuilder {
    * {@link encodeExtensions}); an empty list clears the X bit.
    */
   setExtensions(elements: readonly RtpExtension[], options?: EncodeExtensionsOptions): this {
+    if (!Array.isArray(elements)) badArg('RtpBuilder.setExtensions: elements must be an array');
     this.extension = elements.length === 0 ? undefined : encodeExtensions(elements, options);
     return this;
   }
