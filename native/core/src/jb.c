@@ -563,6 +563,9 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       din.hole_wait_ms = now_ms - first;
     }
     din.reorder_tol_ms = tol;
+    din.gap = p ? p->ts - jb->next_ts : 0;
+    din.waited = jb->wait_samples;
+    din.need = N - pending;
     din.offset_ms = offset;
     din.max_offset_ms = max_offset;
     jb->offset_ms = offset;
@@ -623,8 +626,19 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       continue;
     }
     int32_t need = N - pending;
+    /* the packet after the missing one, for a decoder's in-band FEC */
+    const uint8_t *nx = NULL;
+    int32_t nxl = 0;
+    if (p && !din.seq_contiguous) {
+      int32_t ni = jb_buffer_find_seq(&jb->buf, jb->last_seq + 2);
+      if (ni >= 0) {
+        nx = jb_buffer_payload(&jb->buf, ni);
+        nxl = jb->buf.slots[ni].len;
+        flags |= VK_JB_FLAG_NEXT_PRESENT;
+      }
+    }
     if (act == JB_ACT_EXPAND_WAIT) {
-      int audible = conceal(jb, need, NULL, 0);
+      int audible = conceal(jb, need, nx, nxl);
       inserted += need;
       jb->inserted_whole++;
       jb->wait_samples += need;
@@ -663,14 +677,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     int32_t n = gap < need ? (int32_t)gap : need;
     if (n <= 0) n = need;
     if (act == JB_ACT_EXPAND_LOST) {
-      const uint8_t *nx = NULL;
-      int32_t nxl = 0;
-      int32_t ni = jb_buffer_find_seq(&jb->buf, jb->last_seq + 2);
-      if (ni >= 0) {
-        nx = jb_buffer_payload(&jb->buf, ni);
-        nxl = jb->buf.slots[ni].len;
-        flags |= VK_JB_FLAG_NEXT_PRESENT;
-      }
       int audible = conceal(jb, n, nx, nxl);
       if (audible) {
         jb->expand_samples += n;
