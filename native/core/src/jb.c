@@ -9,7 +9,7 @@
 #include <string.h>
 
 #ifndef JB_TARGET_Q
-#define JB_TARGET_Q 0.95          /* quantile of the offset requirement aimed at */
+#define JB_TARGET_Q 0.96          /* quantile of the offset requirement aimed at */
 #endif
 #ifndef JB_HISTORY_MS
 #define JB_HISTORY_MS 60          /* played audio kept for concealment */
