@@ -110,11 +110,15 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
       if (t >= 500 && t < 800) t = 800;
       return { t, pkt: rtp(i, i * 160, pcmuOf(i)) };
     });
-    const run = drive(jb, arr, 40, 4000);
+    const run = drive(jb, arr, 40, 40 + 99 * 20);
     expect(playedSeqs(run)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     const st = jb.stats();
     expect(st.late).toBe(0);
+    expect(st.stalls).toBe(1);
     expect(st.accelerateRate).toBeGreaterThan(0); // the grown delay was brought back down
+    // the stall is not learnt as jitter: the target stays where it was
+    expect(st.targetDelayMs).toBeLessThan(20);
+    expect(st.currentDelayMs).toBeLessThan(60);
     jb.close();
   });
 
