@@ -11,7 +11,11 @@ import type { Backend, BackendKind } from './backend/types.js';
 import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
+import { JitterBuffer, type JitterBufferOptions } from './jitter/jitter-buffer.js';
+import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
+import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
+import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 import type { OpusBackendStats, OpusProvider } from './backend/types.js';
 import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
 
@@ -34,6 +38,10 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  srtp: BackendKind;
+  jitter: BackendKind;
+  ns: BackendKind;
+  resample: BackendKind;
   /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
   opus: OpusProvider | 'none';
 }
@@ -48,6 +56,14 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** An SRTP / SRTCP session (RFC 3711, 6188, 7714); see docs/srtp.md. @throws SrtpError invalid_argument */
+  createSrtpSession(options: SrtpSessionOptions): SrtpSession;
+  /** Adaptive jitter buffer with concealment and time-stretching (docs/jitter.md). */
+  createJitterBuffer(options?: JitterBufferOptions): JitterBuffer;
+  /** Noise suppression for 8 / 16 / 48 kHz speech, 10 ms frames (docs/ns.md). */
+  createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
+  /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
+  createResampler(options: ResamplerOptions): Resampler;
   /** An Opus encoder (see docs/opus.md). @throws VoipKitError `unsupported` when features.opus is 'none'. */
   createOpusEncoder(options: OpusEncoderOptions): OpusEncoder;
   /** An Opus decoder with concealment and FEC recovery. */
@@ -91,13 +107,28 @@ export function createKit(backend: Backend): VoipKit {
   const noOpus = (): never => {
     throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
   };
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, opus: opus?.provider ?? 'none' });
+  const k = backend.kind;
+  // One line per capability, so that adding one is a one-line change.
+  const features: Features = Object.freeze({
+    core: k,
+    g711: k,
+    seq: k,
+    srtp: k,
+    jitter: k,
+    ns: k,
+    resample: k,
+    opus: opus?.provider ?? 'none',
+  });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
+    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
+    createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
+    createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
     createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
     createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
     opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
@@ -127,6 +158,29 @@ export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
 export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
+export * from './rtp/public.js';
+export {
+  SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
+  type SrtpProfile, type SrtpSessionOptions, type SrtpStats, type SrtpStreamInfo, type SrtpBatchOp,
+} from './srtp/session.js';
+export {
+  JitterBuffer,
+  type JitterBufferOptions,
+  type JitterOp,
+  type PushResult,
+  type PollResult,
+  type PlayedPacket,
+  type JitterStats,
+} from './jitter/jitter-buffer.js';
+export {
+  NoiseSuppressor,
+  NS_DEFAULT_STRENGTH,
+  NS_DELAY_MS,
+  type NoiseSuppressorOptions,
+  type NoiseSuppressorStats,
+  type NsSampleRate,
+} from './dsp/ns.js';
+export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
 export type { BackendKind, OpusProvider } from './backend/types.js';
 export {
   OpusEncoder,

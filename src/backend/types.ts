@@ -42,6 +42,71 @@ export interface SeqBackend {
   stats(h: Handle, out: Float64Array): number;
 }
 
+/** SRTP / SRTCP sessions (native/core/include/vk_srtp.h). */
+export interface SrtpBackend {
+  /** cfg: the vk_srtp_config fields in order (8 x uint32). Returns a handle or a status. */
+  create(cfg: Uint32Array, key: Uint8Array, salt: Uint8Array, mki: Uint8Array | undefined): Handle | number;
+  destroy(h: Handle): void;
+  /** Each reads `input` and writes `out` (may be the same view: in place); returns a length or a status. */
+  protectRtp(h: Handle, input: Uint8Array, out: Uint8Array): number;
+  unprotectRtp(h: Handle, input: Uint8Array, out: Uint8Array): number;
+  protectRtcp(h: Handle, input: Uint8Array, out: Uint8Array): number;
+  unprotectRtcp(h: Handle, input: Uint8Array, out: Uint8Array): number;
+  /** vk_srtp_batch: packets in place in buf; len[i] receives each result. Returns the count that succeeded or a status. */
+  batch(h: Handle, op: number, buf: Uint8Array, off: Uint32Array, len: Int32Array, cap: Uint32Array, n: number): number;
+  setRoc(h: Handle, ssrc: number, roc: number): number;
+  setRtcpIndex(h: Handle, ssrc: number, index: number): number;
+  /** Writes the VK_SRTP_STAT_* values; returns how many. */
+  stats(h: Handle, out: Float64Array): number;
+  /** Writes 6 values (see vk_srtp_stream_info) or returns a status. */
+  streamInfo(h: Handle, ssrc: number, out: Float64Array): number;
+  /** out = [keyLen, saltLen, rtpOverhead (tag), rtcpOverhead (tag + 4)], before MKI. */
+  profileInfo(profile: number, out: Uint32Array): number;
+}
+
+export interface JitterBackend {
+  /** config: Int32Array of vk_jb_config fields. Returns a handle or a negative status. */
+  create(config: Int32Array): Handle | number;
+  destroy(h: Handle): void;
+  reset(h: Handle): number;
+  /** Returns a vk_jb_push_result (>= 0) or a status. */
+  push(h: Handle, packet: Uint8Array, arrivalMs: number): number;
+  /** Writes one frame to pcm and the poll info to info; returns samples or a status. */
+  poll(h: Handle, nowMs: number, pcm: Int16Array, info: Int32Array): number;
+  /** Writes the statistics (vk_jb_stats order) to out; returns the count or a status. */
+  stats(h: Handle, out: Float64Array): number;
+}
+
+export interface NsBackend {
+  /** Returns a handle, or a negative status. */
+  create(sampleRate: number, strength: number): Handle | number;
+  destroy(h: Handle): void;
+  /** in.length a positive multiple of the frame size; out.length >= in.length; out may be in. Returns n or status. */
+  processF32(h: Handle, input: Float32Array, out: Float32Array): number;
+  processI16(h: Handle, input: Int16Array, out: Int16Array): number;
+  reset(h: Handle): number;
+  configure(h: Handle, strength: number, transient: number): number;
+  /** Writes the vk_ns_stats values to out; returns the count or a status. */
+  stats(h: Handle, out: Float32Array): number;
+}
+
+export interface ResampleBackend {
+  /** Returns a handle, or a negative status. */
+  create(inRate: number, outRate: number, channels: number, quality: number): Handle | number;
+  destroy(h: Handle): void;
+  /** Writes [up, down, taps, latency, channels, cutoff, attenuationDb] to out. */
+  info(h: Handle, out: Float64Array): number;
+  /** Output frames the next process call with inFrames frames will produce. */
+  outputFrames(h: Handle, inFrames: number): number;
+  flushFrames(h: Handle): number;
+  reset(h: Handle): void;
+  /** Interleaved whole frames in; returns frames written or a status. */
+  processI16(h: Handle, input: Int16Array, out: Int16Array): number;
+  processF32(h: Handle, input: Float32Array, out: Float32Array): number;
+  flushI16(h: Handle, out: Int16Array): number;
+  flushF32(h: Handle, out: Float32Array): number;
+}
+
 /** Who serves Opus: the system libopus (native addon) or the opusscript package. */
 export type OpusProvider = 'native' | 'opusscript';
 
@@ -92,6 +157,10 @@ export interface Backend {
   readonly core: CoreBackend;
   readonly g711: G711Backend;
   readonly seq: SeqBackend;
+  readonly srtp: SrtpBackend;
+  readonly jitter: JitterBackend;
+  readonly ns: NsBackend;
+  readonly resample: ResampleBackend;
   /** Opus from libopus in this build, or null (then the TypeScript layer uses opusscript). */
   readonly opus: OpusBackend | null;
 }

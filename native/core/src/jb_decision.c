@@ -1,0 +1,49 @@
+/*
+ * Jitter-buffer decision logic, apart from the buffer and the DSP it drives
+ * (as NetEq separates DecisionLogic from its PacketBuffer and DSP).  Pure
+ * functions of a snapshot of the state.
+ *
+ * The rules:
+ *  - the packet at the playout point is here: decode it (merging after
+ *    concealment), then time-stretch towards the target offset;
+ *  - nothing later is here either: conceal and wait (the delay grows by
+ *    what is concealed) -- on a delay spike or a stall every held packet
+ *    will still be played, nothing is lost to lateness; the growth is
+ *    bounded by the maximum delay;
+ *  - later packets are here but this one is not: when nothing is missing in
+ *    sequence (DTX, a timestamp gap) fill and advance; otherwise wait while
+ *    the hole is younger than the learnt reorder tolerance (zero when the
+ *    network has not reordered lately: then a hole is a loss), then conceal
+ *    in the missing packet's place.
+ */
+#include "jb_internal.h"
+
+#define JB_ACCEL_MIN_EXCESS_MS 2.5   /* no accelerate below one minimum pitch lag of excess */
+#define JB_PREEMPT_MIN_DEFICIT_MS 1.0
+
+jb_action jb_decide(const jb_decision_in *in) {
+  if (in->have_next) return JB_ACT_DECODE;
+  if (!in->have_later) return in->offset_ms >= in->max_offset_ms ? JB_ACT_EXPAND_LOST : JB_ACT_EXPAND_WAIT;
+  if (in->seq_contiguous) return JB_ACT_CNG_GAP;
+  if (in->hole_wait_ms >= in->reorder_tol_ms || in->offset_ms >= in->max_offset_ms) return JB_ACT_EXPAND_LOST;
+  return JB_ACT_EXPAND_WAIT;
+}
+
+int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int *sign) {
+  double excess = offset_ms - target_ms;
+  *sign = 0;
+  if (excess >= JB_ACCEL_MIN_EXCESS_MS) {
+    int32_t n = (int32_t)(excess * rate / 1000.0);
+    if (n > spare) n = spare;
+    if (n < min_lag) return 0;
+    *sign = -1;
+    return n;
+  }
+  if (-excess >= JB_PREEMPT_MIN_DEFICIT_MS) {
+    int32_t n = (int32_t)(-excess * rate / 1000.0 + 0.999);
+    if (n < min_lag) n = min_lag;
+    *sign = 1;
+    return n;
+  }
+  return 0;
+}
