@@ -114,6 +114,10 @@ export function createKit(backend: Backend): VoipKit {
   if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
     throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
   }
+  const opus = backend.opus;
+  const noOpus = (): never => {
+    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
+  };
   const k = backend.kind;
   // One line per capability, so that adding one is a one-line change.
   const features: Features = Object.freeze({
@@ -131,6 +135,8 @@ export function createKit(backend: Backend): VoipKit {
   const noOpus = (): never => {
     throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
   };
+    opus: opus?.provider ?? 'none',
+  });
   return Object.freeze({
     backend: backend.kind,
     features,
