@@ -178,3 +178,7 @@ export {
   ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
   type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
 } from './pipeline/cn.js';
+export {
+  RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
+  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
+} from './pipeline/rtcp-session.js';
