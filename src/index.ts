@@ -182,3 +182,5 @@ export {
   RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
   type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
 } from './pipeline/rtcp-session.js';
+export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
+export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
