@@ -184,3 +184,4 @@ export {
 } from './pipeline/rtcp-session.js';
 export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
 export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
+export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';

@@ -51,6 +51,14 @@ export interface AudioReceiverOptions {
   localSsrc?: number;
   /** SDES CNAME. Default random. */
   cname?: string;
+  /**
+   * Share the RTCP session of the call's AudioSender (`sender.rtcp`): what
+   * this receiver counts goes into the sender's reports (SR with report
+   * blocks), the peer's reports about our stream give the sender the
+   * round-trip time, and this receiver sends no reports of its own
+   * (pollRtcp() returns undefined). Default: a session of its own, sending RRs.
+   */
+  rtcpSession?: RtcpSession;
   /** RTCP options. */
   rtcp?: { sessionBandwidth?: number; minIntervalMs?: number; random?: () => number; wallClockMs?: (nowMs: number) => number };
 }
@@ -115,6 +123,7 @@ export class AudioReceiver {
   readonly #jbOptions: AudioReceiverOptions['jitter'];
   readonly #fixedSsrc?: number;
   readonly #switchMs: number;
+  readonly #ownsRtcp: boolean;
   readonly #dtmf = new DtmfDecoder({ clockRate: 8000 });
   readonly #events: DtmfReport[] = [];
   readonly #view = new RtpView();
@@ -150,12 +159,14 @@ export class AudioReceiver {
     this.#jbOptions = options.jitter;
     this.#fixedSsrc = options.ssrc === undefined ? undefined : options.ssrc >>> 0;
     this.#switchMs = options.ssrcSwitchMs ?? 1000;
+
     this.#frame = new Int16Array(this.frameSamples);
     this.#nsOut = new Int16Array(this.frameSamples);
     if (options.noiseSuppression) {
       this.#ns = kit.createNoiseSuppressor({ sampleRate: 8000, ...(typeof options.noiseSuppression === 'number' ? { strength: options.noiseSuppression } : {}) });
     }
-    this.rtcp = new RtcpSession(kit, nowMs, {
+    this.#ownsRtcp = !options.rtcpSession;
+    this.rtcp = options.rtcpSession ?? new RtcpSession(kit, nowMs, {
       ssrc: (options.localSsrc ?? random32()) >>> 0,
       cname: options.cname ?? `voipkit-${random32().toString(16)}`,
       clockRate: 8000,
@@ -287,7 +298,8 @@ export class AudioReceiver {
       }
     }
     try {
-      this.rtcp.onRtcpReceived(parseRtcp(plain), datagram.length + 28, nowMs);
+      const packets = parseRtcp(plain);
+      this.rtcp.onRtcpReceived(packets, datagram.length + 28, nowMs);
       this.#s.rtcp++;
     } catch {
       this.#s.dropped.badRtcp++;
@@ -325,6 +337,7 @@ export class AudioReceiver {
 
   /** An RTCP receiver report if one is due (SRTCP-protected with srtp). */
   pollRtcp(nowMs: number): Uint8Array | undefined {
+    if (!this.#ownsRtcp) return undefined;
     const r = this.rtcp.poll(nowMs);
     return r && this.#srtp ? this.#srtp.protectRtcp(r) : r;
   }
@@ -348,6 +361,6 @@ export class AudioReceiver {
     this.#jb?.close();
     this.#cng?.close();
     this.#ns?.close();
-    this.rtcp.close();
+    if (this.#ownsRtcp) this.rtcp.close();
   }
 }
