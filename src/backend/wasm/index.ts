@@ -60,6 +60,7 @@ export function makeWasmBackend(core: WasmCore): Backend {
     jitter: wasmJitter(core),
     ns: wasmNs(core),
     resample: wasmResample(core),
+    opus: null, // opusscript, attached by load()
     cng: wasmCng(core),
   };
 }
