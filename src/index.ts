@@ -244,3 +244,10 @@ export {
   ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
   type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
 } from './pipeline/cn.js';
+export {
+  RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
+  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
+} from './pipeline/rtcp-session.js';
+export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
+export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
+export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';
