@@ -91,7 +91,9 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
   const durationMs = o.durationMs ?? (o.audio ? Math.floor(o.audio.length / 160) * PTIME_MS : 60_000);
   if (!(durationMs >= PTIME_MS)) throw new VoipKitError('invalid_argument', `the call must last at least ${PTIME_MS} ms, got ${durationMs} ms`);
   const sim = simulateTrace(o.network, { seed: o.seed ?? 1, durationMs, ptimeMs: PTIME_MS, bytes: PACKET_BYTES, clockRate: 8000 });
-  const rows: TraceRow[] = sim.rows.map((r) => ({ seq: r.seq, ts: r.rtpTimestamp, sendMs: r.sendMs, arrivalMs: r.arrivalMs }));
+  // times at the trace format's resolution (10 µs), so that the exported trace replays exactly this call
+  const q = (t: number): number => Math.round(t * 100) / 100;
+  const rows: TraceRow[] = sim.rows.map((r) => ({ seq: r.seq, ts: r.rtpTimestamp, sendMs: q(r.sendMs), arrivalMs: r.arrivalMs === null ? null : q(r.arrivalMs) }));
 
   const frames: ReportFrame[] = [];
   const lastArrival = rows.reduce((m, r) => (r.arrivalMs !== null && r.arrivalMs > m ? r.arrivalMs : m), 0);
