@@ -131,12 +131,6 @@ export function createKit(backend: Backend): VoipKit {
     cng: k,
     opus: backend.opus?.provider ?? 'none',
   });
-  const opus = backend.opus;
-  const noOpus = (): never => {
-    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
-  };
-    opus: opus?.provider ?? 'none',
-  });
   return Object.freeze({
     backend: backend.kind,
     features,
