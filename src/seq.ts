@@ -35,6 +35,7 @@ export class SequenceTracker extends CoreResource {
 
   /** @internal use kit.createSequenceTracker() */
   constructor(backend: Backend['seq'], options: SequenceTrackerOptions = {}) {
+    if (options === null || typeof options !== 'object') invalidArg(`createSequenceTracker: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const probation = options.probation ?? 2;
     if (!Number.isInteger(probation) || probation < 0 || probation > 100) {
       invalidArg(`probation must be an integer in 0..100, got ${probation}`);
