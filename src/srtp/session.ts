@@ -195,22 +195,52 @@ export class SrtpSession extends CoreResource {
     this.rtcpOverhead = SRTP_OVERHEAD[profile].rtcp + m;
   }
 
-  #run(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined, grow: number): Uint8Array {
+  #check(what: string, packet: Uint8Array, out: Uint8Array): void {
     if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
+    if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
+    if (out.buffer === packet.buffer && out.byteOffset !== packet.byteOffset) {
+      const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
+      if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
+    }
+  }
+
+  #run(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined, grow: number): Uint8Array {
     let o: Uint8Array;
     if (out === undefined) {
+      if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
       o = new Uint8Array(packet.length + grow);
     } else {
-      if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
-      if (out.buffer === packet.buffer && out.byteOffset !== packet.byteOffset) {
-        const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
-        if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
-      }
+      this.#check(what, packet, out);
       o = out;
     }
     const r = fn(this.handle, packet, o);
     if (r < 0) srtpFail(r, what);
     return o.subarray(0, r);
+  }
+
+  #into(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array): number {
+    this.#check(what, packet, out);
+    const r = fn(this.handle, packet, out);
+    if (r < 0) srtpFail(r, what);
+    return r;
+  }
+
+  /**
+   * The allocation-free forms of the four calls: write into `out` (in place
+   * allowed, as above) and return the number of bytes written.
+   * @throws SrtpError as the corresponding call.
+   */
+  protectRtpInto(packet: Uint8Array, out: Uint8Array): number {
+    return this.#into(this.#b.protectRtp, 'protectRtpInto', packet, out);
+  }
+  unprotectRtpInto(packet: Uint8Array, out: Uint8Array): number {
+    return this.#into(this.#b.unprotectRtp, 'unprotectRtpInto', packet, out);
+  }
+  protectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
+    return this.#into(this.#b.protectRtcp, 'protectRtcpInto', packet, out);
+  }
+  unprotectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
+    return this.#into(this.#b.unprotectRtcp, 'unprotectRtcpInto', packet, out);
   }
 
   /**
