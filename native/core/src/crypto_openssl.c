@@ -93,23 +93,37 @@ AESNI_FN static void aesni_ctr(const aesni_key *k, const uint8_t *ctr /* 12 byte
   __m128i base = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)tmp), bswap32);
   __m128i c = _mm_add_epi32(base, _mm_set_epi32((int)n, 0, 0, 0));
   const __m128i one = _mm_set_epi32(1, 0, 0, 0);
-  while (len >= 64) {
-    __m128i b0 = _mm_shuffle_epi8(c, bswap32); c = _mm_add_epi32(c, one);
-    __m128i b1 = _mm_shuffle_epi8(c, bswap32); c = _mm_add_epi32(c, one);
-    __m128i b2 = _mm_shuffle_epi8(c, bswap32); c = _mm_add_epi32(c, one);
-    __m128i b3 = _mm_shuffle_epi8(c, bswap32); c = _mm_add_epi32(c, one);
-    b0 = _mm_xor_si128(b0, k->rk[0]); b1 = _mm_xor_si128(b1, k->rk[0]);
-    b2 = _mm_xor_si128(b2, k->rk[0]); b3 = _mm_xor_si128(b3, k->rk[0]);
-    for (int r = 1; r < k->rounds; r++) {
-      b0 = _mm_aesenc_si128(b0, k->rk[r]); b1 = _mm_aesenc_si128(b1, k->rk[r]);
-      b2 = _mm_aesenc_si128(b2, k->rk[r]); b3 = _mm_aesenc_si128(b3, k->rk[r]);
+  /* eight independent blocks per step keep the AES units busy */
+  while (len >= 128) {
+    __m128i b[8];
+    for (int i = 0; i < 8; i++) {
+      b[i] = _mm_xor_si128(_mm_shuffle_epi8(c, bswap32), k->rk[0]);
+      c = _mm_add_epi32(c, one);
     }
-    b0 = _mm_aesenclast_si128(b0, k->rk[k->rounds]); b1 = _mm_aesenclast_si128(b1, k->rk[k->rounds]);
-    b2 = _mm_aesenclast_si128(b2, k->rk[k->rounds]); b3 = _mm_aesenclast_si128(b3, k->rk[k->rounds]);
-    _mm_storeu_si128((__m128i *)out, _mm_xor_si128(b0, _mm_loadu_si128((const __m128i *)in)));
-    _mm_storeu_si128((__m128i *)(out + 16), _mm_xor_si128(b1, _mm_loadu_si128((const __m128i *)(in + 16))));
-    _mm_storeu_si128((__m128i *)(out + 32), _mm_xor_si128(b2, _mm_loadu_si128((const __m128i *)(in + 32))));
-    _mm_storeu_si128((__m128i *)(out + 48), _mm_xor_si128(b3, _mm_loadu_si128((const __m128i *)(in + 48))));
+    for (int r = 1; r < k->rounds; r++) {
+      const __m128i rk = k->rk[r];
+      for (int i = 0; i < 8; i++) b[i] = _mm_aesenc_si128(b[i], rk);
+    }
+    for (int i = 0; i < 8; i++) {
+      b[i] = _mm_aesenclast_si128(b[i], k->rk[k->rounds]);
+      _mm_storeu_si128((__m128i *)(out + 16 * i), _mm_xor_si128(b[i], _mm_loadu_si128((const __m128i *)(in + 16 * i))));
+    }
+    in += 128; out += 128; len -= 128;
+  }
+  while (len >= 64) {
+    __m128i b[4];
+    for (int i = 0; i < 4; i++) {
+      b[i] = _mm_xor_si128(_mm_shuffle_epi8(c, bswap32), k->rk[0]);
+      c = _mm_add_epi32(c, one);
+    }
+    for (int r = 1; r < k->rounds; r++) {
+      const __m128i rk = k->rk[r];
+      for (int i = 0; i < 4; i++) b[i] = _mm_aesenc_si128(b[i], rk);
+    }
+    for (int i = 0; i < 4; i++) {
+      b[i] = _mm_aesenclast_si128(b[i], k->rk[k->rounds]);
+      _mm_storeu_si128((__m128i *)(out + 16 * i), _mm_xor_si128(b[i], _mm_loadu_si128((const __m128i *)(in + 16 * i))));
+    }
     in += 64; out += 64; len -= 64;
   }
   while (len > 0) {
@@ -127,17 +141,23 @@ AESNI_FN static void aesni_ctr(const aesni_key *k, const uint8_t *ctr /* 12 byte
   }
 }
 
-/* GF(2^128) multiplication of byte-reversed operands (Gueron-Kounavis). */
-AESNI_FN static inline __m128i gfmul(__m128i a, __m128i b) {
+/* GF(2^128) multiplication of byte-reversed operands (Gueron-Kounavis),
+ * split in two so that several products can share one reduction:
+ * clmul256 accumulates the 256-bit carry-less product a*b into (lo, hi);
+ * reduce256 shifts it left by one bit and reduces it modulo
+ * x^128 + x^7 + x^2 + x + 1 (both steps are linear, so a sum of products
+ * reduces like one product). */
+AESNI_FN static inline void clmul256(__m128i a, __m128i b, __m128i *lo, __m128i *hi) {
   __m128i t3 = _mm_clmulepi64_si128(a, b, 0x00);
   __m128i t4 = _mm_clmulepi64_si128(a, b, 0x10);
   __m128i t5 = _mm_clmulepi64_si128(a, b, 0x01);
   __m128i t6 = _mm_clmulepi64_si128(a, b, 0x11);
   t4 = _mm_xor_si128(t4, t5);
-  t5 = _mm_slli_si128(t4, 8);
-  t4 = _mm_srli_si128(t4, 8);
-  t3 = _mm_xor_si128(t3, t5);
-  t6 = _mm_xor_si128(t6, t4);
+  *lo = _mm_xor_si128(*lo, _mm_xor_si128(t3, _mm_slli_si128(t4, 8)));
+  *hi = _mm_xor_si128(*hi, _mm_xor_si128(t6, _mm_srli_si128(t4, 8)));
+}
+
+AESNI_FN static inline __m128i reduce256(__m128i t3, __m128i t6) {
   /* shift the 256-bit product t6:t3 left by one bit */
   __m128i t7 = _mm_srli_epi32(t3, 31);
   __m128i t8 = _mm_srli_epi32(t6, 31);
@@ -149,7 +169,7 @@ AESNI_FN static inline __m128i gfmul(__m128i a, __m128i b) {
   t3 = _mm_or_si128(t3, t7);
   t6 = _mm_or_si128(t6, t8);
   t6 = _mm_or_si128(t6, t9);
-  /* reduce modulo x^128 + x^7 + x^2 + x + 1 */
+  /* reduce */
   t7 = _mm_slli_epi32(t3, 31);
   t8 = _mm_slli_epi32(t3, 30);
   t9 = _mm_slli_epi32(t3, 25);
@@ -159,13 +179,19 @@ AESNI_FN static inline __m128i gfmul(__m128i a, __m128i b) {
   t7 = _mm_slli_si128(t7, 12);
   t3 = _mm_xor_si128(t3, t7);
   __m128i t2 = _mm_srli_epi32(t3, 1);
-  t4 = _mm_srli_epi32(t3, 2);
-  t5 = _mm_srli_epi32(t3, 7);
+  __m128i t4 = _mm_srli_epi32(t3, 2);
+  __m128i t5 = _mm_srli_epi32(t3, 7);
   t2 = _mm_xor_si128(t2, t4);
   t2 = _mm_xor_si128(t2, t5);
   t2 = _mm_xor_si128(t2, t8);
   t3 = _mm_xor_si128(t3, t2);
   return _mm_xor_si128(t6, t3);
+}
+
+AESNI_FN static inline __m128i gfmul(__m128i a, __m128i b) {
+  __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+  clmul256(a, b, &lo, &hi);
+  return reduce256(lo, hi);
 }
 
 typedef struct ghash_st {
@@ -176,7 +202,8 @@ typedef struct ghash_st {
 
 static const uint8_t BSWAP128[16] = {15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
 
-AESNI_FN static void ghash_upd(ghash_st *g, __m128i h, const uint8_t *p, size_t len) {
+AESNI_FN static void ghash_upd(ghash_st *g, const __m128i *hp, const uint8_t *p, size_t len) {
+  const __m128i h = hp[0];
   const __m128i bs = _mm_loadu_si128((const __m128i *)BSWAP128);
   if (!len) return;
   if (g->fill) {
@@ -187,6 +214,16 @@ AESNI_FN static void ghash_upd(ghash_st *g, __m128i h, const uint8_t *p, size_t 
     g->y = gfmul(_mm_xor_si128(g->y, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)g->buf), bs)), h);
     g->fill = 0;
   }
+  /* four blocks per reduction: Y' = (Y+C1)H^4 + C2 H^3 + C3 H^2 + C4 H */
+  while (len >= 64) {
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    clmul256(_mm_xor_si128(g->y, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), bs)), hp[3], &lo, &hi);
+    clmul256(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bs), hp[2], &lo, &hi);
+    clmul256(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bs), hp[1], &lo, &hi);
+    clmul256(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bs), hp[0], &lo, &hi);
+    g->y = reduce256(lo, hi);
+    p += 64; len -= 64;
+  }
   while (len >= 16) {
     g->y = gfmul(_mm_xor_si128(g->y, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), bs)), h);
     p += 16; len -= 16;
@@ -194,7 +231,8 @@ AESNI_FN static void ghash_upd(ghash_st *g, __m128i h, const uint8_t *p, size_t 
   if (len) { memcpy(g->buf, p, len); g->fill = len; }
 }
 
-AESNI_FN static void ghash_pad(ghash_st *g, __m128i h) {
+AESNI_FN static void ghash_pad(ghash_st *g, const __m128i *hp) {
+  const __m128i h = hp[0];
   const __m128i bs = _mm_loadu_si128((const __m128i *)BSWAP128);
   if (!g->fill) return;
   memset(g->buf + g->fill, 0, 16 - g->fill);
@@ -203,7 +241,7 @@ AESNI_FN static void ghash_pad(ghash_st *g, __m128i h) {
 }
 
 /* Full 16-byte GCM tag over aad || aad2 and the ciphertext c. */
-AESNI_FN static void aesni_gcm_tag(const aesni_key *k, __m128i h, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+AESNI_FN static void aesni_gcm_tag(const aesni_key *k, const __m128i *h, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
                                    const uint8_t *aad2, size_t aad2_len, const uint8_t *c, size_t len, uint8_t tag[16]) {
   const __m128i bs = _mm_loadu_si128((const __m128i *)BSWAP128);
   ghash_st g;
@@ -216,7 +254,7 @@ AESNI_FN static void aesni_gcm_tag(const aesni_key *k, __m128i h, const uint8_t 
   ghash_pad(&g, h);
   /* length block: [len(A)]64 || [len(C)]64 in bits, big-endian, then byte-reversed */
   __m128i lens = _mm_set_epi64x((long long)((uint64_t)(aad_len + aad2_len) * 8), (long long)((uint64_t)len * 8));
-  g.y = gfmul(_mm_xor_si128(g.y, lens), h);
+  g.y = gfmul(_mm_xor_si128(g.y, lens), h[0]);
   uint8_t j0[16];
   memcpy(j0, iv, 12);
   j0[12] = 0; j0[13] = 0; j0[14] = 0; j0[15] = 1;
@@ -328,13 +366,14 @@ struct vk_gcm {
 #ifdef VK_AESNI
   int fast;
   aesni_key ak;
-  __m128i h; /* E(0), byte-reversed for gfmul */
+  __m128i h[4]; /* H = E(0) and H^2..H^4, byte-reversed for gfmul */
 #endif
 };
 
 #ifdef VK_AESNI
 AESNI_FN static void gcm_fast_h(vk_gcm *g) {
-  g->h = _mm_shuffle_epi8(aesni_enc1(&g->ak, _mm_setzero_si128()), _mm_loadu_si128((const __m128i *)BSWAP128));
+  g->h[0] = _mm_shuffle_epi8(aesni_enc1(&g->ak, _mm_setzero_si128()), _mm_loadu_si128((const __m128i *)BSWAP128));
+  for (int i = 1; i < 4; i++) g->h[i] = gfmul(g->h[i - 1], g->h[0]);
 }
 #endif
 
