@@ -18,6 +18,7 @@ import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 import type { OpusBackendStats, OpusProvider } from './backend/types.js';
 import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
+import { ComfortNoiseGenerator, DtxController, analyzeComfortNoise, type ComfortNoiseGeneratorOptions, type DtxOptions } from './pipeline/cn.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -44,6 +45,7 @@ export interface Features {
   resample: BackendKind;
   /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
   opus: OpusProvider | 'none';
+  cng: BackendKind;
 }
 
 export interface VoipKit {
@@ -70,6 +72,12 @@ export interface VoipKit {
   createOpusDecoder(options: OpusDecoderOptions): OpusDecoder;
   /** Live Opus objects (and opusscript module instances / heap bytes). */
   opusStats(): OpusBackendStats;
+  /** RFC 3389: analyse a silent frame into a CN payload (level + `order` reflection coefficients, default 10). */
+  analyzeComfortNoise(pcm: Int16Array, order?: number): Uint8Array;
+  /** RFC 3389: a comfort-noise generator for the receive side. */
+  createComfortNoiseGenerator(options?: ComfortNoiseGeneratorOptions): ComfortNoiseGenerator;
+  /** Energy VAD + the decision of when a G.711 sender sends a SID. */
+  createDtx(options?: DtxOptions): DtxController;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -103,6 +111,9 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
+  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
+    throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
+  }
   const opus = backend.opus;
   const noOpus = (): never => {
     throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
@@ -117,7 +128,8 @@ export function createKit(backend: Backend): VoipKit {
     jitter: k,
     ns: k,
     resample: k,
-    opus: opus?.provider ?? 'none',
+    cng: k,
+    opus: backend.opus?.provider ?? 'none',
   });
   return Object.freeze({
     backend: backend.kind,
@@ -132,6 +144,9 @@ export function createKit(backend: Backend): VoipKit {
     createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
     createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
     opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
+    analyzeComfortNoise: (pcm: Int16Array, order?: number) => analyzeComfortNoise(backend.cng, pcm, order),
+    createComfortNoiseGenerator: (o?: ComfortNoiseGeneratorOptions) => new ComfortNoiseGenerator(backend.cng, o),
+    createDtx: (o?: DtxOptions) => new DtxController(backend.cng, o),
   });
 }
 
@@ -151,6 +166,9 @@ export async function withOpusFallback(backend: Backend): Promise<Backend> {
  *   `invalid_argument` for an unknown backend choice.
  */
 export async function load(options: LoadOptions = {}): Promise<VoipKit> {
+  if (options === null || typeof options !== 'object') {
+    throw new VoipKitError('invalid_argument', `load: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
   const choice = envChoice() ?? options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
@@ -185,6 +203,10 @@ export {
   type NsSampleRate,
 } from './dsp/ns.js';
 export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
+export {
+  parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
+  type SdesCrypto, type SdesKey,
+} from './srtp/sdes.js';
 export type { BackendKind, OpusProvider } from './backend/types.js';
 export {
   OpusEncoder,
@@ -212,3 +234,18 @@ export {
   type OpusFmtp,
   type OpusSdpEncoderContext,
 } from './codec/opus-sdp.js';
+export {
+  DtmfEncoder, DtmfDecoder, parseTelephoneEvents, buildTelephoneEvent, dtmfEventCode, dtmfDigit, DTMF_DIGITS,
+  type TelephoneEvent, type TelephoneEventPacket, type DtmfReport, type DtmfEncoderOptions, type DtmfDecoderOptions,
+} from './pipeline/dtmf.js';
+export {
+  ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
+  type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
+} from './pipeline/cn.js';
+export {
+  RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
+  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
+} from './pipeline/rtcp-session.js';
+export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
+export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
+export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';

@@ -11,6 +11,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitNs(env, exports);
   vk::InitResample(env, exports);
   vk::InitOpus(env, exports);
+  vk::InitCng(env, exports);
   return exports;
 }
 

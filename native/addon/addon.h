@@ -108,5 +108,6 @@ void InitJb(Napi::Env env, Napi::Object exports);
 void InitNs(Napi::Env env, Napi::Object exports);
 void InitResample(Napi::Env env, Napi::Object exports);
 void InitOpus(Napi::Env env, Napi::Object exports);
+void InitCng(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

@@ -40,6 +40,8 @@ export interface SeqBackend {
   update(h: Handle, seq: number, out: Float64Array): number;
   /** Writes [extMax, expected, received, lost] to out. */
   stats(h: Handle, out: Float64Array): number;
+  /** vk_seq_report: writes [cumulativeLost, fractionLost (0..255)] and starts a new interval. */
+  report(h: Handle, out: Float64Array): number;
 }
 
 /** SRTP / SRTCP sessions (native/core/include/vk_srtp.h). */
@@ -152,6 +154,17 @@ export interface OpusBackendStats {
   heapBytes: number;
 }
 
+export interface CngBackend {
+  /** RFC 3389 analysis of pcm into out (1 + order bytes). Returns length or status. */
+  analyze(pcm: Int16Array, order: number, out: Uint8Array): number;
+  /** Returns a generator handle, or a negative status. */
+  create(seed: number): Handle | number;
+  destroy(h: Handle): void;
+  update(h: Handle, payload: Uint8Array): number;
+  /** Fills out with comfort noise; returns out.length or a status. */
+  generate(h: Handle, out: Int16Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
@@ -163,4 +176,5 @@ export interface Backend {
   readonly resample: ResampleBackend;
   /** Opus from libopus in this build, or null (then the TypeScript layer uses opusscript). */
   readonly opus: OpusBackend | null;
+  readonly cng: CngBackend;
 }

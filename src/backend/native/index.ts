@@ -15,6 +15,7 @@ import { nativeJitter } from './jitter.js';
 import { nativeNs } from './ns.js';
 import { nativeResample } from './resample.js';
 import { nativeOpus } from './opus.js';
+import { nativeCng } from './cng.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -68,5 +69,6 @@ export function loadNative(): Backend {
     ns: nativeNs(addon),
     resample: nativeResample(addon),
     opus: nativeOpus(addon),
+    cng: nativeCng(addon),
   };
 }
