@@ -111,7 +111,7 @@ export class Resampler extends CoreResource {
   process(input: Float32Array, out?: Float32Array): Float32Array;
   process(input: Samples, out?: Samples): Samples {
     const isFloat = input instanceof Float32Array;
-    if (!isFloat && !(input instanceof Int16Array)) invalidArg('Resampler.process: input must be an Int16Array or a Float32Array');
+    if (!ArrayBuffer.isView(input) || (!isFloat && !(input instanceof Int16Array))) invalidArg('Resampler.process: input must be an Int16Array or a Float32Array');
     const c = this.channels;
     if (input.length % c) invalidArg(`Resampler.process: input holds ${input.length} samples, not a whole number of ${c}-channel frames`);
     const h = this.handle;
@@ -160,7 +160,7 @@ export class Resampler extends CoreResource {
 
   #out(out: Samples | undefined, need: number, isFloat: boolean, what: string): Samples {
     if (out === undefined) return isFloat ? new Float32Array(need) : new Int16Array(need);
-    if (isFloat ? !(out instanceof Float32Array) : !(out instanceof Int16Array)) {
+    if (!ArrayBuffer.isView(out) || (isFloat ? !(out instanceof Float32Array) : !(out instanceof Int16Array))) {
       invalidArg(`Resampler.${what}: out must be ${isFloat ? 'a Float32Array' : 'an Int16Array'} like the input`);
     }
     if (out.length < need) invalidArg(`Resampler.${what}: out holds ${out.length} samples, ${need} needed`);

@@ -112,13 +112,15 @@ export interface JitterStats {
   droppedWholeVoiced: number;
   /** How long a hole is waited for once later packets are in, ms. */
   reorderToleranceMs: number;
+  /** Outages detected: arrivals stopped, then the held packets came in a burst (not learnt as jitter). */
+  stalls: number;
 }
 
 const STAT_KEYS: (keyof JitterStats)[] = [
   'currentDelayMs', 'targetDelayMs', 'jitterMs', 'received', 'late', 'duplicate', 'outOfOrder', 'overflow',
   'lost', 'expandRate', 'accelerateRate', 'preemptiveRate', 'cngRate', 'merges', 'resets', 'polls',
   'outputSamples', 'bufferedPackets', 'bufferedMs', 'invalid', 'ignored', 'insertedWhole',
-  'insertedWholeVoiced', 'droppedWhole', 'droppedWholeVoiced', 'reorderToleranceMs',
+  'insertedWholeVoiced', 'droppedWhole', 'droppedWholeVoiced', 'reorderToleranceMs', 'stalls',
 ];
 
 const INFO_HEADER = 6;
@@ -178,7 +180,7 @@ export class JitterBuffer extends CoreResource {
    *   The buffer is unchanged by a rejected packet.
    */
   push(packet: Uint8Array, arrivalMs: number): PushResult {
-    if (!(packet instanceof Uint8Array)) invalidArg('packet must be a Uint8Array');
+    if (!(packet instanceof Uint8Array) || !ArrayBuffer.isView(packet)) invalidArg('packet must be a Uint8Array');
     if (typeof arrivalMs !== 'number' || !Number.isFinite(arrivalMs)) invalidArg(`arrivalMs must be a finite number, got ${String(arrivalMs)}`);
     const r = this.#b.push(this.handle, packet, arrivalMs);
     if (r < 0) {
@@ -201,7 +203,7 @@ export class JitterBuffer extends CoreResource {
   poll(nowMs: number, out?: Int16Array): PollResult {
     if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) invalidArg(`nowMs must be a finite number, got ${String(nowMs)}`);
     const pcm = out ?? new Int16Array(this.frameSamples);
-    if (!(pcm instanceof Int16Array)) invalidArg('out must be an Int16Array');
+    if (!(pcm instanceof Int16Array) || !ArrayBuffer.isView(pcm)) invalidArg('out must be an Int16Array');
     if (pcm.length < this.frameSamples) {
       throw new VoipKitError('buffer_too_small', `JitterBuffer.poll: out holds ${pcm.length} samples, needs ${this.frameSamples}`);
     }

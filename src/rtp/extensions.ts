@@ -138,9 +138,9 @@ export interface ExtensionBlock {
  */
 export function encodeExtensions(elements: readonly RtpExtension[], options: EncodeExtensionsOptions = {}): ExtensionBlock {
   if (!Array.isArray(elements)) badArg('encodeExtensions: elements must be an array');
-  const want = options.form ?? 'auto';
+  const want = options?.form ?? 'auto';
   if (want !== 'auto' && want !== 'one-byte' && want !== 'two-byte') badArg(`encodeExtensions: form must be 'auto', 'one-byte' or 'two-byte', got ${String(want)}`);
-  const appBits = checkRange(options.appBits ?? 0, 0, 15, 'encodeExtensions: appBits');
+  const appBits = checkRange(options?.appBits ?? 0, 0, 15, 'encodeExtensions: appBits');
   let fitsOne = true;
   for (const e of elements) {
     if (e === null || typeof e !== 'object') badArg('encodeExtensions: each element must be { id, data }');

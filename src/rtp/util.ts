@@ -15,7 +15,7 @@ export function badArg(message: string): never {
 }
 
 export function requireBytes(x: unknown, what: string): asserts x is Uint8Array {
-  if (!(x instanceof Uint8Array)) badArg(`${what} must be a Uint8Array, got ${describe(x)}`);
+  if (!(x instanceof Uint8Array) || !ArrayBuffer.isView(x)) badArg(`${what} must be a Uint8Array, got ${describe(x)}`);
 }
 
 export function describe(x: unknown): string {

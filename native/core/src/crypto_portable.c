@@ -88,8 +88,37 @@ static void bs_store(uint8_t out[64], uint64_t q[8]) {
   }
 }
 
-/* Bitsliced GF(2^8) multiplication modulo x^8 + x^4 + x^3 + x + 1. */
-static void gf_reduce(uint64_t p[15], uint64_t r[8]) {
+/* Bitsliced GF(2^8) arithmetic modulo x^8 + x^4 + x^3 + x + 1.  Plane i
+ * holds the coefficient of x^i of 64 field elements. */
+
+/* 4x4-bit schoolbook product: p[0..6] = a * b (no reduction). */
+static inline void mul4(uint64_t p[7], const uint64_t a[4], const uint64_t b[4]) {
+  p[0] = a[0] & b[0];
+  p[1] = (a[0] & b[1]) ^ (a[1] & b[0]);
+  p[2] = (a[0] & b[2]) ^ (a[1] & b[1]) ^ (a[2] & b[0]);
+  p[3] = (a[0] & b[3]) ^ (a[1] & b[2]) ^ (a[2] & b[1]) ^ (a[3] & b[0]);
+  p[4] = (a[1] & b[3]) ^ (a[2] & b[2]) ^ (a[3] & b[1]);
+  p[5] = (a[2] & b[3]) ^ (a[3] & b[2]);
+  p[6] = a[3] & b[3];
+}
+
+/* r = a * b: one Karatsuba step over 4-bit halves, then the reduction
+ * x^k = x^(k-4) + x^(k-5) + x^(k-7) + x^(k-8) for k = 14 .. 8. */
+static void gf_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
+  uint64_t lo[7], hi[7], mid[7], as[4], bs[4], p[15];
+  for (int i = 0; i < 4; i++) {
+    as[i] = a[i] ^ a[i + 4];
+    bs[i] = b[i] ^ b[i + 4];
+  }
+  mul4(lo, a, b);
+  mul4(hi, a + 4, b + 4);
+  mul4(mid, as, bs);
+  for (int i = 0; i < 7; i++) mid[i] ^= lo[i] ^ hi[i];
+  p[0] = lo[0]; p[1] = lo[1]; p[2] = lo[2]; p[3] = lo[3];
+  p[4] = lo[4] ^ mid[0]; p[5] = lo[5] ^ mid[1]; p[6] = lo[6] ^ mid[2];
+  p[7] = mid[3];
+  p[8] = mid[4] ^ hi[0]; p[9] = mid[5] ^ hi[1]; p[10] = mid[6] ^ hi[2];
+  p[11] = hi[3]; p[12] = hi[4]; p[13] = hi[5]; p[14] = hi[6];
   for (int k = 14; k >= 8; k--) {
     p[k - 4] ^= p[k];
     p[k - 5] ^= p[k];
@@ -99,19 +128,19 @@ static void gf_reduce(uint64_t p[15], uint64_t r[8]) {
   for (int i = 0; i < 8; i++) r[i] = p[i];
 }
 
-static void gf_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
-  uint64_t p[15];
-  for (int i = 0; i < 15; i++) p[i] = 0;
-  for (int i = 0; i < 8; i++)
-    for (int j = 0; j < 8; j++) p[i + j] ^= a[i] & b[j];
-  gf_reduce(p, r);
-}
-
-static void gf_sq(uint64_t r[8], const uint64_t a[8]) {
-  uint64_t p[15];
-  for (int i = 0; i < 15; i++) p[i] = 0;
-  for (int i = 0; i < 8; i++) p[2 * i] = a[i];
-  gf_reduce(p, r);
+/* r = a^2, a linear map: x^8..x^14 reduced to
+ * x^8 = x^4+x^3+x+1, x^10 = x^6+x^5+x^3+x^2, x^12 = x^7+x^5+x^3+x+1,
+ * x^14 = x^7+x^4+x^3+x. */
+static inline void gf_sq(uint64_t r[8], const uint64_t a[8]) {
+  uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
+  r[0] = a0 ^ a4 ^ a6;
+  r[1] = a4 ^ a6 ^ a7;
+  r[2] = a1 ^ a5;
+  r[3] = a4 ^ a5 ^ a6 ^ a7;
+  r[4] = a2 ^ a4 ^ a7;
+  r[5] = a5 ^ a6;
+  r[6] = a3 ^ a5;
+  r[7] = a6 ^ a7;
 }
 
 /* SubBytes on all 64 bytes: inverse (0 -> 0) then the affine map. */
