@@ -247,6 +247,9 @@ static inline float dot(const float *h, const float *x, int32_t K) {
  * the arithmetic.  Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to
  * an integer in the current (default: nearest) rounding mode. */
 static inline int16_t to_i16(float y) {
+  /* NaN (from NaN float input still in the history) would make the
+   * conversion below undefined behaviour: it plays as silence. */
+  y = y == y ? y : 0.0f;
   y = y > 32767.0f ? 32767.0f : y;
   y = y < -32768.0f ? -32768.0f : y;
   y = (y + 12582912.0f) - 12582912.0f;
