@@ -1,6 +1,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { levelDbov, AudioSender, AudioReceiver, FramePacer, type VoipKit } from '../src/index.js';
+import { pcap, tsharkPath } from './helpers/pcap.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -194,6 +199,50 @@ describe.each(BACKENDS)('AudioSender -> AudioReceiver on %s', (backend) => {
     const ref = 20 * Math.log10(8000 / Math.SQRT2 / 32768);
     expect(Math.min(...levels)).toBeGreaterThan(ref - 1);
     expect(Math.max(...levels)).toBeLessThan(ref + 1);
+    s.close();
+    r.close();
+  });
+
+  it('AudioReceiver statistics agree with tshark -z rtp,streams on a capture of the same stream (5 % loss, up to 60 ms jitter)', () => {
+    if (!tsharkPath()) {
+      console.warn('tshark is not installed (apt-get install -y tshark): pipeline-vs-tshark comparison skipped');
+      return;
+    }
+    const s = new AudioSender(kit, 0, { ssrc: 0xfeed });
+    const r = new AudioReceiver(kit, 0);
+    const rand = rng(77);
+    const cap: Array<{ timeMs: number; srcPort: number; dstPort: number; payload: Uint8Array }> = [];
+    let last = 0;
+    const jit: number[] = [];
+    for (let f = 0; f < 400; f++) {
+      const x = Int16Array.from({ length: 160 }, (_, i) => Math.round(3000 * Math.sin((f * 160 + i) / 5)));
+      for (const d of s.send(x, f * 20)) {
+        if (f > 0 && f < 399 && rand() < 0.05) continue;
+        const at = Math.max(last + 0.1, f * 20 + 60 * rand() * rand());
+        last = at;
+        cap.push({ timeMs: at, srcPort: 41000, dstPort: 41002, payload: d });
+        r.receive(d, at);
+        jit.push(r.stats().reception!.jitterMs);
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'voipkit-rx-'));
+    try {
+      writeFileSync(join(dir, 'rx.pcap'), pcap(cap));
+      const t = spawnSync('tshark', ['-r', join(dir, 'rx.pcap'), '-q', '-d', 'udp.port==41002,rtp', '-z', 'rtp,streams'], { encoding: 'utf8' });
+      expect(t.status, t.stderr).toBe(0);
+      const line = t.stdout.split('\n').find((l) => /0x0000feed/i.test(l))!;
+      const f = line.replace(/\(.*?\)/g, ' ').trim().split(/\s+/);
+      const k = f.findIndex((x) => /g711U|PCMU/i.test(x));
+      const nums = f.slice(k + 1).map(Number);
+      const rec = r.stats().reception!;
+      expect(nums[0]).toBe(rec.received);
+      expect(nums[1]).toBe(rec.cumulativeLost);
+      expect(Math.abs(nums[nums.length - 2] - Math.max(...jit))).toBeLessThan(0.01); // max jitter, ms
+      const mean = jit.slice(1).reduce((a, v) => a + v, 0) / (jit.length - 1);
+      expect(Math.abs(nums[nums.length - 3] - mean)).toBeLessThan(0.01); // mean jitter, ms
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     s.close();
     r.close();
   });
