@@ -195,6 +195,18 @@ describe.each(BACKENDS)('voipkit sim with a simulated network (%s)', (backend) =
     expect(readFileSync(html, 'utf8')).toMatch(/<svg id="plot-delay"/);
   }, 120_000);
 
+  it('--jb fixed:MS holds the playout delay at MS above the fastest packets', () => {
+    const rep = join(work, `jb-${backend}.json`);
+    const r = cli(backend, ['sim', '--profile', 'lan', '--duration', '10', '--jb', 'fixed:100', '--ns', '--report', rep]);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(rep, 'utf8'));
+    expect(j.jitterBufferMode).toBe('fixed:100');
+    expect(j.sendPath.noiseSuppression).toBe(0.5);
+    // lan: ~1 ms ± 0.5 ms of network delay, so send → play ≈ 100 ms plus the fastest packets' delay
+    expect(Math.abs(j.quality.e2eMeanMs - 100)).toBeLessThan(5);
+    expect(j.quality.e2eP95Ms - j.quality.e2eMeanMs).toBeLessThan(3);
+  }, 60_000);
+
   it('replays a pcap capture: its packets, arrival times and losses', () => {
     const cap = makeCapture(300);
     const rep = join(work, `pcap-${backend}.json`);
@@ -251,6 +263,8 @@ describe('voipkit sim sweep and bad input', () => {
       [['sim', '--profile', 'moon'], /argument 'moon' is invalid/],
       [['sim', '--input', notWav], /not a WAV file/],
       [['sim', '--duration', '0'], /--duration must be/],
+      [['sim', '--jb', 'fixed:5'], /--jb must be adaptive or fixed:MS/],
+      [['sim', '--ns', '3'], /--ns must be a number in \[0, 1\]/],
       [['sim', 'sweep', '--x', 'loss', '--y', 'loss'], /--x and --y must differ/],
       [['sim', 'sweep', '--x-values', '1,,2'], /--x-values must be a comma-separated list/],
     ];

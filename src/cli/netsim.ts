@@ -12,7 +12,7 @@ import { load, type VoipKit } from '../index.js';
 import { VoipKitError } from '../errors.js';
 import { PROFILE_NAMES, profile, resolveNetworkConfig, formatTrace as formatSimTrace, type NetworkConfig, type NetworkStats } from '../sim/network/index.js';
 import { parseNetemSpec, parsePercent, parseTimeMs } from '../sim/network/netem-spec.js';
-import { runNetSim, PTIME_MS, DEVICE_DELAY_MS, type NetSimResult, type QualityFigures } from '../sim/netsim.js';
+import { runNetSim, suppressNoise, PTIME_MS, DEVICE_DELAY_MS, type NetSimResult, type QualityFigures } from '../sim/netsim.js';
 import { replayTrace, formatPlayoutLog, formatTrace, type TraceRow, type ReplayResult } from '../sim/trace.js';
 import { renderHtmlReport } from '../sim/report/html.js';
 import { encodeWav } from '../sim/wav.js';
@@ -40,6 +40,21 @@ export interface NetsimCliOptions {
   ssrc?: string;
   html?: string;
   progress?: boolean;
+  jb?: string;
+  ns?: boolean | string;
+}
+
+/**
+ * Jitter buffer options from `--jb`: `adaptive` (the buffer's own target,
+ * the default) or `fixed:MS` (playout delay held at MS above the fastest
+ * recent packet: minDelayMs = maxDelayMs = MS, 20..10000).
+ */
+export function jitterFromOption(jb: string | undefined): { minDelayMs?: number; maxDelayMs?: number } | undefined {
+  if (jb === undefined || jb === 'adaptive') return undefined;
+  const m = /^fixed:(\d+)$/.exec(jb);
+  const ms = m ? Number(m[1]) : NaN;
+  if (!(ms >= 20 && ms <= 10000)) throw new VoipKitError('invalid_argument', `--jb must be adaptive or fixed:MS with MS in 20..10000, got ${JSON.stringify(jb)}`);
+  return { minDelayMs: ms, maxDelayMs: ms };
 }
 
 /** The network-related options: if any is given, the network model is used. */
@@ -59,6 +74,8 @@ export function addNetsimOptions(cmd: Command): Command {
     .option('--pcap <file.pcap>', 'replay the arrival times and payloads of a G.711 RTP stream from a capture (libpcap format)')
     .option('--ssrc <hex|dec>', 'with --pcap: the stream to replay (default: the SSRC with the most packets)')
     .option('--html <out.html>', 'write a self-contained HTML page with plots of delay, buffer and loss')
+    .option('--jb <adaptive|fixed:MS>', 'jitter buffer: adaptive target delay, or a playout delay fixed at MS above the fastest packets', 'adaptive')
+    .option('--ns [strength]', 'noise suppression on the send path, strength 0..1 (default: off; 0.5 when given without a value)')
     .option('--no-progress', 'no progress bar (it shows on a terminal for runs longer than a second)');
 }
 
@@ -160,6 +177,10 @@ export interface NetsimReport {
   durationS: number;
   network: { config: NetworkConfig | null; stats: NetworkStats | null };
   quality: QualityFigures;
+  /** Send path: noise suppression strength (--ns), null when off. */
+  sendPath: { noiseSuppression: number | null };
+  /** `adaptive` or `fixed:MS` (--jb). */
+  jitterBufferMode: string;
   jitterBuffer: ReplayResult['stats'];
   ops: ReplayResult['ops'];
 }
@@ -251,6 +272,12 @@ export async function runNetsimCommand(
   const seed = num('--seed', o.seed ?? '1', 0, 4294967295);
   if (!Number.isInteger(seed)) throw new VoipKitError('invalid_argument', `--seed must be an integer, got ${o.seed}`);
   if (o.pcap && o.input) throw new VoipKitError('invalid_argument', '--pcap replays the captured payloads; --input gives audio to send: give one or the other');
+  const jitter = jitterFromOption(o.jb);
+  let nsStrength: number | null = null;
+  if (o.ns !== undefined && o.ns !== false) {
+    nsStrength = o.ns === true ? 0.5 : num('--ns', o.ns, 0, 1);
+    if (o.pcap) throw new VoipKitError('invalid_argument', '--ns acts on the send path; --pcap replays captured payloads: give one or the other');
+  }
   const kit = kitIn ?? (await load());
   const progress = lazyProgress(o.progress !== false);
   let rows: TraceRow[];
@@ -274,6 +301,7 @@ export async function runNetsimCommand(
         codec,
         packets: cap.packets,
         keepAudio: !!o.out,
+        jitter,
         onPoll: (tick, res, jb) => {
           const st = jb.stats();
           frames.push({ tMs: tick, targetDelayMs: st.targetDelayMs, currentDelayMs: st.currentDelayMs, bufferedMs: st.bufferedMs, concealed: res.op === 'expand' || res.op === 'cng' || res.concealedSeq !== null });
@@ -291,7 +319,8 @@ export async function runNetsimCommand(
       } else input = 'built-in speech-like signal';
       const durationMs = o.duration !== undefined ? Math.round(num('--duration', o.duration, 0.02, 86400) * 1000) : audio ? undefined : DEFAULT_SECONDS * 1000;
       if (!audio) audio = speechLike(8000 * Math.min(60, Math.ceil((durationMs ?? 60_000) / 1000)), 1);
-      const r = runNetSim(kit, { network: config, seed, durationMs, codec, audio, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
+      if (nsStrength !== null) audio = suppressNoise(kit, audio, nsStrength);
+      const r = runNetSim(kit, { network: config, seed, durationMs, codec, audio, jitter, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
       rows = r.rows;
       replay = r.replay;
       quality = r.quality;
@@ -313,6 +342,8 @@ export async function runNetsimCommand(
     durationS: (Math.max(...sends) - Math.min(...sends) + PTIME_MS) / 1000,
     network: net,
     quality,
+    sendPath: { noiseSuppression: nsStrength },
+    jitterBufferMode: o.jb ?? 'adaptive',
     jitterBuffer: replay.stats,
     ops: replay.ops,
   };

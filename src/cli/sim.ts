@@ -10,7 +10,7 @@ import { defaultTrace, formatPlayoutLog, parseTrace, replayTrace, type TraceRow 
 import { buildReport, formatReport } from '../sim/report.js';
 import { encodeWav } from '../sim/wav.js';
 import { wavTo8kMono } from '../sim/wav-input.js';
-import { checkContradictions, runNetsimCommand, type NetsimCliOptions } from './netsim.js';
+import { checkContradictions, jitterFromOption, runNetsimCommand, type NetsimCliOptions } from './netsim.js';
 
 export interface SimOptions extends NetsimCliOptions {
   trace?: string;
@@ -68,7 +68,7 @@ export async function sim(o: SimOptions, print: (s: string) => void, given: (opt
     // read with the wav package; 16/24/48 kHz is resampled to 8 kHz
     audio = await wavTo8kMono(kit, bytes, `--input ${o.input}`);
   }
-  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out });
+  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out, jitter: jitterFromOption(o.jb) });
   const rep = buildReport(name, codec, kit.backend, rows, r);
   if (o.playoutLog) write(o.playoutLog, formatPlayoutLog(r.log), '--playout-log');
   if (o.report) write(o.report, JSON.stringify(rep, null, 2) + '\n', '--report');
