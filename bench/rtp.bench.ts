@@ -19,6 +19,7 @@
  * The machine is shared and noisy: quote the ratios measured in one run.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { RtpView, RtpBuilder } from '../src/rtp/public.js';
@@ -72,6 +73,7 @@ function sanity(bytes: Uint8Array, extId: number): void {
 
 /** Run the suite, write bench/results/rtp.{json,md}, and return the rows. */
 export async function run(): Promise<Row[]> {
+  const loadBefore = loadavg()[0];
   const b = bench({ time: 1000, warmupTime: 200 });
   const batch = new Map<string, number>();
   for (const { name, bytes, extId } of packets()) {
@@ -159,7 +161,7 @@ export async function run(): Promise<Row[]> {
     'Packets: a real 172-byte PCMU packet from test/vectors/rtp/ffmpeg-pcmu.json (12-byte header + 160 bytes), and the same with an RFC 8285 one-byte extension block (ssrc-audio-level id 1, abs-send-time id 3; 184 bytes).',
     '"parse" reads PT, marker, sequence number, timestamp, SSRC and the payload (and the extension element) in every library. "parse+serialize" writes the packet back out, into a reused buffer where the library allows it (werift-rtp always allocates).',
     `parse 172 B: voipkit RtpView.wrap ${(rows.find((r) => r.group === 'parse 172 B' && r.name.startsWith('voipkit RtpView.wrap'))?.hz ?? NaN) / 1e6 > 0 ? ((rows.find((r) => r.group === 'parse 172 B' && r.name.startsWith('voipkit RtpView.wrap'))!.hz) / 1e6).toFixed(1) : '?'}M packets/s, ${ratio('parse 172 B', 'voipkit RtpView.wrap', 'rtp.js').toFixed(1)}× rtp.js; parse+serialize 172 B: ${ratio('parse+serialize 172 B', 'voipkit RtpView.wrap', 'rtp.js').toFixed(1)}× rtp.js.`,
-    'Measured on a 2-core machine shared with other jobs (load average above 10 at times): absolute rates swing by 2× between runs; the ratios within a group are the figure to quote.',
+    `Measured on a 2-core machine shared with other jobs (1-minute load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0].toFixed(1)} after): absolute rates swing by 2× between runs; the ratios within a group are the figure to quote.`,
   ];
   writeResults('rtp', 'RTP parse and parse+serialize: voipkit vs rtp.js and werift-rtp', rows, table(rows, (r) => r.name.startsWith('rtp.js')), notes);
   if (sink === 0.5) console.log('');

@@ -151,6 +151,16 @@ export function createKit(backend: Backend): VoipKit {
 }
 
 /**
+ * @internal A backend without libopus (the WASM build, or an addon built
+ * without it) gets Opus from opusscript, when that package is installed.
+ */
+export async function withOpusFallback(backend: Backend): Promise<Backend> {
+  if (backend.opus) return backend;
+  const { loadOpusscript } = await import('./backend/opusscript.js');
+  return { ...backend, opus: await loadOpusscript().catch(() => null) };
+}
+
+/**
  * Load voipkit.
  * @throws VoipKitError `load_failed` with what is missing and how to fix it,
  *   `invalid_argument` for an unknown backend choice.
@@ -163,13 +173,7 @@ export async function load(options: LoadOptions = {}): Promise<VoipKit> {
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  let backend = await loadBackend(choice, options);
-  if (!backend.opus) {
-    // No libopus in this build: Opus from opusscript, when installed.
-    const { loadOpusscript } = await import('./backend/opusscript.js');
-    backend = { ...backend, opus: await loadOpusscript().catch(() => null) };
-  }
-  return createKit(backend);
+  return createKit(await withOpusFallback(await loadBackend(choice, options)));
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';

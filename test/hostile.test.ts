@@ -1039,13 +1039,6 @@ const TABLE: Record<string, Row> = {
  * it.fails, so this list must shrink when one is fixed.
  */
 const KNOWN: [RegExp, string][] = [
-  [/^(native|wasm) > (parseRtcp|iterateRtcp|encodeExtensions) > options null$/, 'rtp: null options throw TypeError'],
-  [/^(native|wasm) > RtpBuilder\.setExtensions > not an array$/, 'rtp: null elements throw TypeError'],
-  [/^(native|wasm) > RtpView\.getExtension > id /, 'rtp: non-integer ids give undefined, 1n throws TypeError'],
-  [/^(native|wasm) > RtpView\.marker > value /, 'rtp: the marker setter coerces any value to a boolean'],
-  [/^(native|wasm) > extensionForm > profile /, "rtp: no check; NaN / strings give 'other', 1n throws TypeError"],
-  [/^(native|wasm) > ntpMiddle32 > fraction /, 'rtp: no check; NaN / -1 / strings give a number, 1n throws TypeError'],
-  [/^(native|wasm) > ntpToUnixMs > seconds /, 'rtp: no check; NaN in gives NaN out, 1n throws TypeError'],
   [/^native > SrtpSession\.(protectRtp > packet of 0 bytes|unprotectRtp > empty packet)$/, 'srtp: an empty packet is invalid_argument on native, bad_length on WASM'],
 ];
 const knownFailure = (id: string) => KNOWN.find(([re]) => re.test(id))?.[1];

@@ -175,6 +175,28 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
     });
   }
 
+  it('stats().jitterMs is the RFC 3550 A.8 interarrival jitter of the arrivals', () => {
+    const jb = kit.createJitterBuffer();
+    // seeded arrival jitter; the estimator J += (|D| - J) / 16 written from
+    // RFC 3550 section 6.4.1 / A.8, in timestamp units
+    let s = 99;
+    const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+    let j = 0;
+    let prevTransit: number | null = null;
+    let t = 0;
+    for (let i = 0; i < 300; i++) {
+      t = Math.max(t, i * 20 + 30 + rnd() * 25);
+      const ts = 7000 + i * 160;
+      jb.push(rtp(i, ts, pcmuOf(i)), t);
+      const transit = t * 8 - ts;
+      if (prevTransit !== null) j += (Math.abs(transit - prevTransit) - j) / 16;
+      prevTransit = transit;
+    }
+    expect(jb.stats().jitterMs).toBeCloseTo(j / 8, 6);
+    expect(j / 8).toBeGreaterThan(2);
+    jb.close();
+  });
+
   it('an empty buffer plays comfort noise (silence before any packet), and never fails', () => {
     const jb = kit.createJitterBuffer();
     for (let t = 0; t < 200; t += 20) {

@@ -35,12 +35,18 @@ export function program(print: (s: string) => void = (s) => process.stdout.write
 
 /** Run the CLI; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  const p = program();
   try {
-    await program().parseAsync(argv);
+    await p.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
+      if (e.code === 'commander.help') {
+        // no command given: the usage, on stderr
+        process.stderr.write(p.helpInformation());
+        return 2;
+      }
       process.stderr.write(`voipkit: ${e.message.replace(/^error: /, '')}\n`);
       return 2;
     }

@@ -313,6 +313,12 @@ function frame(b: Uint8Array, reducedSize: boolean): number[] {
   return starts;
 }
 
+function reducedSizeOf(options: unknown, what: string): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object') badArg(`${what}: options must be an object, got ${describe(options)}`);
+  return (options as ParseRtcpOptions).reducedSize === true;
+}
+
 /**
  * Parse a compound (or, with `reducedSize`, reduced-size) RTCP packet.
  * @param bytes the UDP payload (after SRTCP unprotect); borrowed: data views
@@ -322,11 +328,12 @@ function frame(b: Uint8Array, reducedSize: boolean): number[] {
  *   SR/RR without reducedSize, padding bit on a packet other than the last,
  *   zero padding count or one not a multiple of 4, an SDES chunk without its
  *   null terminator, a FIR FCI not a multiple of 8 bytes).
- * @throws VoipKitError `invalid_argument` when bytes is not a Uint8Array.
+ * @throws VoipKitError `invalid_argument` when bytes is not a Uint8Array or
+ *   options is neither undefined nor an object.
  */
-export function parseRtcp(bytes: Uint8Array, options: ParseRtcpOptions = {}): RtcpPacket[] {
+export function parseRtcp(bytes: Uint8Array, options?: ParseRtcpOptions): RtcpPacket[] {
   requireBytes(bytes, 'parseRtcp: bytes');
-  const starts = frame(bytes, options?.reducedSize === true);
+  const starts = frame(bytes, reducedSizeOf(options, 'parseRtcp'));
   const out: RtcpPacket[] = new Array(starts.length - 1);
   for (let k = 0; k + 1 < starts.length; k++) out[k] = decodePacket(bytes, starts[k], starts[k + 1]);
   return out;
@@ -339,9 +346,9 @@ export function parseRtcp(bytes: Uint8Array, options: ParseRtcpOptions = {}): Rt
  * malformed later packet throws after earlier ones were yielded.
  * @throws as {@link parseRtcp}.
  */
-export function* iterateRtcp(bytes: Uint8Array, options: ParseRtcpOptions = {}): Generator<RtcpPacket, void, undefined> {
+export function* iterateRtcp(bytes: Uint8Array, options?: ParseRtcpOptions): Generator<RtcpPacket, void, undefined> {
   requireBytes(bytes, 'iterateRtcp: bytes');
-  const starts = frame(bytes, options?.reducedSize === true);
+  const starts = frame(bytes, reducedSizeOf(options, 'iterateRtcp'));
   for (let k = 0; k + 1 < starts.length; k++) yield decodePacket(bytes, starts[k], starts[k + 1]);
 }
 

@@ -544,7 +544,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
 
   int32_t op = VK_JB_OP_NORMAL;
   int32_t missing_seq = -1, flags = 0, inserted = 0, removed = 0;
-  int any_audio_op = 0;
 
   while (jb->len - jb->play < N) {
     int32_t pending = jb->len - jb->play;
@@ -575,7 +574,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->len += N - pending;
       jb->cng_samples += N - pending;
       set_op(&op, VK_JB_OP_CNG);
-      any_audio_op = 1;
       break;
     }
     double offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
@@ -639,7 +637,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->next_ts = p->ts + dur;
       jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
       jb_buffer_remove(&jb->buf, pi);
-      any_audio_op = 1;
       /* time-stretch towards the target */
       int32_t pend = jb->len - jb->play;
       int next_here = 0;
@@ -701,7 +698,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
         set_op(&op, VK_JB_OP_CNG);
       }
       missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
-      any_audio_op = 1;
       continue;
     }
     /* EXPAND_LOST or CNG_GAP: fill towards the next packet and advance */
@@ -744,9 +740,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     jb->next_ts += n;
     jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
-    any_audio_op = 1;
   }
-  (void)any_audio_op;
 
   /* output one frame and report the packets that start in it */
   memcpy(pcm, jb->audio + jb->play, sizeof(int16_t) * (size_t)N);

@@ -36,7 +36,7 @@
 #define MIN_NSUB 8          /* sub-windows: the minimum covers 0.96..1.08 s */
 #endif
 #ifndef MCRA_DELTA
-#define MCRA_DELTA 5.0f     /* S / Smin above this: speech present in the bin */
+#define MCRA_DELTA 3.0f     /* S / Smin above this: speech present in the bin */
 #endif
 #ifndef ALPHA_P
 #define ALPHA_P 0.2f        /* smoothing of the presence indicator */
@@ -56,6 +56,12 @@
 #ifndef INIT_FRAMES
 #define INIT_FRAMES 10      /* frames averaged plainly at start-up */
 #endif
+#ifndef PAUSE_PM
+#define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
+#endif
+#ifndef LF_BINS
+#define LF_BINS 2           /* bins (50 Hz each) held at the floor: below 75 Hz */
+#endif
 #ifndef NOISE_OVER
 #define NOISE_OVER 1.0f     /* noise overestimation factor used by the gain */
 #endif
@@ -69,14 +75,11 @@
 #define GAIN_RELEASE 0.5f   /* the gain may fall at most to this fraction per frame */
 #endif
 #define TR_SUB 8            /* transient detector: sub-blocks per hop (1.25 ms) */
-#ifndef VAD_THR
-#define VAD_THR 0.5f        /* mean minima-controlled presence (100 Hz..4 kHz) marking a speech frame */
-#endif
 #ifndef VAD_GAMMA
 #define VAD_GAMMA 3.f       /* posterior SNR of a bin counted as 'hot' (4.8 dB) */
 #endif
 #ifndef VAD_HOT
-#define VAD_HOT 0.15f       /* share of hot bins (100 Hz..4 kHz) marking a speech frame */
+#define VAD_HOT 0.1f        /* share of hot bins (100 Hz..4 kHz) marking a speech frame (noise alone: 5 % +- 2.5 %) */
 #endif
 #ifndef VAD_HANG
 #define VAD_HANG 2          /* frames a speech decision is held after the last speech frame */
@@ -119,7 +122,7 @@ struct vk_ns {
   /* arrays (inside the same allocation) */
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf;
   vk_cpx *X;
-  float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
+  float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *pq, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
 };
 
 void vk_ns_e1_init(vk_ns_e1_table *t) {
@@ -194,7 +197,7 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   TAKE(ns->Stmp, nb); TAKE(ns->pm, nb); TAKE(ns->lambda, nb); TAKE(ns->lam_eff, nb);
   TAKE(ns->gamma, nb); TAKE(ns->xi, nb); TAKE(ns->a2, nb); TAKE(ns->gain, nb);
   TAKE(ns->gsm, nb); TAKE(ns->spp, nb); TAKE(ns->sref, nb);
-  f += nb; /* spare */
+  TAKE(ns->pq, nb);
   TAKE(ns->subs, (size_t)MIN_NSUB * nb);
 #undef TAKE
   /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
@@ -388,23 +391,27 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
    * floor would cut weak speech components; then the gain stage */
   {
     int32_t k1 = nb - 1 < 80 ? nb - 1 : 80;
-    float m = 0.f, hot = 0.f;
-    for (int32_t k = 2; k <= k1; k++) {
-      m += pm[k];
-      hot += gamma[k] > VAD_GAMMA ? 1.f : 0.f;
-    }
-    m /= (float)(k1 - 1);
+    float hot = 0.f;
+    for (int32_t k = 2; k <= k1; k++) hot += gamma[k] > VAD_GAMMA ? 1.f : 0.f;
     hot /= (float)(k1 - 1);
-    /* the presence average lags onsets (it is smoothed), the share of bins
-     * well above the noise does not: noise alone puts e^-3 = 5 % there */
-    if (m > VAD_THR || hot > VAD_HOT) ns->vad_hang = VAD_HANG;
+    /* The share of bins well above the noise (noise alone puts e^-3 = 5 %
+     * there); unlike the smoothed minima-controlled presence it does not
+     * lag onsets nor linger after offsets. */
+    if (hot > VAD_HOT) ns->vad_hang = VAD_HANG;
     else if (ns->vad_hang > 0) ns->vad_hang--;
     float target = ns->vad_hang > 0 ? powf(ns->floor_lin, SPEECH_FLOOR) : ns->floor_lin;
     float fc = ns->floor_cur * FLOOR_FALL;
     ns->floor_cur = target > fc ? target : fc;
     if (ns->floor_cur < ns->floor_lin) ns->floor_cur = ns->floor_lin;
   }
-  vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, pm, ns->floor_cur};
+  /* In a pause frame the per-bin presence handed to the gain stage is
+   * scaled down, so that isolated noise peaks do not open the gain. */
+  const float *presence = pm;
+  if (ns->vad_hang == 0) {
+    for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
+    presence = ns->pq;
+  }
+  vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->floor_cur};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
   /* 8. smoothing across frequency, then time; floor */
   float *g = ns->gain, *gs = ns->gsm;
@@ -427,6 +434,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
       if (v < rel) v = rel;
     }
     if (v < fl) v = fl;
+    /* 0..50 Hz carries no speech but much of pink, brown and fan noise,
+     * and its periodogram is the least reliable: always at the floor */
+    if (k < LF_BINS) v = ns->floor_lin;
     gs[k] = v;
     a2[k] = v * v * gamma[k];
   }
