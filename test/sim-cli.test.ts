@@ -207,6 +207,17 @@ describe.each(BACKENDS)('voipkit sim with a simulated network (%s)', (backend) =
     expect(j.quality.e2eP95Ms - j.quality.e2eMeanMs).toBeLessThan(3);
   }, 60_000);
 
+  it('--srtp: the call protected end to end plays exactly as the plain one', () => {
+    const plain = join(work, `plain-${backend}.csv`);
+    const prot = join(work, `srtp-${backend}.csv`);
+    const a = cli(backend, ['sim', '--profile', 'wifi', '--duration', '10', '--playout-log', plain]);
+    const b = cli(backend, ['sim', '--profile', 'wifi', '--duration', '10', '--srtp', 'AES_CM_128_HMAC_SHA1_80', '--playout-log', prot]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    expect(readFileSync(prot, 'utf8')).toBe(readFileSync(plain, 'utf8'));
+    expect(b.stdout.split('\n').slice(1)).toEqual(a.stdout.split('\n').slice(1));
+  }, 60_000);
+
   it('replays a pcap capture: its packets, arrival times and losses', () => {
     const cap = makeCapture(300);
     const rep = join(work, `pcap-${backend}.json`);
@@ -265,6 +276,8 @@ describe('voipkit sim sweep and bad input', () => {
       [['sim', '--duration', '0'], /--duration must be/],
       [['sim', '--jb', 'fixed:5'], /--jb must be adaptive or fixed:MS/],
       [['sim', '--ns', '3'], /--ns must be a number in \[0, 1\]/],
+      [['sim', '--srtp', 'ROT13'], /argument 'ROT13' is invalid/],
+      [['sim', '--trace', join(root, 'test/vectors/jitter-traces/a_lan.csv'), '--srtp', 'AEAD_AES_128_GCM'], /--srtp applies to the simulated pipeline/],
       [['sim', 'sweep', '--x', 'loss', '--y', 'loss'], /--x and --y must differ/],
       [['sim', 'sweep', '--x-values', '1,,2'], /--x-values must be a comma-separated list/],
     ];

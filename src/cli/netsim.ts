@@ -12,13 +12,14 @@ import { load, type VoipKit } from '../index.js';
 import { VoipKitError } from '../errors.js';
 import { PROFILE_NAMES, profile, resolveNetworkConfig, formatTrace as formatSimTrace, type NetworkConfig, type NetworkStats } from '../sim/network/index.js';
 import { parseNetemSpec, parsePercent, parseTimeMs } from '../sim/network/netem-spec.js';
-import { runNetSim, suppressNoise, PTIME_MS, DEVICE_DELAY_MS, type NetSimResult, type QualityFigures } from '../sim/netsim.js';
+import { runNetSim, PTIME_MS, DEVICE_DELAY_MS, type NetSimResult, type QualityFigures } from '../sim/netsim.js';
 import { replayTrace, formatPlayoutLog, formatTrace, type TraceRow, type ReplayResult } from '../sim/trace.js';
 import { renderHtmlReport } from '../sim/report/html.js';
 import { encodeWav } from '../sim/wav.js';
 import { wavTo8kMono } from '../sim/wav-input.js';
 import { parsePcapRtp, pickStream } from '../sim/pcap.js';
 import { captureToTrace } from '../sim/capture.js';
+import { SRTP_KEY_LENGTHS } from '../srtp/session.js';
 import { burstRatio, codecImpairment, eModel } from '../sim/emodel.js';
 import { speechLike } from '../sim/speech.js';
 
@@ -42,6 +43,7 @@ export interface NetsimCliOptions {
   progress?: boolean;
   jb?: string;
   ns?: boolean | string;
+  srtp?: string;
 }
 
 /**
@@ -75,7 +77,8 @@ export function addNetsimOptions(cmd: Command): Command {
     .option('--ssrc <hex|dec>', 'with --pcap: the stream to replay (default: the SSRC with the most packets)')
     .option('--html <out.html>', 'write a self-contained HTML page with plots of delay, buffer and loss')
     .option('--jb <adaptive|fixed:MS>', 'jitter buffer: adaptive target delay, or a playout delay fixed at MS above the fastest packets', 'adaptive')
-    .option('--ns [strength]', 'noise suppression on the send path, strength 0..1 (default: off; 0.5 when given without a value)')
+    .option('--ns [strength]', 'noise suppression in the sender, strength 0..1 (default: off; 0.5 when given without a value)')
+    .addOption(new Option('--srtp <profile>', 'protect the call with SRTP (keys drawn from the seed) (default: plain RTP)').choices(Object.keys(SRTP_KEY_LENGTHS)))
     .option('--no-progress', 'no progress bar (it shows on a terminal for runs longer than a second)');
 }
 
@@ -178,7 +181,7 @@ export interface NetsimReport {
   network: { config: NetworkConfig | null; stats: NetworkStats | null };
   quality: QualityFigures;
   /** Send path: noise suppression strength (--ns), null when off. */
-  sendPath: { noiseSuppression: number | null };
+  sendPath: { noiseSuppression: number | null; srtp: string | null };
   /** `adaptive` or `fixed:MS` (--jb). */
   jitterBufferMode: string;
   jitterBuffer: ReplayResult['stats'];
@@ -278,6 +281,7 @@ export async function runNetsimCommand(
     nsStrength = o.ns === true ? 0.5 : num('--ns', o.ns, 0, 1);
     if (o.pcap) throw new VoipKitError('invalid_argument', '--ns acts on the send path; --pcap replays captured payloads: give one or the other');
   }
+  if (o.srtp && o.pcap) throw new VoipKitError('invalid_argument', '--srtp protects a simulated call; --pcap replays a capture: give one or the other');
   const kit = kitIn ?? (await load());
   const progress = lazyProgress(o.progress !== false);
   let rows: TraceRow[];
@@ -319,8 +323,7 @@ export async function runNetsimCommand(
       } else input = 'built-in speech-like signal';
       const durationMs = o.duration !== undefined ? Math.round(num('--duration', o.duration, 0.02, 86400) * 1000) : audio ? undefined : DEFAULT_SECONDS * 1000;
       if (!audio) audio = speechLike(8000 * Math.min(60, Math.ceil((durationMs ?? 60_000) / 1000)), 1);
-      if (nsStrength !== null) audio = suppressNoise(kit, audio, nsStrength);
-      const r = runNetSim(kit, { network: config, seed, durationMs, codec, audio, jitter, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
+      const r = runNetSim(kit, { network: config, seed, durationMs, codec, audio, jitter, srtp: o.srtp, noiseSuppression: nsStrength ?? false, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
       rows = r.rows;
       replay = r.replay;
       quality = r.quality;
@@ -342,7 +345,7 @@ export async function runNetsimCommand(
     durationS: (Math.max(...sends) - Math.min(...sends) + PTIME_MS) / 1000,
     network: net,
     quality,
-    sendPath: { noiseSuppression: nsStrength },
+    sendPath: { noiseSuppression: nsStrength, srtp: o.srtp ?? null },
     jitterBufferMode: o.jb ?? 'adaptive',
     jitterBuffer: replay.stats,
     ops: replay.ops,

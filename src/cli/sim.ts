@@ -40,6 +40,7 @@ function write(path: string, data: string | Uint8Array, what: string): void {
 
 export async function sim(o: SimOptions, print: (s: string) => void, given: (option: string) => boolean = () => false): Promise<void> {
   checkContradictions(o, given);
+  if (o.trace && (o.srtp || o.ns)) throw new VoipKitError('invalid_argument', `--trace replays a recorded network with G.711 made here; --${o.srtp ? 'srtp' : 'ns'} applies to the simulated pipeline: drop one`);
   if (!o.trace) {
     // a simulated network (the default) or a capture: src/cli/netsim.ts
     await runNetsimCommand(o, print);

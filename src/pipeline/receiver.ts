@@ -24,7 +24,7 @@ import { RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
 import type { SrtpSession } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
-import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats } from '../jitter/jitter-buffer.js';
+import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats, PollResult } from '../jitter/jitter-buffer.js';
 import { DtmfDecoder, type DtmfReport } from './dtmf.js';
 import type { ComfortNoiseGenerator } from './cn.js';
 import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
@@ -190,6 +190,8 @@ export interface ReceivedFrame {
   /** ptime of 8 kHz audio. Valid until the next poll. */
   pcm: Int16Array;
   op: JitterOp | 'comfort-noise';
+  /** The jitter buffer's own result for this frame (packets played, concealment); absent before the first packet. */
+  jitter?: PollResult;
 }
 
 function random32(): number {
@@ -443,6 +445,12 @@ export class AudioReceiver {
     let op: ReceivedFrame['op'] = 'cng';
     if (this.#opus) {
       op = this.#opus.poll(nowMs, pcm);
+    let jitter: PollResult | undefined;
+    if (this.#jb) {
+      const r = this.#jb.poll(nowMs, this.#frame);
+      pcm = r.pcm;
+      op = r.op;
+      jitter = r;
     } else {
       let p8 = this.#frame8k;
       if (this.#jb) {
@@ -466,7 +474,7 @@ export class AudioReceiver {
     }
     if (this.#ns) pcm = this.#ns.process(pcm, this.#nsOut);
     this.#s.framesPlayed++;
-    return { pcm, op };
+    return { pcm, op, jitter };
   }
 
   /** An RTCP receiver report if one is due (SRTCP-protected with srtp). */

@@ -178,9 +178,17 @@ export function replayTrace(kit: VoipKit, rows: TraceRow[], options: ReplayOptio
   if (options.packets && options.packets.length !== rows.length) {
     throw new VoipKitError('invalid_argument', `replayTrace: ${options.packets.length} packets for ${rows.length} rows`);
   }
+  let frameIndex = 0;
   for (let i = 0; i < rows.length; i++) {
     let e = 0;
     const given = options.packets?.[i];
+    const prev = rows[i - 1];
+    if (!given && prev && prev.seq === rows[i].seq && prev.ts === rows[i].ts && prev.sendMs === rows[i].sendMs) {
+      // another copy of the same packet (a duplicate): the same bytes
+      packets.push(packets[i - 1]);
+      silent.push(silent[i - 1]);
+      continue;
+    }
     if (given) {
       const pcm = given.length > 12 ? kit.g711.decode(codec, given.subarray(12)) : new Int16Array(0);
       for (const v of pcm) e += v * v;
@@ -188,8 +196,9 @@ export function replayTrace(kit: VoipKit, rows: TraceRow[], options: ReplayOptio
       packets.push(given);
       continue;
     }
+    const f = frameIndex++;
     for (let k = 0; k < SAMPLES; k++) {
-      const v = src[(i * SAMPLES + k) % src.length];
+      const v = src[(f * SAMPLES + k) % src.length];
       frame[k] = v;
       e += v * v;
     }
