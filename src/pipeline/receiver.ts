@@ -190,7 +190,7 @@ export interface ReceivedFrame {
   /** ptime of 8 kHz audio. Valid until the next poll. */
   pcm: Int16Array;
   op: JitterOp | 'comfort-noise';
-  /** The jitter buffer's own result for this frame (packets played, concealment); absent before the first packet. */
+  /** The jitter buffer's own result for this frame (packets played, concealment); absent for Opus and before the first packet. */
   jitter?: PollResult;
 }
 
@@ -443,20 +443,16 @@ export class AudioReceiver {
   poll(nowMs: number): ReceivedFrame {
     let pcm: Int16Array = this.#frame;
     let op: ReceivedFrame['op'] = 'cng';
+    let jitter: PollResult | undefined;
     if (this.#opus) {
       op = this.#opus.poll(nowMs, pcm);
-    let jitter: PollResult | undefined;
-    if (this.#jb) {
-      const r = this.#jb.poll(nowMs, this.#frame);
-      pcm = r.pcm;
-      op = r.op;
-      jitter = r;
     } else {
       let p8 = this.#frame8k;
       if (this.#jb) {
         const r = this.#jb.poll(nowMs, this.#frame8k);
         p8 = r.pcm;
         op = r.op;
+        jitter = r;
       } else {
         p8.fill(0);
       }
