@@ -1,7 +1,9 @@
 // The jitter buffer's C tests (native/core/test/jb_test.c: external decoder
 // hooks with FEC, argument checks, a seeded fuzz loop), compiled with
-// AddressSanitizer and UndefinedBehaviorSanitizer and run.  This checks the
-// core itself; the API tests in jitter.test.ts run on both backends.
+// AddressSanitizer and UndefinedBehaviorSanitizer and run natively, and
+// compiled by emscripten (the WASM backend's toolchain) and run in Node.
+// This checks the core itself; the API tests in jitter.test.ts run on both
+// backends.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -21,6 +23,19 @@ describe('jitter buffer C core under ASan/UBSan', () => {
       '-I', join(root, 'native/core/include'), '-I', src, ...sources, join(root, 'native/core/test/jb_test.c'), '-lm', '-o', out], { encoding: 'utf8' });
     expect(cc.status, cc.stderr).toBe(0);
     const r = spawnSync(out, [], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('jb_test: ok');
+  });
+
+  it('jb_test passes compiled to WASM (emscripten)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vk-jb-wasm-')), 'jb_test.cjs');
+    const src = join(root, 'native/core/src');
+    const sources = readdirSync(src).filter((f) => /^(jb.*|seq|g711|common)\.c$/.test(f)).map((f) => join(src, f));
+    const cc = spawnSync('emcc', ['-O1', '-std=c11', '-sENVIRONMENT=node', '-sEXIT_RUNTIME=1', '-sSINGLE_FILE=1',
+      '-I', join(root, 'native/core/include'), '-I', src, ...sources, join(root, 'native/core/test/jb_test.c'), '-o', out], { encoding: 'utf8' });
+    expect(cc.status, `emcc failed (the WASM build needs emscripten): ${cc.stderr}`).toBe(0);
+    const r = spawnSync(process.execPath, [out], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('jb_test: ok');

@@ -76,6 +76,7 @@ struct vk_jb {
   /* concealment played while waiting at the current playout point: if the
    * awaited packet turns out lost, it becomes that packet's replacement */
   int32_t wait_samples, wait_frames, wait_voiced;
+  int wait_next;         /* the decoder's concealment hook had the successor while waiting */
   int ext_concealed;     /* the external decoder made the concealment */
   /* stall detection (push) */
   double last_arrival_ms;
@@ -499,12 +500,16 @@ static void set_op(int32_t *op, int32_t o) {
   if (op_rank(o) > op_rank(*op)) *op = o;
 }
 
+static int has_conceal_hook(const vk_jb *jb) {
+  return jb->cfg.codec == VK_JB_CODEC_EXTERNAL && jb->has_dec && jb->dec.conceal;
+}
+
 /* Conceal n samples at the end of the audio. Returns nonzero if audible. */
 static int conceal(vk_jb *jb, int32_t n, const uint8_t *next, int32_t next_len) {
   int16_t *dst = jb->audio + jb->len;
   if (!jb->dsp.plc.active) jb_dsp_plc_begin(&jb->dsp, jb->audio, jb->len, jb->len - jb->play);
   int audible;
-  if (jb->cfg.codec == VK_JB_CODEC_EXTERNAL && jb->has_dec && jb->dec.conceal) {
+  if (has_conceal_hook(jb)) {
     int32_t r = jb->dec.conceal(jb->dec_user, next, (size_t)(next ? next_len : 0), dst, (size_t)n);
     if (r < 0) {
       jb_dsp_plc_generate(&jb->dsp, dst, n);
@@ -566,7 +571,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->last_seq = jb->buf.slots[pi].ext_seq - 1;
       jb->started = 1;
       jb->anchor = 0;
-      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
     }
     if (!jb->started) {
       /* nothing has arrived yet: silence */
@@ -585,7 +590,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->last_seq = p->ext_seq;
       jb->overflow++;
       drop_packet(jb, pi);
-      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
       flags |= VK_JB_FLAG_SKIPPED;
       pi = jb_buffer_oldest(&jb->buf);
       offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
@@ -635,7 +640,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->len += n;
       jb->last_seq = p->ext_seq;
       jb->next_ts = p->ts + dur;
-      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
       jb_buffer_remove(&jb->buf, pi);
       /* time-stretch towards the target */
       int32_t pend = jb->len - jb->play;
@@ -682,6 +687,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     if (act == JB_ACT_EXPAND_WAIT) {
       int audible = conceal(jb, need, nx, nxl);
+      if (nx) jb->wait_next = 1;
       inserted += need;
       jb->inserted_whole++;
       jb->wait_samples += need;
@@ -702,6 +708,15 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     /* EXPAND_LOST or CNG_GAP: fill towards the next packet and advance */
     int64_t gap = p ? p->ts - jb->next_ts : (int64_t)need;
+    /* The successor came only after the wait began, so the concealment
+     * played while waiting was blind.  A decoder that recovers the missing
+     * packet from its successor (in-band FEC) is handed it now, as a packet
+     * arriving late while waiting would be decoded: what was concealed stays
+     * inserted (the delay grew by it) and the recovered audio takes the
+     * missing packet's place.  Without such a hook (G.711), or when the hook
+     * already had the successor, the waited concealment is the replacement. */
+    if (nx && act == JB_ACT_EXPAND_LOST && jb->wait_samples > 0 && !jb->wait_next && has_conceal_hook(jb))
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
     if (p && jb->wait_samples > 0) {
       /* what was concealed while waiting now stands in for the missing
        * audio: the playout point moves on without growing the delay */
@@ -739,7 +754,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       set_op(&op, VK_JB_OP_CNG);
     }
     jb->next_ts += n;
-    jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
+    jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
   }
 
   /* output one frame and report the packets that start in it */
