@@ -7,6 +7,11 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitG711(env, exports);
   vk::InitSeq(env, exports);
   vk::InitSrtp(env, exports);
+  vk::InitJb(env, exports);
+  vk::InitNs(env, exports);
+  vk::InitResample(env, exports);
+  vk::InitOpus(env, exports);
+  vk::InitCng(env, exports);
   return exports;
 }
 

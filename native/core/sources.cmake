@@ -7,6 +7,16 @@ set(VK_CORE_SOURCES
   core/src/g711.c
   core/src/seq.c
   core/src/srtp.c
+  core/src/jb.c
+  core/src/jb_buffer.c
+  core/src/jb_decision.c
+  core/src/jb_delay.c
+  core/src/jb_dsp.c
+  core/src/ns.c
+  core/src/ns_gain.c
+  core/src/ns_fft.c
+  core/src/resample.c
+  core/src/cng.c
 )
 set(VK_CORE_NATIVE_SOURCES
   core/src/crypto_openssl.c

@@ -136,7 +136,9 @@ export type SrtpBatchOp = 'protectRtp' | 'unprotectRtp' | 'protectRtcp' | 'unpro
 const BATCH_OPS: Record<SrtpBatchOp, number> = { protectRtp: 0, unprotectRtp: 1, protectRtcp: 2, unprotectRtcp: 3 };
 
 function isBytes(v: unknown): v is Uint8Array {
-  return v instanceof Uint8Array;
+  // ArrayBuffer.isView rejects Proxies and Object.create(Uint8Array.prototype),
+  // which pass instanceof (test/hostile.test.ts).
+  return v instanceof Uint8Array && ArrayBuffer.isView(v);
 }
 
 /**
@@ -342,6 +344,7 @@ export class SrtpSession extends CoreResource {
 
   /** Per-SSRC state, or null when the session has no stream for it. */
   streamInfo(ssrc: number): SrtpStreamInfo | null {
+    if (!Number.isInteger(ssrc) || ssrc < 0 || ssrc > 0xffffffff) bad(`ssrc must be a uint32, got ${String(ssrc)}`);
     const o = this.#f64;
     const r = this.#b.streamInfo(this.handle, ssrc >>> 0, o);
     if (r < 0) return null;

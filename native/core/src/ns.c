@@ -1,0 +1,510 @@
+/*
+ * Noise suppressor: analysis / noise tracking / gain / synthesis.  See
+ * include/vk_ns.h for the contract.  The gain estimator is in ns_gain.c.
+ *
+ * Per 10 ms frame of n samples (hop) and nbins = n + 1 bins, 50 Hz apart:
+ *  1. sanitise the new hop, append it to the 2n analysis buffer;
+ *  2. transient detector on the pre-emphasised hop (sub-block energies);
+ *  3. sqrt-Hann window, real FFT, periodogram P;
+ *  4. MCRA noise tracking: P smoothed across frequency and time (S), its
+ *     minimum over a sliding window of MIN_NSUB sub-windows (Martin's
+ *     minimum statistics), speech presence from S / Smin, and the noise
+ *     power averaged recursively with a presence-controlled factor;
+ *  5. during a detected transient, the power jump above the frame before it
+ *     counts as noise (so clicks are cut, speech under them is kept);
+ *  6. posterior SNR, decision-directed a priori SNR;
+ *  7. the gain stage (OM-LSA by default) gives gains and speech presence;
+ *  8. gain smoothing across frequency (3 taps) and time (limited release),
+ *     floored at the strength's gain floor;
+ *  9. inverse FFT, sqrt-Hann synthesis window, overlap-add.
+ */
+#include "vk_ns.h"
+#include "ns_internal.h"
+#include "ns_fft.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tuning constants (per 10 ms frame, 50 Hz bins, any rate) ---------- */
+#ifndef ALPHA_S
+#define ALPHA_S 0.8f        /* time smoothing of the periodogram for minimum tracking */
+#endif
+#ifndef MIN_SUBWIN
+#define MIN_SUBWIN 12       /* frames per minimum sub-window */
+#endif
+#ifndef MIN_NSUB
+#define MIN_NSUB 8          /* sub-windows: the minimum covers 0.96..1.08 s */
+#endif
+#ifndef MCRA_DELTA
+#define MCRA_DELTA 3.0f     /* S / Smin above this: speech present in the bin */
+#endif
+#ifndef ALPHA_P
+#define ALPHA_P 0.2f        /* smoothing of the presence indicator */
+#endif
+#ifndef ALPHA_D
+#define ALPHA_D 0.95f       /* noise averaging when speech is absent (~200 ms) */
+#endif
+#ifndef GATE_GAMMA
+#define GATE_GAMMA 6.f      /* posterior SNR above which a speech-present bin is not averaged */
+#endif
+#ifndef GATE_PM
+#define GATE_PM 0.1f
+#endif
+#ifndef FREQ_SMOOTH
+#define FREQ_SMOOTH 2       /* 0 none, 1 3-tap average, 2 3-tap average that never lowers a bin */
+#endif
+#ifndef INIT_FRAMES
+#define INIT_FRAMES 10      /* frames averaged plainly at start-up */
+#endif
+#ifndef PAUSE_PM
+#define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
+#endif
+#ifndef LF_BINS
+#define LF_BINS 2           /* bins (50 Hz each) held at the floor: below 75 Hz */
+#endif
+#ifndef NOISE_OVER
+#define NOISE_OVER 1.0f     /* noise overestimation factor used by the gain */
+#endif
+#ifndef DD_ALPHA
+#define DD_ALPHA 0.9f       /* decision-directed weight of the previous frame */
+#endif
+#ifndef XI_MIN
+#define XI_MIN 0.003162f    /* a priori SNR floor, -25 dB */
+#endif
+#ifndef GAIN_RELEASE
+#define GAIN_RELEASE 0.5f   /* the gain may fall at most to this fraction per frame */
+#endif
+#define TR_SUB 8            /* transient detector: sub-blocks per hop (1.25 ms) */
+#ifndef VAD_GAMMA
+#define VAD_GAMMA 3.f       /* posterior SNR of a bin counted as 'hot' (4.8 dB) */
+#endif
+#ifndef VAD_HOT
+#define VAD_HOT 0.1f        /* share of hot bins (100 Hz..4 kHz) marking a speech frame (noise alone: 5 % +- 2.5 %) */
+#endif
+#ifndef VAD_HANG
+#define VAD_HANG 2          /* frames a speech decision is held after the last speech frame */
+#endif
+#ifndef SPEECH_FLOOR
+#define SPEECH_FLOOR 0.5f   /* in speech frames the floor is floor^SPEECH_FLOOR (half as deep in dB) */
+#endif
+#ifndef FLOOR_FALL
+#define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
+#endif
+#ifndef TR_RATIO
+#define TR_RATIO 30.f       /* sub-block energy over its 10 ms past: 14.8 dB */
+#endif
+#ifndef TR_ABS
+#define TR_ABS 1e-7f        /* per-sample energy floor (-70 dBFS) of the detector */
+#endif
+#ifndef TR_HOLD
+#define TR_HOLD 2           /* frames a detected click affects (its hop in two windows) */
+#endif
+#ifndef TR_KAPPA
+#define TR_KAPPA 2.f        /* allowed rise over the pre-click spectrum (3 dB) */
+#endif
+#define POW_EPS 1e-12f      /* keeps powers positive (and out of denormals) */
+#define SAMPLE_CLAMP 65536.f
+
+#define VK_PI_F 3.14159265358979f
+
+struct vk_ns {
+  int32_t rate, n, nbins;
+  float strength, floor_lin;
+  int32_t transient_on;
+  const vk_ns_gain_stage *stage;
+  vk_ns_gain_stage dflt;
+  vk_fft fft;
+  vk_ns_e1_table e1;
+  uint32_t frames, sanitised, transients;
+  int32_t subwin_pos, sub_idx, tr_hold, vad_hang;
+  float spp_mean, d_prev, floor_cur;
+  float tr_hist[2 * TR_SUB];
+  /* arrays (inside the same allocation) */
+  float *win, *swin, *inbuf, *olap, *tbuf, *fbuf;
+  vk_cpx *X;
+  float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *pq, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
+};
+
+void vk_ns_e1_init(vk_ns_e1_table *t) {
+  for (int i = 0; i < VK_NS_E1_N; i++) {
+    double v = pow(2.0, (double)VK_NS_E1_LO + (double)i / VK_NS_E1_STEPS);
+    double e1;
+    if (v < 1.0) {
+      /* E1(v) = -gamma - ln v - sum_{k>=1} (-v)^k / (k k!) */
+      double sum = 0, term = 1;
+      for (int k = 1; k < 60; k++) {
+        term *= -v / k;
+        sum += term / k;
+      }
+      e1 = -0.57721566490153286 - log(v) - sum;
+    } else {
+      /* continued fraction (modified Lentz) */
+      double b = v + 1, c = 1e300, d = 1 / b, h = d;
+      for (int k = 1; k < 200; k++) {
+        double an = -(double)k * k;
+        b += 2;
+        d = 1 / (an * d + b);
+        c = b + an / c;
+        double del = c * d;
+        h *= del;
+        if (fabs(del - 1) < 1e-15) break;
+      }
+      e1 = h * exp(-v);
+    }
+    t->v[i] = (float)(0.5 * e1);
+  }
+}
+
+static size_t ns_floats(int32_t n) {
+  size_t nb = (size_t)n + 1;
+  /* win swin inbuf tbuf: 2n each; olap fbuf: n; X: 2 nb; 16 per-bin arrays; subs */
+  return 8 * (size_t)n + 2 * (size_t)n + 2 * nb + 16 * nb + (size_t)MIN_NSUB * nb;
+}
+
+static float floor_of(float strength) { return powf(10.f, -45.f * strength / 20.f); }
+
+int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
+  if (!out) return VK_ERR_ARG;
+  *out = NULL;
+  if (sample_rate != 8000 && sample_rate != 16000 && sample_rate != 48000) return VK_ERR_ARG;
+  if (!(strength >= 0.f && strength <= 1.f)) return VK_ERR_ARG;
+  int32_t n = sample_rate / 100;
+  size_t fftmem = vk_fft_mem(n);
+  size_t head = (sizeof(vk_ns) + 15) & ~(size_t)15;
+  size_t total = head + fftmem + ns_floats(n) * sizeof(float) + 64;
+  unsigned char *mem = (unsigned char *)calloc(1, total);
+  if (!mem) return VK_ERR_NOMEM;
+  vk_ns *ns = (vk_ns *)mem;
+  ns->rate = sample_rate;
+  ns->n = n;
+  ns->nbins = n + 1;
+  if (vk_fft_init(&ns->fft, n, mem + head) != 0) {
+    free(mem);
+    return VK_ERR_ARG;
+  }
+  float *f = (float *)(mem + head + fftmem);
+  size_t nb = (size_t)ns->nbins;
+#define TAKE(p, count) do { p = f; f += (count); } while (0)
+  TAKE(ns->win, 2 * n);
+  TAKE(ns->swin, 2 * n);
+  TAKE(ns->inbuf, 2 * n);
+  TAKE(ns->tbuf, 2 * n);
+  TAKE(ns->olap, n);
+  TAKE(ns->fbuf, n);
+  ns->X = (vk_cpx *)f;
+  f += 2 * nb;
+  TAKE(ns->P, nb); TAKE(ns->Sf, nb); TAKE(ns->S, nb); TAKE(ns->Smin, nb);
+  TAKE(ns->Stmp, nb); TAKE(ns->pm, nb); TAKE(ns->lambda, nb); TAKE(ns->lam_eff, nb);
+  TAKE(ns->gamma, nb); TAKE(ns->xi, nb); TAKE(ns->a2, nb); TAKE(ns->gain, nb);
+  TAKE(ns->gsm, nb); TAKE(ns->spp, nb); TAKE(ns->sref, nb);
+  TAKE(ns->pq, nb);
+  TAKE(ns->subs, (size_t)MIN_NSUB * nb);
+#undef TAKE
+  /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
+   * window also undoes the inverse FFT's scale n. */
+  for (int32_t i = 0; i < 2 * n; i++) {
+    float w = sqrtf(0.5f - 0.5f * cosf(VK_PI_F * (float)i / (float)n));
+    ns->win[i] = w;
+    ns->swin[i] = w / (float)n;
+  }
+  vk_ns_e1_init(&ns->e1);
+  ns->dflt.ctx = &ns->e1;
+  ns->dflt.compute = vk_ns_omlsa_gain;
+  ns->stage = &ns->dflt;
+  ns->transient_on = 1;
+  ns->strength = strength;
+  ns->floor_lin = floor_of(strength);
+  vk_ns_reset(ns);
+  *out = ns;
+  return VK_OK;
+}
+
+void vk_ns_destroy(vk_ns *ns) { free(ns); }
+
+int32_t vk_ns_frame_size(const vk_ns *ns) { return ns ? ns->n : VK_ERR_ARG; }
+int32_t vk_ns_delay(const vk_ns *ns) { return ns ? ns->n : VK_ERR_ARG; }
+
+int32_t vk_ns_set_strength(vk_ns *ns, float strength) {
+  if (!ns || !(strength >= 0.f && strength <= 1.f)) return VK_ERR_ARG;
+  ns->strength = strength;
+  ns->floor_lin = floor_of(strength);
+  return VK_OK;
+}
+
+int32_t vk_ns_set_transient(vk_ns *ns, int32_t enable) {
+  if (!ns) return VK_ERR_ARG;
+  ns->transient_on = enable ? 1 : 0;
+  if (!enable) ns->tr_hold = 0;
+  return VK_OK;
+}
+
+int32_t vk_ns_set_gain_stage(vk_ns *ns, const vk_ns_gain_stage *stage) {
+  if (!ns || (stage && !stage->compute)) return VK_ERR_ARG;
+  ns->stage = stage ? stage : &ns->dflt;
+  return VK_OK;
+}
+
+void vk_ns_reset(vk_ns *ns) {
+  if (!ns) return;
+  size_t nb = (size_t)ns->nbins, n = (size_t)ns->n;
+  memset(ns->inbuf, 0, 2 * n * sizeof(float));
+  memset(ns->olap, 0, n * sizeof(float));
+  for (size_t k = 0; k < nb; k++) {
+    ns->pm[k] = 0.f;
+    ns->gsm[k] = 1.f;
+    ns->spp[k] = 0.f;
+    ns->a2[k] = 1.f;
+  }
+  memset(ns->tr_hist, 0, sizeof ns->tr_hist);
+  ns->frames = ns->sanitised = ns->transients = 0;
+  ns->subwin_pos = ns->sub_idx = ns->tr_hold = ns->vad_hang = 0;
+  ns->floor_cur = ns->floor_lin;
+  ns->spp_mean = 0.f;
+  ns->d_prev = 0.f;
+}
+
+/* Time-domain click detector on the new hop: a 1.25 ms sub-block of the
+ * pre-emphasised signal whose energy jumps TR_RATIO above the mean of the
+ * 10 ms before it. */
+static int detect_transient(vk_ns *ns, const float *h) {
+  int32_t n = ns->n, bl = n / TR_SUB;
+  float *hist = ns->tr_hist; /* [0, TR_SUB): previous hop, [TR_SUB, 2 TR_SUB): this one */
+  memmove(hist, hist + TR_SUB, TR_SUB * sizeof(float));
+  float prev = ns->d_prev;
+  for (int b = 0; b < TR_SUB; b++) {
+    float e = 0.f;
+    for (int32_t i = b * bl; i < (b + 1) * bl; i++) {
+      float d = h[i] - prev;
+      prev = h[i];
+      e += d * d;
+    }
+    hist[TR_SUB + b] = e / (float)bl;
+  }
+  ns->d_prev = prev;
+  int hit = 0;
+  for (int b = 0; b < TR_SUB; b++) {
+    float bg = 0.f;
+    for (int j = b; j < b + TR_SUB; j++) bg += hist[j];
+    bg /= (float)TR_SUB;
+    float e = hist[TR_SUB + b];
+    if (e > TR_ABS && e > TR_RATIO * (bg + TR_ABS * 0.01f)) hit = 1;
+  }
+  return hit;
+}
+
+static void process_frame(vk_ns *ns, const float *x, float *y) {
+  const int32_t n = ns->n, nb = ns->nbins;
+  float *in = ns->inbuf;
+  /* 1. sanitise into the second half of the analysis buffer */
+  memmove(in, in + n, (size_t)n * sizeof(float));
+  for (int32_t i = 0; i < n; i++) {
+    float v = x[i];
+    if (!(v >= -SAMPLE_CLAMP && v <= SAMPLE_CLAMP)) { /* NaN, Inf, huge */
+      ns->sanitised++;
+      v = isfinite(v) ? (v > 0.f ? SAMPLE_CLAMP : -SAMPLE_CLAMP) : 0.f;
+    }
+    in[n + i] = v;
+  }
+  /* 2. clicks */
+  int tr_now = ns->transient_on && detect_transient(ns, in + n);
+  if (tr_now) {
+    ns->tr_hold = TR_HOLD;
+    ns->transients++;
+  }
+  int transient = ns->tr_hold > 0;
+  /* 3. analysis */
+  for (int32_t i = 0; i < 2 * n; i++) ns->tbuf[i] = in[i] * ns->win[i];
+  vk_fft_real_forward(&ns->fft, ns->tbuf, ns->X);
+  float *P = ns->P, *Sf = ns->Sf, *S = ns->S, *Smin = ns->Smin, *Stmp = ns->Stmp;
+  float *lam = ns->lambda, *pm = ns->pm;
+  for (int32_t k = 0; k < nb; k++) P[k] = ns->X[k].re * ns->X[k].re + ns->X[k].im * ns->X[k].im + POW_EPS;
+  Sf[0] = 0.75f * P[0] + 0.25f * P[1];
+  for (int32_t k = 1; k < nb - 1; k++) Sf[k] = 0.25f * (P[k - 1] + P[k + 1]) + 0.5f * P[k];
+  Sf[nb - 1] = 0.75f * P[nb - 1] + 0.25f * P[nb - 2];
+  if (ns->frames == 0) {
+    for (int32_t k = 0; k < nb; k++) {
+      S[k] = Smin[k] = Stmp[k] = Sf[k];
+      lam[k] = P[k];
+      ns->sref[k] = Sf[k];
+      for (int u = 0; u < MIN_NSUB; u++) ns->subs[(size_t)u * nb + k] = Sf[k];
+    }
+  }
+  /* 4. minima-controlled recursive averaging */
+  for (int32_t k = 0; k < nb; k++) {
+    float s = ALPHA_S * S[k] + (1.f - ALPHA_S) * Sf[k];
+    S[k] = s;
+    if (s < Stmp[k]) Stmp[k] = s;
+    if (s < Smin[k]) Smin[k] = s;
+  }
+  if (++ns->subwin_pos == MIN_SUBWIN) {
+    ns->subwin_pos = 0;
+    float *slot = ns->subs + (size_t)ns->sub_idx * nb;
+    memcpy(slot, Stmp, (size_t)nb * sizeof(float));
+    ns->sub_idx = (ns->sub_idx + 1) % MIN_NSUB;
+    for (int32_t k = 0; k < nb; k++) {
+      float m = ns->subs[k];
+      for (int u = 1; u < MIN_NSUB; u++) {
+        float v = ns->subs[(size_t)u * nb + k];
+        if (v < m) m = v;
+      }
+      Smin[k] = m;
+      Stmp[k] = S[k];
+    }
+  }
+  for (int32_t k = 0; k < nb; k++) {
+    float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
+    float p = ALPHA_P * pm[k] + (1.f - ALPHA_P) * ind;
+    pm[k] = p;
+    /* A bin far above the current noise while the minimum also says
+     * speech is speech: keep it out of the noise average entirely (MCRA
+     * alone lets 1 - ad of every speech frame leak in).  When the minimum
+     * says noise (p small, e.g. after a noise step has aged through the
+     * minimum window), the bin updates whatever its level. */
+    if (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) p = 1.f;
+    float ad = ALPHA_D + (1.f - ALPHA_D) * p;
+    /* start-up: a plain running mean over the first frames instead of the
+     * first periodogram alone */
+    if (ns->frames < INIT_FRAMES) {
+      float a0 = (float)ns->frames / (float)(ns->frames + 1);
+      if (ad > a0) ad = a0;
+    }
+    lam[k] = ad * lam[k] + (1.f - ad) * P[k];
+  }
+  /* 5-6. effective noise (with the click excess), SNRs */
+  float *le = ns->lam_eff, *gamma = ns->gamma, *xi = ns->xi, *a2 = ns->a2;
+  for (int32_t k = 0; k < nb; k++) {
+    float l = NOISE_OVER * lam[k];
+    if (transient) {
+      float ex = P[k] - TR_KAPPA * ns->sref[k];
+      if (ex > 0.f) l += ex;
+    }
+    le[k] = l;
+    float g = P[k] / l;
+    gamma[k] = g;
+    float ml = g - 1.f;
+    float x2 = DD_ALPHA * a2[k] + (1.f - DD_ALPHA) * (ml > 0.f ? ml : 0.f);
+    xi[k] = x2 > XI_MIN ? x2 : XI_MIN;
+  }
+  if (!transient) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
+  /* 7. frame speech decision (with hangover) sets the floor: deep in
+   * pauses, where only noise is lost, shallower under speech, where a deep
+   * floor would cut weak speech components; then the gain stage */
+  {
+    int32_t k1 = nb - 1 < 80 ? nb - 1 : 80;
+    float hot = 0.f;
+    for (int32_t k = 2; k <= k1; k++) hot += gamma[k] > VAD_GAMMA ? 1.f : 0.f;
+    hot /= (float)(k1 - 1);
+    /* The share of bins well above the noise (noise alone puts e^-3 = 5 %
+     * there); unlike the smoothed minima-controlled presence it does not
+     * lag onsets nor linger after offsets. */
+    if (hot > VAD_HOT) ns->vad_hang = VAD_HANG;
+    else if (ns->vad_hang > 0) ns->vad_hang--;
+    float target = ns->vad_hang > 0 ? powf(ns->floor_lin, SPEECH_FLOOR) : ns->floor_lin;
+    float fc = ns->floor_cur * FLOOR_FALL;
+    ns->floor_cur = target > fc ? target : fc;
+    if (ns->floor_cur < ns->floor_lin) ns->floor_cur = ns->floor_lin;
+  }
+  /* In a pause frame the per-bin presence handed to the gain stage is
+   * scaled down, so that isolated noise peaks do not open the gain. */
+  const float *presence = pm;
+  if (ns->vad_hang == 0) {
+    for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
+    presence = ns->pq;
+  }
+  vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->floor_cur};
+  ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
+  /* 8. smoothing across frequency, then time; floor */
+  float *g = ns->gain, *gs = ns->gsm;
+  const float fl = ns->floor_cur;
+  float gl = g[0];
+  for (int32_t k = 0; k < nb; k++) {
+    float gk = g[k];
+    float gr = k + 1 < nb ? g[k + 1] : gk;
+    float v = 0.25f * (gl + gr) + 0.5f * gk;
+#if FREQ_SMOOTH == 0
+    v = gk;
+#elif FREQ_SMOOTH == 2
+    if (v < gk) v = gk; /* fill isolated dips, never pull a peak down */
+#endif
+    gl = gk;
+    if (!(v >= 0.f)) v = 0.f; /* also catches NaN from a foreign stage */
+    if (v > 1.f) v = 1.f;
+    if (!transient) {
+      float rel = GAIN_RELEASE * gs[k];
+      if (v < rel) v = rel;
+    }
+    if (v < fl) v = fl;
+    /* 0..50 Hz carries no speech but much of pink, brown and fan noise,
+     * and its periodogram is the least reliable: always at the floor */
+    if (k < LF_BINS) v = ns->floor_lin;
+    gs[k] = v;
+    a2[k] = v * v * gamma[k];
+  }
+  /* 9. synthesis */
+  for (int32_t k = 0; k < nb; k++) {
+    ns->X[k].re *= gs[k];
+    ns->X[k].im *= gs[k];
+  }
+  vk_fft_real_inverse(&ns->fft, ns->X, ns->tbuf);
+  for (int32_t i = 0; i < n; i++) y[i] = ns->olap[i] + ns->tbuf[i] * ns->swin[i];
+  for (int32_t i = 0; i < n; i++) ns->olap[i] = ns->tbuf[n + i] * ns->swin[n + i];
+  /* stats */
+  int32_t k0 = 2, k1 = nb - 1 < 80 ? nb - 1 : 80;
+  float sp = 0.f;
+  for (int32_t k = k0; k <= k1; k++) sp += ns->spp[k];
+  ns->spp_mean = sp / (float)(k1 - k0 + 1);
+  if (ns->tr_hold > 0) ns->tr_hold--;
+  ns->frames++;
+  /* Defence in depth: a non-finite state (which sanitising prevents) must
+   * not persist. */
+  if (!isfinite(lam[nb / 2] + gs[nb / 2] + xi[nb / 2] + ns->olap[0])) {
+    uint32_t fr = ns->frames, sa = ns->sanitised, tr = ns->transients;
+    vk_ns_reset(ns);
+    ns->frames = fr;
+    ns->sanitised = sa;
+    ns->transients = tr;
+    for (int32_t i = 0; i < n; i++) y[i] = 0.f;
+  }
+}
+
+int32_t vk_ns_process_f32(vk_ns *ns, const float *in, float *out, int32_t n) {
+  if (!ns || !in || !out || n <= 0 || n % ns->n != 0) return VK_ERR_ARG;
+  for (int32_t o = 0; o < n; o += ns->n) process_frame(ns, in + o, out + o);
+  return n;
+}
+
+int32_t vk_ns_process_i16(vk_ns *ns, const int16_t *in, int16_t *out, int32_t n) {
+  if (!ns || !in || !out || n <= 0 || n % ns->n != 0) return VK_ERR_ARG;
+  const int32_t fs = ns->n;
+  float *buf = ns->fbuf;
+  for (int32_t o = 0; o < n; o += fs) {
+    for (int32_t i = 0; i < fs; i++) buf[i] = (float)in[o + i] * (1.f / 32768.f);
+    process_frame(ns, buf, buf);
+    for (int32_t i = 0; i < fs; i++) {
+      float v = buf[i] * 32768.f;
+      v = v >= 0.f ? v + 0.5f : v - 0.5f;
+      out[o + i] = v >= 32767.f ? 32767 : (v <= -32768.f ? -32768 : (int16_t)v);
+    }
+  }
+  return n;
+}
+
+int32_t vk_ns_stats(const vk_ns *ns, float *out, int32_t cap) {
+  if (!ns || !out || cap < 0) return VK_ERR_ARG;
+  const int32_t nb = ns->nbins;
+  double sum = ns->lambda[0] + ns->lambda[nb - 1];
+  for (int32_t k = 1; k < nb - 1; k++) sum += 2.0 * ns->lambda[k];
+  double m2 = 2.0 * ns->n;
+  double var = sum / (0.5 * m2 * m2);
+  float v[VK_NS_STATS] = {
+    ns->frames ? (float)(10.0 * log10(var + 1e-20)) : -200.f,
+    ns->spp_mean,
+    (float)ns->frames,
+    (float)ns->sanitised,
+    (float)ns->transients,
+    (float)(20.0 * log10(ns->floor_lin)),
+  };
+  int32_t c = cap < VK_NS_STATS ? cap : VK_NS_STATS;
+  for (int32_t i = 0; i < c; i++) out[i] = v[i];
+  return c;
+}
