@@ -1,11 +1,12 @@
 /**
  * npm run example:call — a two-party call over loopback UDP for a few
- * seconds: two softphones, SRTP both ways (a key per direction), G.711 μ-law
- * one way and A-law the other (Opus is wired when its component lands),
- * RTCP with SR/RR (RTT) and a DTMF digit; prints both sides' statistics.
+ * seconds: two softphones, SRTP both ways (a key per direction), Opus one way
+ * (Alice, 48 kHz) and G.711 μ-law the other (Bob), RTCP (SR with report
+ * blocks, RTT) and a DTMF digit from Bob; prints both sides' statistics.
  *
- * With `--relay`, a transcoding, re-keying RtpRelay sits between them
- * (npm run example:relay).
+ * With `--relay`, a transcoding (Opus <-> PCMU through the resampler),
+ * re-keying RtpRelay sits between them (npm run example:relay): each phone
+ * then receives the other's audio in its own codec.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { load, AudioSender, AudioReceiver, FramePacer, RtpRelay, type VoipKit, type SrtpSession } from '../src/index.js';
@@ -33,7 +34,7 @@ interface Phone {
   tone: number;
 }
 
-function phone(kit: VoipKit, name: string, sock: Socket, codec: 'pcmu' | 'pcma', txKey: ReturnType<typeof key>, rxKey: ReturnType<typeof key>, tone: number): Phone {
+function phone(kit: VoipKit, name: string, sock: Socket, codec: 'pcmu' | 'pcma' | 'opus', txKey: ReturnType<typeof key>, rxKey: ReturnType<typeof key>, tone: number): Phone {
   const tx = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...txKey });
   const rx = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...rxKey });
   const rtcp = { minIntervalMs: 1000 };
@@ -47,8 +48,8 @@ async function main(): Promise<void> {
   console.log(`voipkit ${kit.version}, backend ${kit.backend}; ${SECONDS} s call over 127.0.0.1${useRelay ? ' through a transcoding relay' : ''}`);
   const kA = key(), kB = key();
   const sa = await bind(), sb = await bind();
-  const a = phone(kit, 'alice', sa, 'pcmu', kA, kB, 440);
-  const b = phone(kit, 'bob', sb, useRelay ? 'pcma' : 'pcma', kB, kA, 660);
+  const a = phone(kit, 'alice', sa, 'opus', kA, kB, 440);
+  const b = phone(kit, 'bob', sb, 'pcmu', kB, kA, 660);
   let relaySock: { a: Socket; b: Socket } | undefined;
   let relay: RtpRelay | undefined;
   if (useRelay) {
@@ -68,8 +69,8 @@ async function main(): Promise<void> {
     b.srtp[1] = bRx;
     relay = new RtpRelay(kit, {
       mode: 'transcode',
-      a: { codec: 'pcmu', srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kA }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRa }) },
-      b: { codec: 'pcma', srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kB }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRb }) },
+      a: { codec: 'opus', srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kA }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRa }) },
+      b: { codec: 'pcmu', srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kB }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRb }) },
     });
     relaySock = { a: await bind(), b: await bind() };
     a.peerPort = relaySock.a.address().port;
@@ -94,13 +95,14 @@ async function main(): Promise<void> {
       const now = performance.now();
       for (let k = pacer.due(now); k > 0; k--, frame++) {
         for (const p of [a, b]) {
-          const pcm = Int16Array.from({ length: 160 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * p.tone * (frame * 160 + i)) / 8000)));
+          const n = p.sender.frameSamples, rate = p.sender.sampleRate;
+          const pcm = Int16Array.from({ length: n }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * p.tone * (frame * n + i)) / rate)));
           for (const d of p.sender.send(pcm, now)) p.sock.send(d, p.peerPort, '127.0.0.1');
           const r = p.sender.pollRtcp(now);
           if (r) p.sock.send(r, p.peerPort, '127.0.0.1');
         }
         if (!dtmfSent && now - t0 > 1000) {
-          a.sender.sendDtmf('5', 160);
+          b.sender.sendDtmf('5', 160);
           dtmfSent = true;
         }
       }
@@ -125,9 +127,10 @@ async function main(): Promise<void> {
     const rec = r.reception;
     const ev = p.receiver.events().filter((e) => e.type === 'end').map((e) => `${e.digit} (${e.durationMs} ms)`);
     const rms = heard[p.name].slice(20);
-    console.log(`\n${p.name}: sent ${s.audioPackets} audio + ${s.dtmfPackets} DTMF packets (${s.octets} payload octets), SRTP, ${p.sender.codec}`);
+    console.log(`\n${p.name}: sent ${p.sender.codec} ${s.audioPackets} audio + ${s.dtmfPackets} DTMF packets (${s.octets} payload octets) over SRTP`);
     console.log(`  received ${r.rtp} RTP / ${r.rtcp} RTCP datagrams, dropped ${JSON.stringify(r.dropped)}`);
-    console.log(`  loss ${rec?.cumulativeLost ?? '-'} of ${rec?.expected ?? '-'}, jitter ${rec?.jitterMs.toFixed(2) ?? '-'} ms, jitter buffer delay ${r.jitter?.currentDelayMs ?? '-'} ms, expand rate ${r.jitter?.expandRate.toFixed(3) ?? '-'}`);
+    const playout = r.jitter ? `jitter buffer delay ${r.jitter.currentDelayMs.toFixed(1)} ms, expand rate ${r.jitter.expandRate.toFixed(3)}` : r.opus ? `Opus playout: ${r.opus.played} decoded, ${r.opus.concealed} concealed, ${r.opus.fec} from FEC, ${r.opus.late} late` : '';
+    console.log(`  loss ${rec?.cumulativeLost ?? '-'} of ${rec?.expected ?? '-'}, jitter ${rec?.jitterMs.toFixed(2) ?? '-'} ms; ${playout}`);
     console.log(`  round-trip time ${s.roundTripMs === undefined ? 'not yet measured' : s.roundTripMs.toFixed(2) + ' ms'}; DTMF heard: ${ev.join(', ') || 'none'}`);
     console.log(`  playout RMS ${(rms.reduce((x, y) => x + y, 0) / rms.length).toFixed(0)} (tone sent at RMS ${(6000 / Math.SQRT2).toFixed(0)})`);
   }

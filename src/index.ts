@@ -246,6 +246,6 @@ export {
   RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
   type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
 } from './pipeline/rtcp-session.js';
-export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
+export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec, type AudioCodec } from './pipeline/sender.js';
 export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
 export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';

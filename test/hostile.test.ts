@@ -123,9 +123,20 @@ interface Closable {
  * the coverage test requires an entry per method).
  */
 const OBJECTS: Record<string, { make: (kit: VoipKit) => Closable; ops: Record<string, (o: never, c: Ctx) => unknown> }> = {
+  ComfortNoiseGenerator: {
+    make: (k) => k.createComfortNoiseGenerator(),
+    ops: {
+      update: (o: api.ComfortNoiseGenerator) => o.update(Uint8Array.of(40)),
+      generate: (o: api.ComfortNoiseGenerator) => o.generate(160),
+    },
+  },
+  DtxController: {
+    make: (k) => k.createDtx(),
+    ops: { process: (o: api.DtxController) => o.process(new Int16Array(160)) },
+  },
   SequenceTracker: {
     make: (k) => k.createSequenceTracker(),
-    ops: { update: (o: api.SequenceTracker) => o.update(1), stats: (o: api.SequenceTracker) => o.stats() },
+    ops: { update: (o: api.SequenceTracker) => o.update(1), stats: (o: api.SequenceTracker) => o.stats(), report: (o: api.SequenceTracker) => o.report() },
   },
   SrtpSession: {
     make: (k) => k.createSrtpSession(SRTP_OPTS),
@@ -664,6 +675,80 @@ const RESAMPLE_ROWS: Record<string, Row> = {
   'Resampler.reset': { bad: [], odd: [['reset twice', (c) => { rsmp(c).reset(); rsmp(c).reset(); }]] },
 };
 
+// Pipeline pieces: DTMF, comfort noise, RTCP helpers, SequenceTracker.report.
+const cngen = (c: Ctx) => liveOf<api.ComfortNoiseGenerator>('ComfortNoiseGenerator', c);
+const dtx = (c: Ctx) => liveOf<api.DtxController>('DtxController', c);
+const PIPELINE_ROWS: Record<string, Row> = {
+  parseTelephoneEvents: {
+    bad: [
+      ...badBytes('payload', (_c, x) => api.parseTelephoneEvents(x as never)),
+      ['3 bytes', () => api.parseTelephoneEvents(new Uint8Array(3)), 'bad_length'],
+      ['empty', () => api.parseTelephoneEvents(new Uint8Array(0)), 'bad_length'],
+    ],
+  },
+  buildTelephoneEvent: {
+    bad: [
+      ...badNumbers('event', [-1, 256, 1.5, NaN, '1'], (_c, v) => api.buildTelephoneEvent({ event: v as never, end: false, volume: 0, duration: 0 })),
+      ...badNumbers('volume', [64, -1, NaN], (_c, v) => api.buildTelephoneEvent({ event: 1, end: false, volume: v as never, duration: 0 })),
+      ...badNumbers('duration', [65536, -1, 0.5], (_c, v) => api.buildTelephoneEvent({ event: 1, end: false, volume: 0, duration: v as never })),
+      ['out too small', () => api.buildTelephoneEvent({ event: 1, end: false, volume: 0, duration: 0 }, new Uint8Array(3)), 'invalid_argument'],
+    ],
+  },
+  dtmfEventCode: { bad: [...badNumbers('digit', ['X', '', '12', -1, 256, NaN, null], (_c, v) => api.dtmfEventCode(v as never))], odd: [['lower-case a', () => expect(api.dtmfEventCode('a')).toBe(12)]] },
+  dtmfDigit: { bad: badNumbers('event', [-1, 256, 1.5, NaN, '1', null], (_c, v) => api.dtmfDigit(v as never)), odd: [['16 is no digit', () => expect(api.dtmfDigit(16)).toBeUndefined()]] },
+  parseComfortNoise: { bad: [...badBytes('payload', (_c, x) => api.parseComfortNoise(x as never)), ['empty', () => api.parseComfortNoise(new Uint8Array(0)), 'bad_length']] },
+  buildComfortNoise: {
+    bad: [
+      ...badNumbers('level', [128, -1, 1.5, NaN], (_c, v) => api.buildComfortNoise({ level: v as never, reflection: [] })),
+      ['k above 1', () => api.buildComfortNoise({ level: 1, reflection: [1.5] }), 'invalid_argument'],
+      ['k NaN', () => api.buildComfortNoise({ level: 1, reflection: [NaN] }), 'invalid_argument'],
+    ],
+  },
+  levelDbov: { bad: badBytes('pcm', (_c, x) => api.levelDbov(x as never)), odd: [['silence is -Infinity', () => expect(api.levelDbov(new Int16Array(8))).toBe(-Infinity)]] },
+  roundTripMs: {
+    bad: [
+      ['null block', () => api.roundTripMs(null as never, 0), 'invalid_argument'],
+      ...badNumbers('arrival', [-1, 2 ** 32, NaN, '1'], (_c, v) => api.roundTripMs({ lastSr: 1, delaySinceLastSr: 0 }, v as never)),
+    ],
+    odd: [['no LSR gives undefined', () => expect(api.roundTripMs({ lastSr: 0, delaySinceLastSr: 0 }, 5)).toBeUndefined()]],
+  },
+  analyzeComfortNoise: {
+    bad: [
+      ...badBytes('pcm', (c, x) => c.kit.analyzeComfortNoise(x as never)),
+      ['empty pcm', (c) => c.kit.analyzeComfortNoise(new Int16Array(0)), 'invalid_argument'],
+      ...badNumbers('order', [-1, 17, 1.5, NaN, '2'], (c, v) => c.kit.analyzeComfortNoise(new Int16Array(160), v as never)),
+    ],
+  },
+  createComfortNoiseGenerator: { bad: badNumbers('seed', [-1, 2 ** 32, 1.5, NaN, '1'], (c, v) => c.kit.createComfortNoiseGenerator({ seed: v as never })) },
+  'ComfortNoiseGenerator.update': {
+    bad: [...badBytes('payload', (c, x) => cngen(c).update(x as never)), ['empty payload', (c) => cngen(c).update(new Uint8Array(0)), 'bad_length']],
+    usable: (c) => {
+      cngen(c).update(Uint8Array.of(30));
+      expect(api.levelDbov(cngen(c).generate(8000).subarray(400))).toBeGreaterThan(-31);
+    },
+  },
+  'ComfortNoiseGenerator.generate': {
+    bad: [...badNumbers('n', [-1, 2 ** 25, 1.5, NaN, '1', null], (c, v) => cngen(c).generate(v as never)), ['a Uint8Array', (c) => cngen(c).generate(new Uint8Array(4) as never), 'invalid_argument']],
+    odd: [['zero samples', (c) => expect(cngen(c).generate(0).length).toBe(0)]],
+  },
+  createDtx: {
+    bad: [
+      ...badNumbers('order', [-1, 17, 1.5], (c, v) => c.kit.createDtx({ order: v as never })),
+      ...badNumbers('sidIntervalFrames', [0, -1, 1.5], (c, v) => c.kit.createDtx({ sidIntervalFrames: v as never })),
+      ...badNumbers('hangoverFrames', [-1, 1.5], (c, v) => c.kit.createDtx({ hangoverFrames: v as never })),
+    ],
+  },
+  'DtxController.process': { bad: [...badBytes('pcm', (c, x) => dtx(c).process(x as never)), ['empty', (c) => dtx(c).process(new Int16Array(0)), 'invalid_argument']] },
+  'SequenceTracker.report': {
+    bad: [['after close', (c) => closedTracker(c).report(), 'closed']],
+    usable: (c) => {
+      using t = c.kit.createSequenceTracker({ probation: 0 });
+      for (const s of [1, 2, 4]) t.update(s);
+      expect(t.report()).toEqual({ cumulativeLost: 1, fractionLost: Math.floor(256 / 4) });
+    },
+  },
+};
+
 // voipkit/rtp (pure TypeScript, the same on both backends).
 const VIEW = () => api.RtpView.wrap(rtp(7));
 const RTP_ROWS: Record<string, Row> = {
@@ -1082,6 +1167,7 @@ const TABLE: Record<string, Row> = {
   ...NS_ROWS,
   ...RESAMPLE_ROWS,
   ...RTP_ROWS,
+  ...PIPELINE_ROWS,
 };
 
 /**
@@ -1112,6 +1198,8 @@ const FACTORY_OF: Record<string, string> = {
   createJitterBuffer: 'JitterBuffer',
   createNoiseSuppressor: 'NoiseSuppressor',
   createResampler: 'Resampler',
+  createComfortNoiseGenerator: 'ComfortNoiseGenerator',
+  createDtx: 'DtxController',
 };
 
 /**

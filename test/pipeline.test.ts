@@ -1,6 +1,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { levelDbov, AudioSender, AudioReceiver, FramePacer, type VoipKit } from '../src/index.js';
+import { pcap, tsharkPath } from './helpers/pcap.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -147,6 +152,97 @@ describe.each(BACKENDS)('AudioSender -> AudioReceiver on %s', (backend) => {
     const noiseLevel = 20 * Math.log10(300 / Math.sqrt(12) / 32768);
     const mean = out.reduce((a, v) => a + v, 0) / out.length;
     expect(Math.abs(mean - noiseLevel)).toBeLessThan(2);
+    s.close();
+    r.close();
+  });
+
+  it('Opus (48 kHz, FEC) over a lossy network: the tone comes out at its level, losses recovered by FEC or concealment', () => {
+    if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
+    const s = new AudioSender(kit, 0, { codec: 'opus', opus: { fec: true, packetLossPercent: 10, bitrate: 32000 }, ssrc: 77 });
+    const r = new AudioReceiver(kit, 0, { sampleRate: 48000 });
+    expect(s.frameSamples).toBe(960);
+    const rand = rng(5);
+    const levels: number[] = [];
+    let lost = 0;
+    for (let f = 0; f < 150; f++) {
+      const t = f * 20;
+      const x = Int16Array.from({ length: 960 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 600 * (f * 960 + i)) / 48000)));
+      for (const d of s.send(x, t)) {
+        if (f > 10 && f < 140 && rand() < 0.05) { lost++; continue; } // all played before the end
+        r.receive(d, t + 15);
+      }
+      const p = r.poll(t);
+      expect(p.pcm.length).toBe(960);
+      if (f > 20) levels.push(levelDbov(p.pcm));
+    }
+    const st = r.stats();
+    expect(st.reception!.cumulativeLost).toBe(lost);
+    expect(st.opus!.fec + st.opus!.concealed).toBeGreaterThanOrEqual(lost);
+    const ref = 20 * Math.log10(8000 / Math.SQRT2 / 32768);
+    const mean = levels.reduce((a, v) => a + v, 0) / levels.length;
+    expect(Math.abs(mean - ref)).toBeLessThan(1.5);
+    s.close();
+    r.close();
+  });
+
+  it('G.711 played at 16 kHz through the resampler; PCM at 48 kHz sent as PCMU', () => {
+    const s = new AudioSender(kit, 0, { codec: 'pcmu', sampleRate: 48000 });
+    const r = new AudioReceiver(kit, 0, { sampleRate: 16000 });
+    const levels: number[] = [];
+    for (let f = 0; f < 60; f++) {
+      const x = Int16Array.from({ length: 960 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * (f * 960 + i)) / 48000)));
+      for (const d of s.send(x, f * 20)) r.receive(d, f * 20 + 10);
+      const p = r.poll(f * 20);
+      expect(p.pcm.length).toBe(320);
+      if (f > 10) levels.push(levelDbov(p.pcm));
+    }
+    const ref = 20 * Math.log10(8000 / Math.SQRT2 / 32768);
+    expect(Math.min(...levels)).toBeGreaterThan(ref - 1);
+    expect(Math.max(...levels)).toBeLessThan(ref + 1);
+    s.close();
+    r.close();
+  });
+
+  it('AudioReceiver statistics agree with tshark -z rtp,streams on a capture of the same stream (5 % loss, up to 60 ms jitter)', () => {
+    if (!tsharkPath()) {
+      console.warn('tshark is not installed (apt-get install -y tshark): pipeline-vs-tshark comparison skipped');
+      return;
+    }
+    const s = new AudioSender(kit, 0, { ssrc: 0xfeed });
+    const r = new AudioReceiver(kit, 0);
+    const rand = rng(77);
+    const cap: Array<{ timeMs: number; srcPort: number; dstPort: number; payload: Uint8Array }> = [];
+    let last = 0;
+    const jit: number[] = [];
+    for (let f = 0; f < 400; f++) {
+      const x = Int16Array.from({ length: 160 }, (_, i) => Math.round(3000 * Math.sin((f * 160 + i) / 5)));
+      for (const d of s.send(x, f * 20)) {
+        if (f > 0 && f < 399 && rand() < 0.05) continue;
+        const at = Math.max(last + 0.1, f * 20 + 60 * rand() * rand());
+        last = at;
+        cap.push({ timeMs: at, srcPort: 41000, dstPort: 41002, payload: d });
+        r.receive(d, at);
+        jit.push(r.stats().reception!.jitterMs);
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'voipkit-rx-'));
+    try {
+      writeFileSync(join(dir, 'rx.pcap'), pcap(cap));
+      const t = spawnSync('tshark', ['-r', join(dir, 'rx.pcap'), '-q', '-d', 'udp.port==41002,rtp', '-z', 'rtp,streams'], { encoding: 'utf8' });
+      expect(t.status, t.stderr).toBe(0);
+      const line = t.stdout.split('\n').find((l) => /0x0000feed/i.test(l))!;
+      const f = line.replace(/\(.*?\)/g, ' ').trim().split(/\s+/);
+      const k = f.findIndex((x) => /g711U|PCMU/i.test(x));
+      const nums = f.slice(k + 1).map(Number);
+      const rec = r.stats().reception!;
+      expect(nums[0]).toBe(rec.received);
+      expect(nums[1]).toBe(rec.cumulativeLost);
+      expect(Math.abs(nums[nums.length - 2] - Math.max(...jit))).toBeLessThan(0.01); // max jitter, ms
+      const mean = jit.slice(1).reduce((a, v) => a + v, 0) / (jit.length - 1);
+      expect(Math.abs(nums[nums.length - 3] - mean)).toBeLessThan(0.01); // mean jitter, ms
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     s.close();
     r.close();
   });

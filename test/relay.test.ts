@@ -80,6 +80,48 @@ describe.each(BACKENDS)('RtpRelay on %s', (backend) => {
 });
 
 import { serializeRtcp, type RtcpPacket } from '../src/index.js';
+import { describe as d2 } from 'vitest';
+d2.each(BACKENDS)('RtpRelay G.711 <-> Opus on %s', (backend) => {
+  it('PCMU -> Opus (through the resampler) -> PCMU: the tone crosses both ways at its level, timestamps rescaled', async () => {
+    const kit = await kitFor(backend);
+    if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
+    const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'opus' } });
+    const toOpus = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 1 });
+    const fromOpus = new AudioSender(kit, 0, { codec: 'opus', ssrc: 2 });
+    const rxOpus = new AudioReceiver(kit, 0, { sampleRate: 48000 });
+    const rxMu = new AudioReceiver(kit, 0);
+    const l1: number[] = [], l2: number[] = [];
+    const ts: number[] = [];
+    for (let f = 0; f < 80; f++) {
+      const t = f * 20;
+      const x8 = Int16Array.from({ length: 160 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 700 * (f * 160 + i)) / 8000)));
+      const x48 = Int16Array.from({ length: 960 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 700 * (f * 960 + i)) / 48000)));
+      for (const d of toOpus.send(x8, t)) {
+        const o = relay.relay('a', d, t)!;
+        const v = RtpView.wrap(o);
+        expect(v.payloadType).toBe(111);
+        ts.push(v.timestamp);
+        rxOpus.receive(o, t + 5);
+      }
+      for (const d of fromOpus.send(x48, t)) {
+        const o = relay.relay('b', d, t)!;
+        expect(RtpView.wrap(o).payloadType).toBe(0);
+        rxMu.receive(o, t + 5);
+      }
+      const p1 = rxOpus.poll(t), p2 = rxMu.poll(t);
+      if (f > 20) { l1.push(levelDbov(p1.pcm)); l2.push(levelDbov(p2.pcm)); }
+    }
+    expect(new Set(ts.slice(1).map((v, i) => (v - ts[i]) >>> 0))).toEqual(new Set([960]));
+    const ref = 20 * Math.log10(6000 / Math.SQRT2 / 32768);
+    for (const l of [l1, l2]) {
+      const mean = l.reduce((a, v) => a + v, 0) / l.length;
+      expect(Math.abs(mean - ref)).toBeLessThan(1.5);
+    }
+    expect(relay.stats().b.transcoded).toBe(80);
+    expect(relay.stats().a.transcoded).toBe(80);
+    for (const x of [toOpus, fromOpus, rxOpus, rxMu, relay]) x.close();
+  });
+});
 function serializeAll(p: RtcpPacket[]): Uint8Array {
   return serializeRtcp(p);
 }

@@ -18,6 +18,7 @@
 import type { Backend, Handle } from '../backend/types.js';
 import { PacketError, check, invalidArg } from '../errors.js';
 import { CoreResource } from '../resource.js';
+import { typedArrayArg } from '../guard.js';
 
 /** Highest model order analysis produces (the core's VK_CN_MAX_ORDER). */
 export const CN_MAX_ORDER = 16;
@@ -31,7 +32,7 @@ export interface ComfortNoiseParams {
 
 /** Parse a CN payload. @throws PacketError `bad_length` when empty. */
 export function parseComfortNoise(payload: Uint8Array): ComfortNoiseParams {
-  if (!(payload instanceof Uint8Array)) invalidArg('parseComfortNoise: payload must be a Uint8Array');
+  payload = typedArrayArg(payload, Uint8Array, 'parseComfortNoise: payload');
   if (payload.length < 1) throw new PacketError('bad_length', 'CN payload must hold at least the noise-level byte');
   const reflection: number[] = [];
   for (let i = 1; i < payload.length; i++) reflection.push((Math.min(payload[i], 254) - 127) / 128);
@@ -52,6 +53,7 @@ export function buildComfortNoise(p: ComfortNoiseParams): Uint8Array {
 
 /** Level of a frame in dBov (0 dBov = RMS 32768), −Infinity for digital silence. */
 export function levelDbov(pcm: Int16Array): number {
+  pcm = typedArrayArg(pcm, Int16Array, 'levelDbov: pcm');
   let e = 0;
   for (let i = 0; i < pcm.length; i++) e += pcm[i] * pcm[i];
   return pcm.length ? 10 * Math.log10(e / pcm.length / (32768 * 32768)) : -Infinity;
@@ -59,7 +61,8 @@ export function levelDbov(pcm: Int16Array): number {
 
 /** Analyse a (silent) frame into a CN payload: level + `order` coefficients. */
 export function analyzeComfortNoise(backend: Backend['cng'], pcm: Int16Array, order = 10): Uint8Array {
-  if (!(pcm instanceof Int16Array) || pcm.length === 0) invalidArg('analyzeComfortNoise: pcm must be a non-empty Int16Array');
+  pcm = typedArrayArg(pcm, Int16Array, 'analyzeComfortNoise: pcm');
+  if (pcm.length === 0) invalidArg('analyzeComfortNoise: pcm must not be empty');
   if (!Number.isInteger(order) || order < 0 || order > CN_MAX_ORDER) invalidArg(`analyzeComfortNoise: order must be an integer 0..${CN_MAX_ORDER}, got ${order}`);
   const out = new Uint8Array(1 + order);
   check(backend.analyze(pcm, order, out), 'analyzeComfortNoise');
@@ -91,7 +94,7 @@ export class ComfortNoiseGenerator extends CoreResource {
 
   /** Take the parameters of a received CN payload. @throws PacketError `bad_length` for an empty payload. */
   update(payload: Uint8Array): void {
-    if (!(payload instanceof Uint8Array)) invalidArg('ComfortNoiseGenerator.update: payload must be a Uint8Array');
+    payload = typedArrayArg(payload, Uint8Array, 'ComfortNoiseGenerator.update: payload');
     if (payload.length < 1) throw new PacketError('bad_length', 'CN payload must hold at least the noise-level byte');
     check(this.#b.update(this.handle, payload), 'ComfortNoiseGenerator.update');
   }
@@ -104,8 +107,7 @@ export class ComfortNoiseGenerator extends CoreResource {
     if (typeof arg === 'number') {
       if (!Number.isInteger(arg) || arg < 0 || arg > 1 << 24) invalidArg(`ComfortNoiseGenerator.generate: n must be an integer 0..16777216, got ${arg}`);
       out = new Int16Array(arg);
-    } else if (arg instanceof Int16Array) out = arg;
-    else return invalidArg('ComfortNoiseGenerator.generate: pass a sample count or an Int16Array');
+    } else out = typedArrayArg(arg, Int16Array, 'ComfortNoiseGenerator.generate: out');
     if (out.length) check(this.#b.generate(this.handle, out), 'ComfortNoiseGenerator.generate');
     return out;
   }
@@ -149,6 +151,8 @@ export class EnergyVad {
 
   /** Classify one frame. */
   process(pcm: Int16Array): { speech: boolean; levelDbov: number } {
+    pcm = typedArrayArg(pcm, Int16Array, 'EnergyVad.process: pcm');
+    if (pcm.length === 0) invalidArg('EnergyVad.process: pcm must not be empty');
     const level = Math.max(levelDbov(pcm), -127);
     if (Number.isNaN(this.#noise)) this.#noise = level;
     else if (level < this.#noise) this.#noise = level;
@@ -178,7 +182,7 @@ export interface DtxOptions extends EnergyVadOptions {
  * audio ('speech'), a CN payload ('sid': at the start of silence, every
  * `sidIntervalFrames`, or when the noise level moves), or nothing.
  */
-export class DtxController {
+export class DtxController extends CoreResource {
   readonly vad: EnergyVad;
   readonly order: number;
   readonly sidIntervalFrames: number;
@@ -189,6 +193,8 @@ export class DtxController {
 
   /** @internal use kit.createDtx() */
   constructor(backend: Backend['cng'], options: DtxOptions = {}) {
+    // No core memory of its own: a CoreResource for the uniform close() / `closed` contract.
+    super({}, () => {}, 'DtxController');
     this.#b = backend;
     this.vad = new EnergyVad(options);
     this.order = options.order ?? 10;
@@ -198,7 +204,11 @@ export class DtxController {
     if (!Number.isInteger(this.sidIntervalFrames) || this.sidIntervalFrames < 1) invalidArg(`DTX: sidIntervalFrames must be a positive integer, got ${this.sidIntervalFrames}`);
   }
 
+  /** Decide for one frame. @throws VoipKitError `invalid_argument` for a non-Int16Array or empty frame, `closed`. */
   process(pcm: Int16Array): { kind: 'speech' } | { kind: 'sid'; payload: Uint8Array } | { kind: 'none' } {
+    void this.handle; // throws `closed` after close()
+    pcm = typedArrayArg(pcm, Int16Array, 'DtxController.process: pcm');
+    if (pcm.length === 0) invalidArg('DtxController.process: pcm must not be empty');
     const v = this.vad.process(pcm);
     if (v.speech) {
       this.#sinceSid = Infinity;

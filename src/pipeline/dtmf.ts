@@ -21,6 +21,7 @@
  * as segments, each a new timestamp (start + 65535 * n) without marker.
  */
 import { PacketError, VoipKitError, invalidArg } from '../errors.js';
+import { typedArrayArg } from '../guard.js';
 
 /** Event codes 0..15 (RFC 4733 §3.2): the 16 DTMF digits. */
 export const DTMF_DIGITS = '0123456789*#ABCD';
@@ -41,7 +42,7 @@ export interface TelephoneEvent {
 
 /** Parse a telephone-event payload (one or more 4-byte blocks). @throws PacketError `bad_length` */
 export function parseTelephoneEvents(payload: Uint8Array): TelephoneEvent[] {
-  if (!(payload instanceof Uint8Array)) invalidArg('parseTelephoneEvents: payload must be a Uint8Array');
+  payload = typedArrayArg(payload, Uint8Array, 'parseTelephoneEvents: payload');
   if (payload.length === 0 || payload.length % 4) {
     throw new PacketError('bad_length', `telephone-event payload must be a non-empty multiple of 4 bytes, got ${payload.length}`);
   }
@@ -84,6 +85,7 @@ export function dtmfEventCode(digit: string | number): number {
 
 /** The digit character of an event code, or undefined for non-DTMF events. */
 export function dtmfDigit(event: number): string | undefined {
+  if (!Number.isInteger(event) || event < 0 || event > 255) invalidArg(`dtmfDigit: event must be an integer 0..255, got ${String(event)}`);
   return event >= 0 && event < 16 ? DTMF_DIGITS[event] : undefined;
 }
 

@@ -14,7 +14,9 @@
  * SSRC changes: the first SSRC is followed; another SSRC takes over when the
  * current one has been silent for `ssrcSwitchMs` (the jitter buffer resets
  * on it). Payload-type changes between PCMU and PCMA mid-call re-create the
- * jitter buffer for the new codec. Opus is not wired yet.
+ * jitter buffer for the new codec; Opus (RFC 7587) plays through a simple
+ * fixed-delay playout with FEC and concealment (the jitter buffer decodes
+ * G.711 only).
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
@@ -26,11 +28,95 @@ import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats } from '.
 import { DtmfDecoder, type DtmfReport } from './dtmf.js';
 import type { ComfortNoiseGenerator } from './cn.js';
 import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
-import type { G711Codec } from './sender.js';
+import type { AudioCodec, G711Codec } from './sender.js';
+import type { OpusDecoder } from '../codec/opus.js';
+import type { Resampler } from '../dsp/resample.js';
+
+/**
+ * A simple fixed-delay playout for Opus (the jitter buffer decodes G.711
+ * only): packets are held by sequence number and played `delayMs` after the
+ * first arrival, one ptime per poll; a missing packet is recovered from the
+ * next packet's in-band FEC when it is there, concealed otherwise; late
+ * packets are dropped and counted.
+ */
+class OpusPlayout {
+  readonly #dec: OpusDecoder;
+  readonly #delayMs: number;
+  readonly #frame: number; // samples per poll at the output rate
+  readonly #ptimeMs: number;
+  readonly #buf = new Map<number, Uint8Array>();
+  #next = -1; // 16-bit sequence number of the next packet to play
+  #startAt = Infinity;
+  #fifo: Int16Array;
+  #fifoLen = 0;
+  stats = { played: 0, concealed: 0, fec: 0, late: 0 };
+
+  constructor(dec: OpusDecoder, rate: number, ptimeMs: number, delayMs: number) {
+    this.#dec = dec;
+    this.#delayMs = delayMs;
+    this.#ptimeMs = ptimeMs;
+    this.#frame = (rate * ptimeMs) / 1000;
+    this.#fifo = new Int16Array(rate * 0.24);
+  }
+
+  push(seq: number, payload: Uint8Array, nowMs: number): void {
+    if (this.#next < 0) {
+      this.#next = seq;
+      this.#startAt = nowMs + this.#delayMs;
+    } else if (((seq - this.#next) & 0xffff) >= 0x8000) {
+      this.stats.late++;
+      return;
+    }
+    if (this.#buf.size < 64) this.#buf.set(seq, payload.slice());
+  }
+
+  poll(nowMs: number, out: Int16Array): JitterOp {
+    if (nowMs < this.#startAt) {
+      out.fill(0);
+      return 'cng';
+    }
+    let op: JitterOp = 'normal';
+    while (this.#fifoLen < this.#frame) {
+      const p = this.#buf.get(this.#next);
+      let pcm: Int16Array;
+      try {
+        if (p) {
+          this.#buf.delete(this.#next);
+          pcm = this.#dec.decode(p) as Int16Array;
+          this.stats.played++;
+        } else {
+          const nxt = this.#buf.get((this.#next + 1) & 0xffff);
+          pcm = (nxt ? this.#dec.decodeFec(nxt) : this.#dec.conceal(this.#ptimeMs)) as Int16Array;
+          if (nxt) this.stats.fec++;
+          else this.stats.concealed++;
+          op = 'expand';
+        }
+      } catch {
+        pcm = this.#dec.conceal(this.#ptimeMs) as Int16Array;
+        this.stats.concealed++;
+        op = 'expand';
+      }
+      this.#next = (this.#next + 1) & 0xffff;
+      if (this.#fifoLen + pcm.length > this.#fifo.length) break;
+      this.#fifo.set(pcm, this.#fifoLen);
+      this.#fifoLen += pcm.length;
+    }
+    const n = Math.min(this.#frame, this.#fifoLen);
+    out.set(this.#fifo.subarray(0, n));
+    if (n < this.#frame) out.fill(0, n);
+    this.#fifo.copyWithin(0, n, this.#fifoLen);
+    this.#fifoLen -= n;
+    return op;
+  }
+}
 
 export interface AudioReceiverOptions {
-  /** Audio payload types and their codecs. Default { 0: 'pcmu', 8: 'pcma' }. */
-  payloadTypes?: Record<number, G711Codec>;
+  /** Audio payload types and their codecs. Default { 0: 'pcmu', 8: 'pcma', 111: 'opus' }. */
+  payloadTypes?: Record<number, AudioCodec>;
+  /** Output sample rate, Hz: 8000 (default), 16000, 24000 or 48000. G.711 is resampled; Opus decodes at it. */
+  sampleRate?: 8000 | 16000 | 24000 | 48000;
+  /** Opus playout delay after the first packet, ms. Default 60. */
+  opusDelayMs?: number;
   /** telephone-event payload type. Default 101. */
   dtmfPayloadType?: number;
   /** CN payload type. Default 13. */
@@ -87,8 +173,10 @@ export interface AudioReceiverStats {
   dropped: DropCounts;
   /** SRTP failures by error code (auth_fail, replay_duplicate, ...). */
   srtpErrors: Record<string, number>;
-  /** The jitter buffer's statistics (current codec's buffer). */
+  /** The jitter buffer's statistics (G.711). */
   jitter: JitterStats | undefined;
+  /** The Opus playout's counts (Opus). */
+  opus?: { played: number; concealed: number; fec: number; late: number };
   /** RFC 3550 reception statistics of the followed source. */
   reception: ReceptionStats | undefined;
   /** Round-trip time from the peer's SR blocks about our RR... (only when the peer reports on us). */
@@ -115,7 +203,13 @@ export class AudioReceiver {
   readonly frameSamples: number;
   readonly rtcp: RtcpSession;
   readonly #kit: VoipKit;
-  readonly #pts: Map<number, G711Codec>;
+  readonly #pts: Map<number, AudioCodec>;
+  readonly sampleRate: 8000 | 16000 | 24000 | 48000;
+  readonly #opusDelayMs: number;
+  #opus?: OpusPlayout;
+  #opusDec?: OpusDecoder;
+  #up?: Resampler;
+  #codec: AudioCodec | undefined;
   readonly #dtmfPt: number;
   readonly #cnPt: number;
   readonly #srtp?: SrtpSession;
@@ -128,6 +222,7 @@ export class AudioReceiver {
   readonly #events: DtmfReport[] = [];
   readonly #view = new RtpView();
   readonly #frame: Int16Array;
+  readonly #frame8k: Int16Array;
   readonly #nsOut: Int16Array;
   #jb?: JitterBuffer;
   #jbPt = -1;
@@ -147,12 +242,16 @@ export class AudioReceiver {
     this.#kit = kit;
     this.ptimeMs = options.ptimeMs ?? 20;
     if (this.ptimeMs !== 10 && this.ptimeMs !== 20) invalidArg(`AudioReceiver: ptimeMs must be 10 or 20, got ${this.ptimeMs}`);
-    this.frameSamples = this.ptimeMs * 8;
-    const pts: Record<number, G711Codec> = options.payloadTypes ?? { 0: 'pcmu', 8: 'pcma' };
-    this.#pts = new Map(Object.entries(pts).map(([k, v]): [number, G711Codec] => [Number(k), v]));
+    this.sampleRate = options.sampleRate ?? 8000;
+    if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioReceiver: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
+    this.frameSamples = (this.ptimeMs * this.sampleRate) / 1000;
+    this.#opusDelayMs = options.opusDelayMs ?? 60;
+    const pts: Record<number, AudioCodec> = options.payloadTypes ?? { 0: 'pcmu', 8: 'pcma', 111: 'opus' };
+    this.#pts = new Map(Object.entries(pts).map(([k, v]): [number, AudioCodec] => [Number(k), v]));
     for (const [pt, c] of this.#pts) {
-      if (!Number.isInteger(pt) || pt < 0 || pt > 127 || (c !== 'pcmu' && c !== 'pcma')) invalidArg(`AudioReceiver: payloadTypes maps 0..127 to 'pcmu' | 'pcma', got ${pt}: ${String(c)}`);
+      if (!Number.isInteger(pt) || pt < 0 || pt > 127 || (c !== 'pcmu' && c !== 'pcma' && c !== 'opus')) invalidArg(`AudioReceiver: payloadTypes maps 0..127 to 'pcmu' | 'pcma' | 'opus', got ${pt}: ${String(c)}`);
     }
+    if (this.sampleRate !== 8000) this.#up = kit.createResampler({ inputRate: 8000, outputRate: this.sampleRate, quality: 4 });
     this.#dtmfPt = options.dtmfPayloadType ?? 101;
     this.#cnPt = options.cnPayloadType ?? 13;
     this.#srtp = options.srtp;
@@ -161,9 +260,11 @@ export class AudioReceiver {
     this.#switchMs = options.ssrcSwitchMs ?? 1000;
 
     this.#frame = new Int16Array(this.frameSamples);
+    this.#frame8k = new Int16Array(this.ptimeMs * 8);
     this.#nsOut = new Int16Array(this.frameSamples);
     if (options.noiseSuppression) {
-      this.#ns = kit.createNoiseSuppressor({ sampleRate: 8000, ...(typeof options.noiseSuppression === 'number' ? { strength: options.noiseSuppression } : {}) });
+      if (this.sampleRate === 24000) invalidArg('AudioReceiver: noise suppression runs at 8, 16 or 48 kHz, not 24 kHz');
+      this.#ns = kit.createNoiseSuppressor({ sampleRate: this.sampleRate as 8000, ...(typeof options.noiseSuppression === 'number' ? { strength: options.noiseSuppression } : {}) });
     }
     this.#ownsRtcp = !options.rtcpSession;
     this.rtcp = options.rtcpSession ?? new RtcpSession(kit, nowMs, {
@@ -241,6 +342,14 @@ export class AudioReceiver {
       this.#s.dropped.unknownPayloadType++;
       return;
     }
+    if (codec === 'opus') {
+      if (this.#codec !== 'opus') this.#startOpus();
+      this.#opus!.push(v.sequenceNumber, v.payload, nowMs);
+      this.#cnActive = false;
+      this.#s.rtp++;
+      this.#count(v, nowMs, 48000);
+      return;
+    }
     if (pt !== this.#jbPt) this.#switchCodec(pt, codec);
     try {
       // the jitter buffer needs non-decreasing arrival times
@@ -256,8 +365,19 @@ export class AudioReceiver {
     this.#count(v, nowMs);
   }
 
-  #count(v: RtpView, nowMs: number): void {
-    this.rtcp.onRtpReceived(v.ssrc, v.sequenceNumber, v.timestamp, v.payloadLength, nowMs);
+  #count(v: RtpView, nowMs: number, clockRate?: number): void {
+    this.rtcp.onRtpReceived(v.ssrc, v.sequenceNumber, v.timestamp, v.payloadLength, nowMs, clockRate ?? (this.#codec === 'opus' ? 48000 : 8000));
+  }
+
+  #startOpus(): void {
+    if (this.#codec !== undefined) this.#s.payloadTypeChanges++;
+    this.#jb?.close();
+    this.#jb = undefined;
+    this.#jbPt = -1;
+    this.#opusDec?.close();
+    this.#opusDec = this.#kit.createOpusDecoder({ sampleRate: this.sampleRate, channels: 1 });
+    this.#opus = new OpusPlayout(this.#opusDec, this.sampleRate, this.ptimeMs, this.#opusDelayMs);
+    this.#codec = 'opus';
   }
 
   #acceptSsrc(ssrc: number, nowMs: number): boolean {
@@ -271,16 +391,19 @@ export class AudioReceiver {
       this.#ssrc = ssrc;
       this.#s.ssrcChanges++;
       this.#dtmf.flush();
+      if (this.#codec === 'opus') this.#startOpus();
     }
     this.#lastHeardMs = nowMs;
     return true;
   }
 
   #switchCodec(pt: number, codec: G711Codec): void {
-    if (this.#jb) {
-      this.#jb.close();
-      this.#s.payloadTypeChanges++;
-    }
+    if (this.#jb || this.#codec === 'opus') this.#s.payloadTypeChanges++;
+    this.#jb?.close();
+    this.#opus = undefined;
+    this.#opusDec?.close();
+    this.#opusDec = undefined;
+    this.#codec = codec;
     this.#jb = this.#kit.createJitterBuffer({ ...this.#jbOptions, clockRate: 8000, codec, payloadType: pt, ptimeMs: this.ptimeMs });
     this.#jbPt = pt;
   }
@@ -318,17 +441,28 @@ export class AudioReceiver {
   poll(nowMs: number): ReceivedFrame {
     let pcm: Int16Array = this.#frame;
     let op: ReceivedFrame['op'] = 'cng';
-    if (this.#jb) {
-      const r = this.#jb.poll(nowMs, this.#frame);
-      pcm = r.pcm;
-      op = r.op;
+    if (this.#opus) {
+      op = this.#opus.poll(nowMs, pcm);
     } else {
-      pcm.fill(0);
-    }
-    if (this.#cnActive && this.#cng && (op === 'expand' || op === 'cng')) {
-      this.#cng.generate(pcm);
-      op = 'comfort-noise';
-      this.#s.framesCn++;
+      let p8 = this.#frame8k;
+      if (this.#jb) {
+        const r = this.#jb.poll(nowMs, this.#frame8k);
+        p8 = r.pcm;
+        op = r.op;
+      } else {
+        p8.fill(0);
+      }
+      if (this.#cnActive && this.#cng && (op === 'expand' || op === 'cng')) {
+        this.#cng.generate(p8);
+        op = 'comfort-noise';
+        this.#s.framesCn++;
+      }
+      if (this.#up) {
+        const y = this.#up.process(p8, pcm);
+        if (y.length < pcm.length) pcm.fill(0, y.length); // only at start-up (latency)
+      } else {
+        pcm = p8;
+      }
     }
     if (this.#ns) pcm = this.#ns.process(pcm, this.#nsOut);
     this.#s.framesPlayed++;
@@ -349,6 +483,7 @@ export class AudioReceiver {
       dropped: { ...this.#s.dropped },
       srtpErrors: { ...this.#s.srtpErrors },
       jitter: this.#jb?.stats(),
+      ...(this.#opus ? { opus: { ...this.#opus.stats } } : {}),
       reception: rec,
       roundTripMs: this.rtcp.senderStats().roundTripMs,
       ssrc: this.#ssrc,
@@ -361,6 +496,8 @@ export class AudioReceiver {
     this.#jb?.close();
     this.#cng?.close();
     this.#ns?.close();
+    this.#opusDec?.close();
+    this.#up?.close();
     if (this.#ownsRtcp) this.rtcp.close();
   }
 }

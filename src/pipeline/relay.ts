@@ -10,9 +10,12 @@
  *    the outbound leg's session. RTCP is translated: SR sender SSRC and RTP
  *    timestamp, report-block SSRCs and extended sequence numbers, SDES and
  *    BYE SSRCs mapped across.
- *  - 'transcode': additionally re-encodes audio between the legs' G.711
- *    codecs (PCMU ⇄ PCMA; Opus and the resampler are wired when the Opus
- *    component lands). telephone-event and CN packets are forwarded as is.
+ *  - 'transcode': additionally re-encodes audio between the legs' codecs:
+ *    PCMU ⇄ PCMA directly; G.711 → Opus as G.711 decode → resampler 8 → 48
+ *    kHz → Opus encode (20 ms frames); Opus → G.711 as Opus decode at 8 kHz
+ *    → G.711 encode. Timestamps are rescaled between the legs' RTP clocks.
+ *    telephone-event and CN packets are forwarded as is (their timestamps
+ *    rescaled too; telephone-event durations are not).
  *
  * Bad datagrams are counted per leg and dropped, never thrown.
  */
@@ -21,7 +24,9 @@ import { invalidArg } from '../errors.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
 import type { SrtpSession } from '../srtp/session.js';
-import type { G711Codec } from './sender.js';
+import type { AudioCodec, G711Codec } from './sender.js';
+import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
+import type { Resampler } from '../dsp/resample.js';
 
 export type LegName = 'a' | 'b';
 
@@ -32,8 +37,10 @@ export interface RelayLegOptions {
   srtpOut?: SrtpSession;
   /** SSRC the relay uses when sending on this leg. Default random. */
   ssrc?: number;
-  /** The audio codec and payload type on this leg (transcode mode). Default pcmu / 0. */
-  codec?: G711Codec;
+  /** The audio codec and payload type on this leg (transcode mode). Default pcmu / 0 (opus: 111). */
+  codec?: AudioCodec;
+  /** Opus bitrate when encoding Opus for this leg, bit/s. Default 32000. */
+  opusBitrate?: number;
   payloadType?: number;
 }
 
@@ -62,6 +69,8 @@ interface Direction {
   lastOutSeq: number;
   lastOutTs: number;
   started: boolean;
+  inTsBase: number;
+  outTsBase: number;
 }
 
 function random32(): number {
@@ -81,6 +90,13 @@ export class RtpRelay {
   readonly #builder = new RtpBuilder();
   readonly #pcm = new Int16Array(1500);
   readonly #codes = new Uint8Array(1500);
+  /** Per outbound leg: Opus encoder + 8 -> 48 kHz resampler (G.711 in), or Opus decoder (Opus in). */
+  readonly #opusEnc: Partial<Record<LegName, { enc: OpusEncoder; up: Resampler }>> = {};
+  readonly #opusDec: Partial<Record<LegName, OpusDecoder>> = {};
+
+  #clock(leg: LegName): number {
+    return this.#legs[leg].codec === 'opus' ? 48000 : 8000;
+  }
 
   constructor(kit: VoipKit, options: RtpRelayOptions = {}) {
     this.#kit = kit;
@@ -88,11 +104,11 @@ export class RtpRelay {
     if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);
     const leg = (o: RelayLegOptions = {}) => {
       const codec = o.codec ?? 'pcmu';
-      if (codec !== 'pcmu' && codec !== 'pcma') invalidArg(`RtpRelay: leg codec must be 'pcmu' or 'pcma', got ${String(codec)}`);
-      return { ...o, codec, payloadType: o.payloadType ?? (codec === 'pcmu' ? 0 : 8) };
+      if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus') invalidArg(`RtpRelay: leg codec must be 'pcmu', 'pcma' or 'opus', got ${String(codec)}`);
+      return { ...o, codec, payloadType: o.payloadType ?? (codec === 'pcmu' ? 0 : codec === 'pcma' ? 8 : 111) };
     };
     this.#legs = { a: leg(options.a), b: leg(options.b) };
-    const dir = (ssrc?: number): Direction => ({ outSsrc: (ssrc ?? random32()) >>> 0, inSsrc: undefined, seqDelta: 0, tsDelta: 0, lastOutSeq: random32() & 0xffff, lastOutTs: random32(), started: false });
+    const dir = (ssrc?: number): Direction => ({ outSsrc: (ssrc ?? random32()) >>> 0, inSsrc: undefined, seqDelta: 0, tsDelta: 0, lastOutSeq: random32() & 0xffff, lastOutTs: random32(), started: false, inTsBase: 0, outTsBase: 0 });
     this.#dir = { a: dir(options.a?.ssrc), b: dir(options.b?.ssrc) };
     const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0 } });
     this.#stats = { a: st(), b: st() };
@@ -132,17 +148,20 @@ export class RtpRelay {
       return null;
     }
     const d = this.#dir[to];
+    const scale = this.mode === 'transcode' ? this.#clock(to) / this.#clock(from) : 1;
     if (!d.started || v.ssrc !== d.inSsrc) {
       // New source: continue the outbound numbering after what was sent.
       d.inSsrc = v.ssrc;
       d.seqDelta = (d.lastOutSeq + 1 - v.sequenceNumber) & 0xffff;
-      d.tsDelta = (d.lastOutTs + (d.started ? 160 : 0) - v.timestamp) >>> 0;
+      d.inTsBase = v.timestamp;
+      d.outTsBase = (d.lastOutTs + (d.started ? 20 * this.#clock(to) / 1000 : 0)) >>> 0;
+      d.tsDelta = (d.outTsBase - v.timestamp) >>> 0;
       d.started = true;
     }
     const b = this.#builder;
     b.ssrc = d.outSsrc;
     b.sequenceNumber = (v.sequenceNumber + d.seqDelta) & 0xffff;
-    b.timestamp = (v.timestamp + d.tsDelta) >>> 0;
+    b.timestamp = scale === 1 ? (v.timestamp + d.tsDelta) >>> 0 : (d.outTsBase + Math.round((((v.timestamp - d.inTsBase) >>> 0) * scale))) >>> 0;
     b.marker = v.marker;
     b.payloadType = v.payloadType;
     b.csrcs = [];
@@ -156,8 +175,12 @@ export class RtpRelay {
       }
       b.payloadType = outLeg.payloadType;
       if (inLeg.codec !== outLeg.codec) {
-        const pcm = this.#kit.g711.decode(inLeg.codec, v.payload, this.#pcm);
-        b.payload = this.#kit.g711.encode(outLeg.codec, pcm, this.#codes);
+        try {
+          b.payload = this.#transcode(v.payload, inLeg.codec, outLeg.codec, to, from);
+        } catch {
+          st.dropped.notRtp++;
+          return null;
+        }
         this.#stats[to].transcoded++;
       }
     }
@@ -166,6 +189,36 @@ export class RtpRelay {
     const out = b.serialize();
     this.#stats[to].sent++;
     return outLeg.srtpOut ? outLeg.srtpOut.protectRtp(out) : out;
+  }
+
+  #transcode(payload: Uint8Array, inCodec: AudioCodec, outCodec: AudioCodec, to: LegName, from: LegName): Uint8Array {
+    let pcm8: Int16Array;
+    if (inCodec === 'opus') {
+      let dec = this.#opusDec[from];
+      if (!dec) dec = this.#opusDec[from] = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
+      pcm8 = dec.decode(payload, this.#pcm) as Int16Array;
+    } else {
+      pcm8 = this.#kit.g711.decode(inCodec, payload, this.#pcm.subarray(0, payload.length));
+    }
+    if (outCodec !== 'opus') return this.#kit.g711.encode(outCodec, pcm8, this.#codes.subarray(0, pcm8.length));
+    let o = this.#opusEnc[to];
+    if (!o) {
+      const up = this.#kit.createResampler({ inputRate: 8000, outputRate: 48000, quality: 4 });
+      // Prime with the resampler's latency so that every 20 ms in gives 20 ms out.
+      up.process(new Int16Array(up.info.latency));
+      o = this.#opusEnc[to] = { enc: this.#kit.createOpusEncoder({ sampleRate: 48000, channels: 1, frameMs: 20, bitrate: this.#legs[to].opusBitrate ?? 32000 }), up };
+    }
+    const pcm48 = o.up.process(pcm8);
+    return o.enc.encode(pcm48, this.#codes);
+  }
+
+  /** Free the codec objects made for transcoding (the SRTP sessions stay the caller's). */
+  close(): void {
+    for (const o of Object.values(this.#opusEnc)) {
+      o?.enc.close();
+      o?.up.close();
+    }
+    for (const d of Object.values(this.#opusDec)) d?.close();
   }
 
   #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {

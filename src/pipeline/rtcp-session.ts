@@ -125,6 +125,9 @@ export class ReceptionTracker {
  * arrived. Returns ms, or undefined when the block carries no LSR.
  */
 export function roundTripMs(block: Pick<ReportBlock, 'lastSr' | 'delaySinceLastSr'>, arrivalNtpMiddle32: number): number | undefined {
+  if (block === null || typeof block !== 'object') invalidArg('roundTripMs: block must be a report block');
+  const u32 = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+  if (!u32(block.lastSr) || !u32(block.delaySinceLastSr) || !u32(arrivalNtpMiddle32)) invalidArg('roundTripMs: lastSr, delaySinceLastSr and the arrival time must be 32-bit unsigned integers');
   if (!block.lastSr) return undefined;
   const rtt = (arrivalNtpMiddle32 - block.lastSr - block.delaySinceLastSr) >>> 0;
   if (rtt > 0x80000000) return 0; // clock skew gave a negative value
@@ -288,20 +291,20 @@ export class RtcpSession {
     this.#sentSinceReport = true;
   }
 
-  /** The tracker of a remote source (created on first use). */
-  remote(ssrc: number): ReceptionTracker {
+  /** The tracker of a remote source (created on first use, at `clockRate`, default the session's). */
+  remote(ssrc: number, clockRate = this.clockRate): ReceptionTracker {
     let r = this.#remotes.get(ssrc >>> 0);
     if (!r) {
-      r = new ReceptionTracker(this.#kit, ssrc, this.clockRate);
+      r = new ReceptionTracker(this.#kit, ssrc, clockRate);
       this.#remotes.set(ssrc >>> 0, r);
       this.scheduler.members = 1 + this.#remotes.size;
     }
     return r;
   }
 
-  /** Account for a received RTP packet. */
-  onRtpReceived(ssrc: number, sequenceNumber: number, rtpTimestamp: number, payloadBytes: number, nowMs: number): string {
-    return this.remote(ssrc).onRtp(sequenceNumber, rtpTimestamp, payloadBytes, nowMs);
+  /** Account for a received RTP packet (clockRate: of its stream, used when the source is new). */
+  onRtpReceived(ssrc: number, sequenceNumber: number, rtpTimestamp: number, payloadBytes: number, nowMs: number, clockRate?: number): string {
+    return this.remote(ssrc, clockRate).onRtp(sequenceNumber, rtpTimestamp, payloadBytes, nowMs);
   }
 
   /** Account for received RTCP (already parsed), of `bytes` octets in all. */

@@ -1,13 +1,14 @@
 /**
  * AudioSender: the send path of a call, sans-IO.
  *
- * PCM frames (8 kHz, ptime) → optional noise suppression → G.711 encode (or,
+ * PCM frames (ptime) → optional noise suppression → encode (or,
  * with DTX, RFC 3389 CN during silence) → RTP packetization (random initial
  * sequence number and timestamp, marker on each talkspurt start) → optional
  * SRTP → datagrams for the caller to send. RFC 4733 DTMF events replace the
  * audio while they last. RTCP (SR + SDES, BYE) comes from the same object.
  *
- * Opus is not wired yet (its component is not on main): PCMU and PCMA only.
+ * Codecs: PCMU, PCMA (8 kHz; PCM at a higher rate goes through the
+ * resampler) and Opus (RTP clock 48 kHz, RFC 7587).
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
@@ -20,12 +21,21 @@ import type { DtxController } from './cn.js';
 import { RtcpSession, type SenderStats } from './rtcp-session.js';
 
 export type G711Codec = 'pcmu' | 'pcma';
+export type AudioCodec = G711Codec | 'opus';
 
 export interface AudioSenderOptions {
-  /** 'pcmu' (PT 0) or 'pcma' (PT 8). Default 'pcmu'. */
-  codec?: G711Codec;
-  /** RTP payload type. Default 0 for PCMU, 8 for PCMA. */
+  /** 'pcmu' (PT 0), 'pcma' (PT 8) or 'opus' (PT 111, RTP clock 48 kHz, RFC 7587). Default 'pcmu'. */
+  codec?: AudioCodec;
+  /** RTP payload type. Default 0 for PCMU, 8 for PCMA, 111 for Opus. */
   payloadType?: number;
+  /**
+   * Sample rate of the PCM given to send(), Hz. G.711: 8000 (default) or
+   * 16000 / 24000 / 48000 (resampled to 8 kHz). Opus: 8000, 16000, 24000 or
+   * 48000 (default 48000), encoded at that rate.
+   */
+  sampleRate?: 8000 | 16000 | 24000 | 48000;
+  /** Opus encoder options (bitrate, fec, packetLossPercent, complexity, dtx...). */
+  opus?: Omit<import('../codec/opus.js').OpusEncoderOptions, 'sampleRate' | 'channels' | 'frameMs'>;
   /** Frame duration, ms: 10, 20, 30 or 40. Default 20. */
   ptimeMs?: number;
   /** SSRC. Default: random. */
@@ -88,10 +98,14 @@ export class FramePacer {
 }
 
 export class AudioSender {
-  readonly codec: G711Codec;
+  readonly codec: AudioCodec;
   readonly payloadType: number;
   readonly ptimeMs: number;
   readonly frameSamples: number;
+  /** PCM rate of send(), Hz. */
+  readonly sampleRate: 8000 | 16000 | 24000 | 48000;
+  /** RTP clock rate, Hz (8000 for G.711, 48000 for Opus). */
+  readonly clockRate: number;
   readonly ssrc: number;
   readonly rtcp: RtcpSession;
   readonly #kit: VoipKit;
@@ -102,6 +116,9 @@ export class AudioSender {
   readonly #cnPt: number;
   readonly #dtmfPt: number;
   readonly #builder = new RtpBuilder();
+  readonly #tsStep: number;
+  #opus?: import('../codec/opus.js').OpusEncoder;
+  #down?: import('../dsp/resample.js').Resampler;
   readonly #codes: Uint8Array;
   readonly #nsOut: Int16Array;
   #seq: number;
@@ -115,31 +132,41 @@ export class AudioSender {
   constructor(kit: VoipKit, nowMs: number, options: AudioSenderOptions = {}) {
     this.#kit = kit;
     this.codec = options.codec ?? 'pcmu';
-    if (this.codec !== 'pcmu' && this.codec !== 'pcma') invalidArg(`AudioSender: codec must be 'pcmu' or 'pcma' (Opus is not wired yet), got ${JSON.stringify(this.codec)}`);
-    this.payloadType = options.payloadType ?? (this.codec === 'pcmu' ? 0 : 8);
+    if (this.codec !== 'pcmu' && this.codec !== 'pcma' && this.codec !== 'opus') invalidArg(`AudioSender: codec must be 'pcmu', 'pcma' or 'opus', got ${JSON.stringify(this.codec)}`);
+    this.payloadType = options.payloadType ?? (this.codec === 'pcmu' ? 0 : this.codec === 'pcma' ? 8 : 111);
+    this.sampleRate = options.sampleRate ?? (this.codec === 'opus' ? 48000 : 8000);
+    if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioSender: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
+    this.clockRate = this.codec === 'opus' ? 48000 : 8000;
     this.ptimeMs = options.ptimeMs ?? 20;
     if (![10, 20, 30, 40].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs must be 10, 20, 30 or 40, got ${this.ptimeMs}`);
     for (const [k, v] of [['payloadType', this.payloadType], ['cnPayloadType', options.cnPayloadType ?? 13], ['dtmfPayloadType', options.dtmfPayloadType ?? 101]] as const) {
       if (!Number.isInteger(v) || v < 0 || v > 127) invalidArg(`AudioSender: ${k} must be 0..127, got ${v}`);
     }
-    this.frameSamples = this.ptimeMs * 8;
+    this.frameSamples = (this.ptimeMs * this.sampleRate) / 1000;
+    this.#tsStep = (this.ptimeMs * this.clockRate) / 1000;
     this.ssrc = (options.ssrc ?? random32()) >>> 0;
     this.#seq = (options.sequenceNumber ?? random32()) & 0xffff;
     this.#ts = (options.timestamp ?? random32()) >>> 0;
     this.#srtp = options.srtp;
     this.#cnPt = options.cnPayloadType ?? 13;
     this.#dtmfPt = options.dtmfPayloadType ?? 101;
-    if (options.noiseSuppression) {
-      this.#ns = kit.createNoiseSuppressor({ sampleRate: 8000, ...(typeof options.noiseSuppression === 'number' ? { strength: options.noiseSuppression } : {}) });
+    if (this.codec === 'opus') {
+      this.#opus = kit.createOpusEncoder({ ...options.opus, sampleRate: this.sampleRate, channels: 1, frameMs: this.ptimeMs as 10 | 20 | 40 });
+    } else if (this.sampleRate !== 8000) {
+      this.#down = kit.createResampler({ inputRate: this.sampleRate, outputRate: 8000, quality: 4 });
     }
-    if (options.dtx) this.#dtx = kit.createDtx();
-    this.#dtmf = new DtmfEncoder({ clockRate: 8000 });
-    this.#codes = new Uint8Array(this.frameSamples);
+    if (options.noiseSuppression) {
+      if (this.sampleRate === 24000) invalidArg('AudioSender: noise suppression runs at 8, 16 or 48 kHz, not 24 kHz');
+      this.#ns = kit.createNoiseSuppressor({ sampleRate: this.sampleRate as 8000, ...(typeof options.noiseSuppression === 'number' ? { strength: options.noiseSuppression } : {}) });
+    }
+    if (options.dtx && this.codec !== 'opus') this.#dtx = kit.createDtx();
+    this.#dtmf = new DtmfEncoder({ clockRate: this.clockRate });
+    this.#codes = new Uint8Array(Math.max(this.ptimeMs * 8, 1500));
     this.#nsOut = new Int16Array(this.frameSamples);
     this.rtcp = new RtcpSession(kit, nowMs, {
       ssrc: this.ssrc,
       cname: options.cname ?? `voipkit-${random32().toString(16)}`,
-      clockRate: 8000,
+      clockRate: this.clockRate,
       ...options.rtcp,
     });
   }
@@ -161,10 +188,10 @@ export class AudioSender {
    */
   send(pcm: Int16Array, nowMs: number): Uint8Array[] {
     if (this.#closed) invalidArg('AudioSender is closed');
-    if (!(pcm instanceof Int16Array) || pcm.length !== this.frameSamples) invalidArg(`AudioSender.send: pcm must be an Int16Array of ${this.frameSamples} samples (${this.ptimeMs} ms at 8 kHz)`);
+    if (!(pcm instanceof Int16Array) || pcm.length !== this.frameSamples) invalidArg(`AudioSender.send: pcm must be an Int16Array of ${this.frameSamples} samples (${this.ptimeMs} ms at ${this.sampleRate} Hz)`);
     this.#stats.frames++;
     const ts = this.#ts;
-    this.#ts = (this.#ts + this.frameSamples) >>> 0;
+    this.#ts = (this.#ts + this.#tsStep) >>> 0;
     const out: Uint8Array[] = [];
 
     if (!this.#dtmf.active && this.#dtmfQueue.length) {
@@ -172,7 +199,7 @@ export class AudioSender {
       this.#dtmf.start(d.digit, ts, d.durationMs);
     }
     if (this.#dtmf.active) {
-      for (const p of this.#dtmf.poll((ts + this.frameSamples) >>> 0)) {
+      for (const p of this.#dtmf.poll((ts + this.#tsStep) >>> 0)) {
         out.push(this.#packet(this.#dtmfPt, p.timestamp, p.marker, p.payload, nowMs));
         this.#stats.dtmfPackets++;
       }
@@ -196,8 +223,14 @@ export class AudioSender {
         return out;
       }
     }
-    const codes = this.#kit.g711.encode(this.codec, frame, this.#codes);
-    out.push(this.#packet(this.payloadType, ts, this.#talkspurt, codes, nowMs));
+    let payload: Uint8Array;
+    if (this.#opus) {
+      payload = this.#opus.encode(frame, this.#codes);
+    } else {
+      const at8k = this.#down ? this.#down.process(frame) : frame;
+      payload = this.#kit.g711.encode(this.codec as G711Codec, at8k, this.#codes.subarray(0, at8k.length));
+    }
+    out.push(this.#packet(this.payloadType, ts, this.#talkspurt, payload, nowMs));
     this.#talkspurt = false;
     this.#stats.audioPackets++;
     return out;
@@ -249,6 +282,8 @@ export class AudioSender {
     if (this.#closed) return;
     this.#closed = true;
     this.#ns?.close();
+    this.#opus?.close();
+    this.#down?.close();
     this.rtcp.close();
   }
 }
