@@ -145,6 +145,10 @@ const OBJECTS: Record<string, { make: (kit: VoipKit) => Closable; ops: Record<st
       unprotectRtp: (o: api.SrtpSession) => o.unprotectRtp(rtp(1)),
       protectRtcp: (o: api.SrtpSession) => o.protectRtcp(RR),
       unprotectRtcp: (o: api.SrtpSession) => o.unprotectRtcp(RR),
+      protectRtpInto: (o: api.SrtpSession) => o.protectRtpInto(rtp(1), new Uint8Array(256)),
+      unprotectRtpInto: (o: api.SrtpSession) => o.unprotectRtpInto(rtp(1), new Uint8Array(256)),
+      protectRtcpInto: (o: api.SrtpSession) => o.protectRtcpInto(RR, new Uint8Array(256)),
+      unprotectRtcpInto: (o: api.SrtpSession) => o.unprotectRtcpInto(RR, new Uint8Array(256)),
       processBatch: (o: api.SrtpSession) => o.processBatch('protectRtp', new Uint8Array(200), Uint32Array.of(0), Int32Array.of(172), Uint32Array.of(200)),
       setRoc: (o: api.SrtpSession) => o.setRoc(1, 1),
       setRtcpIndex: (o: api.SrtpSession) => o.setRtcpIndex(1, 1),
@@ -321,6 +325,53 @@ const SRTP_ROWS: Record<string, Row> = {
       for (const seq of [3, 9, 100, 1000]) expect(Array.from(sess(c).unprotectRtp(tx.protectRtp(rtp(seq))))).toEqual(Array.from(rtp(seq)));
       expect(sess(c).stats().authFailures).toBeGreaterThanOrEqual(6);
     },
+  },
+  // the allocation-free forms: same checks, `out` required
+  'SrtpSession.protectRtpInto': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).protectRtpInto(x as never, new Uint8Array(256))),
+      ...badBytes('out', (c, x) => sess(c).protectRtpInto(rtp(1), x as never)),
+      ['packet of 11 bytes', (c) => sess(c).protectRtpInto(rtp(1).subarray(0, 11), new Uint8Array(256)), 'bad_length'],
+      ['out without room for the tag', (c) => sess(c).protectRtpInto(rtp(1), new Uint8Array(172)), 'buffer_too_small'],
+      [
+        'out overlapping the packet at another offset',
+        (c) => {
+          const b = new Uint8Array(400);
+          b.set(rtp(1), 0);
+          return sess(c).protectRtpInto(b.subarray(0, 172), b.subarray(10, 192));
+        },
+        'invalid_argument',
+      ],
+    ],
+    usable: (c) => {
+      using rx = c.kit.createSrtpSession(SRTP_OPTS);
+      const out = new Uint8Array(256);
+      const n = sess(c).protectRtpInto(rtp(3), out);
+      expect(rx.unprotectRtpInto(out.subarray(0, n), out)).toBe(172);
+    },
+  },
+  'SrtpSession.unprotectRtpInto': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).unprotectRtpInto(x as never, new Uint8Array(256))),
+      ...badBytes('out', (c, x) => sess(c).unprotectRtpInto(rtp(1), x as never)),
+      ['header only', (c) => sess(c).unprotectRtpInto(rtp(1).subarray(0, 12), new Uint8Array(256)), 'bad_length'],
+      ['tag bit flipped', (c) => { using tx = c.kit.createSrtpSession(SRTP_OPTS); using rx = c.kit.createSrtpSession(SRTP_OPTS); const p = tx.protectRtp(rtp(9)); p[p.length - 1] ^= 1; return rx.unprotectRtpInto(p, new Uint8Array(256)); }, 'auth_fail'],
+    ],
+  },
+  'SrtpSession.protectRtcpInto': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).protectRtcpInto(x as never, new Uint8Array(256))),
+      ...badBytes('out', (c, x) => sess(c).protectRtcpInto(RR, x as never)),
+      ['packet of 7 bytes', (c) => sess(c).protectRtcpInto(RR.subarray(0, 7), new Uint8Array(256)), 'bad_length'],
+      ['out too small', (c) => sess(c).protectRtcpInto(RR, new Uint8Array(8)), 'buffer_too_small'],
+    ],
+  },
+  'SrtpSession.unprotectRtcpInto': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).unprotectRtcpInto(x as never, new Uint8Array(256))),
+      ...badBytes('out', (c, x) => sess(c).unprotectRtcpInto(RR, x as never)),
+      ['header only', (c) => sess(c).unprotectRtcpInto(RR, new Uint8Array(256)), 'bad_length'],
+    ],
   },
   'SrtpSession.protectRtcp': {
     bad: [

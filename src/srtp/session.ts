@@ -210,8 +210,8 @@ export class SrtpSession extends CoreResource {
   }
 
   #check(what: string, packet: Uint8Array, out: Uint8Array): void {
-    if (!(packet instanceof Uint8Array)) bad(`${what}: packet must be a Uint8Array`);
-    if (!(out instanceof Uint8Array)) bad(`${what}: out must be a Uint8Array`);
+    if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
+    if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
     if (out.byteOffset !== packet.byteOffset && out.buffer === packet.buffer) {
       const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
       if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);

@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(VK_NO_AESNI)
 #define VK_AESNI 1
 #include <immintrin.h>
 #define AESNI_FN __attribute__((target("aes,pclmul,sse4.1,ssse3")))

@@ -82,6 +82,26 @@ int main(void) {
   if (n != 28 || memcmp(out, pkt, 28) != 0) { printf("FAIL unprotect in place\n"); failures++; }
   vk_srtp_protect_rtp(tx, pkt, 28, out, sizeof out); /* same seq again: same bytes */
   if (vk_srtp_unprotect_rtp(rx, out, 38, o, sizeof o) != VK_ERR_REPLAY_DUPLICATE) { printf("FAIL replay\n"); failures++; }
+  /* RFC 7714 16.1.1 (SRTP) and 17.1 (SRTCP) with session keys: GCM with
+   * the two-part AAD, through whichever sibling this binary links. */
+  {
+    vk_srtp_config g = {0};
+    g.profile = VK_SRTP_AEAD_AES_128_GCM;
+    g.flags = VK_SRTP_F_SESSION_KEYS;
+    uint8_t k[16], sl[12], p1[64], p2[64], o1[128];
+    unhex("000102030405060708090a0b0c0d0e0f", k, 16);
+    unhex("517569642070726f2071756f", sl, 12);
+    vk_srtp *gs;
+    if (vk_srtp_create(&g, k, 16, sl, 12, NULL, &gs) != VK_OK) { printf("FAIL gcm create\n"); return 1; }
+    unhex("8040f17b8041f8d35501a0b247616c6c696120657374206f6d6e69732064697669736120696e207061727465732074726573", p1, 50);
+    if (vk_srtp_protect_rtp(gs, p1, 50, o1, sizeof o1) != 66) { printf("FAIL gcm protect length\n"); failures++; }
+    expect_hex("RFC 7714 16.1.1", o1, "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf8833899d7f27beb16a9152cf765ee4390cce");
+    unhex("81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61deadbeefdeadbeefdeadbeefdeadbeefdeadbeef", p2, 52);
+    vk_srtp_set_rtcp_index(gs, 0x4d617273, 1492);
+    if (vk_srtp_protect_rtcp(gs, p2, 52, o1, sizeof o1) != 72) { printf("FAIL gcm rtcp length\n"); failures++; }
+    expect_hex("RFC 7714 17.1", o1, "81c8000d4d61727363e94885dcdab67ca727d7662f6b7e997ff5c0f76c06f32dc676a5f1730d6fda4ce09b4686303ded0bb9275bc84aa45896cf4d2fc5abf87245d9eade800005d4");
+    vk_srtp_destroy(gs);
+  }
   cfg.profile = 99;
   if (vk_srtp_create(&cfg, mk, 16, ms, 14, NULL, &tx) != VK_ERR_ARG) { printf("FAIL bad profile\n"); failures++; }
   vk_srtp_destroy(tx);
