@@ -176,6 +176,25 @@ const OBJECTS: Record<string, { make: (kit: VoipKit) => Closable; ops: Record<st
       reset: (o: api.NoiseSuppressor) => o.reset(),
     },
   },
+  OpusEncoder: {
+    make: (k) => k.createOpusEncoder({ sampleRate: 8000 }),
+    ops: {
+      encode: (o: api.OpusEncoder) => o.encode(new Int16Array(160)),
+      setBitrate: (o: api.OpusEncoder) => o.setBitrate(12000),
+      setPacketLossPercent: (o: api.OpusEncoder) => o.setPacketLossPercent(5),
+      setFec: (o: api.OpusEncoder) => o.setFec(true),
+      setDtx: (o: api.OpusEncoder) => o.setDtx(false),
+      setComplexity: (o: api.OpusEncoder) => o.setComplexity(5),
+    },
+  },
+  OpusDecoder: {
+    make: (k) => k.createOpusDecoder({ sampleRate: 8000 }),
+    ops: {
+      decode: (o: api.OpusDecoder) => o.decode(new Uint8Array([1 << 3])),
+      conceal: (o: api.OpusDecoder) => o.conceal(20),
+      decodeFec: (o: api.OpusDecoder) => o.decodeFec(new Uint8Array([1 << 3])),
+    },
+  },
   Resampler: {
     make: (k) => k.createResampler({ inputRate: 8000, outputRate: 16000 }),
     ops: {
@@ -1200,6 +1219,8 @@ const FACTORY_OF: Record<string, string> = {
   createResampler: 'Resampler',
   createComfortNoiseGenerator: 'ComfortNoiseGenerator',
   createDtx: 'DtxController',
+  createOpusEncoder: 'OpusEncoder',
+  createOpusDecoder: 'OpusDecoder',
 };
 
 /**

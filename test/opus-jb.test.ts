@@ -2,10 +2,12 @@
  * The jitter buffer decoding Opus in the C core (vk_jb + vk_opus_jb_hooks),
  * the native-only path the TypeScript layer does not take: a small C
  * harness (test/interop/opus_jb.c) sends speech as RTP with 10 % seeded
- * loss through the buffer.  With the hooks as they are, every missing packet
- * whose successor is buffered is recovered through decode_fec; a variant
- * whose concealment never sees the successor shows the audio differs.
- * (How much FEC recovery gains is measured in test/opus-fec.test.ts.)
+ * loss through the buffer, held at least 60 ms deep (minDelay) so that a
+ * hole's successor is there when the hole is due: with the hooks as they
+ * are, every isolated loss is recovered through decode_fec; a variant whose
+ * concealment never sees the successor shows the audio differs.  (How much
+ * FEC recovery gains is measured in test/opus-fec.test.ts; the buffer's
+ * time-stretching makes a waveform SNR against the source meaningless here.)
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';

@@ -141,6 +141,9 @@ describe.each(BACKENDS)('Opus on %s', (backend) => {
       const out = dec.decode(null, undefined, { durationMs: ms });
       expect(out.length).toBe(48 * ms);
     }
+    expect(dec.lastPacketDuration).toBe(48 * 120);
+    dec.conceal(7.5);
+    expect(dec.lastPacketDuration).toBe(360);
     // concealment after voice is not silence
     const c = dec.conceal(20) as Int16Array;
     expect(c.some((v) => v !== 0)).toBe(true);

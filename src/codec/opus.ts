@@ -241,11 +241,11 @@ export class OpusEncoder extends CoreResource {
  */
 export class OpusDecoder extends CoreResource {
   readonly #b: OpusBackend;
-  readonly #get = new Int32Array(1);
   readonly sampleRate: OpusSampleRate;
   readonly channels: 1 | 2;
   readonly output: 'int16' | 'float32';
   #lastSamples: number;
+  #lastOut = 0;
   /** 120 ms at sampleRate: the most one packet can hold. */
   readonly #maxFrame: number;
 
@@ -327,6 +327,7 @@ export class OpusDecoder extends CoreResource {
     const r = cap > 0 ? this.#b.decode(h, 0, packet, dst, cap, this.channels) : -3;
     if (r < 0) this.#decodeError(r, packet, out);
     this.#lastSamples = r;
+    this.#lastOut = r;
     return dst.length === r * this.channels ? dst : dst.subarray(0, r * this.channels);
   }
 
@@ -352,6 +353,7 @@ export class OpusDecoder extends CoreResource {
     const samples = this.#lostSamples({ durationMs }, 'conceal');
     const dst = this.#outFor(samples, out, 'conceal');
     const r = check(this.#b.decode(h, 1, null, dst, samples, this.channels), 'OpusDecoder.conceal');
+    this.#lastOut = r;
     return dst.length === r * this.channels ? dst : dst.subarray(0, r * this.channels);
   }
 
@@ -377,13 +379,14 @@ export class OpusDecoder extends CoreResource {
     const dst = this.#outFor(samples, out, 'decodeFec');
     const r = this.#b.decode(h, 2, nextPacket, dst, samples, this.channels);
     if (r < 0) check(r, 'OpusDecoder.decodeFec', r === -61 ? PacketError : VoipKitError);
+    this.#lastOut = r;
     return dst.length === r * this.channels ? dst : dst.subarray(0, r * this.channels);
   }
 
-  /** Samples per channel of the last decode or concealment (libopus' view). */
+  /** Samples per channel the last decode(), conceal() or decodeFec() produced (the same on both backends). */
   get lastPacketDuration(): number {
-    check(this.#b.decoderGet(this.handle, OPUS_PARAM.lastPacketDuration, this.#get), 'OpusDecoder.lastPacketDuration');
-    return this.#get[0];
+    void this.handle; // throws when closed
+    return this.#lastOut;
   }
 }
 

@@ -53,6 +53,7 @@ int main(int argc, char **argv) {
   cfg.clock_rate = 48000;
   cfg.frame_ms = 20;
   cfg.codec = VK_JB_CODEC_EXTERNAL;
+  cfg.min_delay_ms = 60; /* hold the successor of a hole when it is due: FEC needs it */
   vk_jb *jb;
   if (vk_jb_create(&cfg, &jb)) return 1;
   base = vk_opus_jb_hooks();
