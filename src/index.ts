@@ -11,8 +11,14 @@ import type { Backend, BackendKind } from './backend/types.js';
 import { VoipKitError } from './errors.js';
 import { G711 } from './codec/g711.js';
 import { SequenceTracker, type SequenceTrackerOptions } from './seq.js';
+import { JitterBuffer, type JitterBufferOptions } from './jitter/jitter-buffer.js';
 import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
+import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
+import { Resampler, type ResamplerOptions } from './dsp/resample.js';
+import type { OpusBackendStats, OpusProvider } from './backend/types.js';
+import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
+import { ComfortNoiseGenerator, DtxController, analyzeComfortNoise, type ComfortNoiseGeneratorOptions, type DtxOptions } from './pipeline/cn.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -33,7 +39,13 @@ export interface Features {
   core: BackendKind;
   g711: BackendKind;
   seq: BackendKind;
+  srtp: BackendKind;
+  jitter: BackendKind;
   ns: BackendKind;
+  resample: BackendKind;
+  /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
+  opus: OpusProvider | 'none';
+  cng: BackendKind;
 }
 
 export interface VoipKit {
@@ -46,8 +58,26 @@ export interface VoipKit {
   readonly g711: G711;
   /** RFC 3550 A.1 sequence tracking for one source. */
   createSequenceTracker(options?: SequenceTrackerOptions): SequenceTracker;
+  /** An SRTP / SRTCP session (RFC 3711, 6188, 7714); see docs/srtp.md. @throws SrtpError invalid_argument */
+  createSrtpSession(options: SrtpSessionOptions): SrtpSession;
+  /** Adaptive jitter buffer with concealment and time-stretching (docs/jitter.md). */
+  createJitterBuffer(options?: JitterBufferOptions): JitterBuffer;
   /** Noise suppression for 8 / 16 / 48 kHz speech, 10 ms frames (docs/ns.md). */
   createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
+  /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
+  createResampler(options: ResamplerOptions): Resampler;
+  /** An Opus encoder (see docs/opus.md). @throws VoipKitError `unsupported` when features.opus is 'none'. */
+  createOpusEncoder(options: OpusEncoderOptions): OpusEncoder;
+  /** An Opus decoder with concealment and FEC recovery. */
+  createOpusDecoder(options: OpusDecoderOptions): OpusDecoder;
+  /** Live Opus objects (and opusscript module instances / heap bytes). */
+  opusStats(): OpusBackendStats;
+  /** RFC 3389: analyse a silent frame into a CN payload (level + `order` reflection coefficients, default 10). */
+  analyzeComfortNoise(pcm: Int16Array, order?: number): Uint8Array;
+  /** RFC 3389: a comfort-noise generator for the receive side. */
+  createComfortNoiseGenerator(options?: ComfortNoiseGeneratorOptions): ComfortNoiseGenerator;
+  /** Energy VAD + the decision of when a G.711 sender sends a SID. */
+  createDtx(options?: DtxOptions): DtxController;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -81,15 +111,53 @@ function versionString(v: number): string {
 
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  const features: Features = Object.freeze({ core: backend.kind, g711: backend.kind, seq: backend.kind, ns: backend.kind });
+  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
+    throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
+  }
+  const opus = backend.opus;
+  const noOpus = (): never => {
+    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
+  };
+  const k = backend.kind;
+  // One line per capability, so that adding one is a one-line change.
+  const features: Features = Object.freeze({
+    core: k,
+    g711: k,
+    seq: k,
+    srtp: k,
+    jitter: k,
+    ns: k,
+    resample: k,
+    cng: k,
+    opus: backend.opus?.provider ?? 'none',
+  });
   return Object.freeze({
     backend: backend.kind,
     features,
     version: versionString(backend.core.version()),
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
+    createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
+    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
     createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
+    createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
+    createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
+    createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
+    opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
+    analyzeComfortNoise: (pcm: Int16Array, order?: number) => analyzeComfortNoise(backend.cng, pcm, order),
+    createComfortNoiseGenerator: (o?: ComfortNoiseGeneratorOptions) => new ComfortNoiseGenerator(backend.cng, o),
+    createDtx: (o?: DtxOptions) => new DtxController(backend.cng, o),
   });
+}
+
+/**
+ * @internal A backend without libopus (the WASM build, or an addon built
+ * without it) gets Opus from opusscript, when that package is installed.
+ */
+export async function withOpusFallback(backend: Backend): Promise<Backend> {
+  if (backend.opus) return backend;
+  const { loadOpusscript } = await import('./backend/opusscript.js');
+  return { ...backend, opus: await loadOpusscript().catch(() => null) };
 }
 
 /**
@@ -98,18 +166,34 @@ export function createKit(backend: Backend): VoipKit {
  *   `invalid_argument` for an unknown backend choice.
  */
 export async function load(options: LoadOptions = {}): Promise<VoipKit> {
+  if (options === null || typeof options !== 'object') {
+    throw new VoipKitError('invalid_argument', `load: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
   const choice = envChoice() ?? options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  return createKit(await loadBackend(choice, options));
+  return createKit(await withOpusFallback(await loadBackend(choice, options)));
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
 export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
-export type { BackendKind } from './backend/types.js';
+export * from './rtp/public.js';
+export {
+  SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
+  type SrtpProfile, type SrtpSessionOptions, type SrtpStats, type SrtpStreamInfo, type SrtpBatchOp,
+} from './srtp/session.js';
+export {
+  JitterBuffer,
+  type JitterBufferOptions,
+  type JitterOp,
+  type PushResult,
+  type PollResult,
+  type PlayedPacket,
+  type JitterStats,
+} from './jitter/jitter-buffer.js';
 export {
   NoiseSuppressor,
   NS_DEFAULT_STRENGTH,
@@ -118,3 +202,50 @@ export {
   type NoiseSuppressorStats,
   type NsSampleRate,
 } from './dsp/ns.js';
+export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
+export {
+  parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
+  type SdesCrypto, type SdesKey,
+} from './srtp/sdes.js';
+export type { BackendKind, OpusProvider } from './backend/types.js';
+export {
+  OpusEncoder,
+  OpusDecoder,
+  type OpusEncoderOptions,
+  type OpusDecoderOptions,
+  type OpusDecodeOptions,
+  type OpusSampleRate,
+  type OpusApplication,
+  type OpusFrameMs,
+  type OpusSignal,
+} from './codec/opus.js';
+export { inspectOpusPacket, opusPacketSamples48k, type OpusPacketInfo, type OpusMode, type OpusBandwidth } from './codec/opus-packet.js';
+export {
+  OPUS_RTP_CLOCK_RATE,
+  OPUS_RTPMAP,
+  parseOpusFmtp,
+  formatOpusFmtp,
+  opusEncoderOptionsFromSdp,
+  opusDecoderOptionsFromSdp,
+  opusFmtpFor,
+  opusRtpTimestampIncrement,
+  bandwidthForRate,
+  frameMsForPtime,
+  type OpusFmtp,
+  type OpusSdpEncoderContext,
+} from './codec/opus-sdp.js';
+export {
+  DtmfEncoder, DtmfDecoder, parseTelephoneEvents, buildTelephoneEvent, dtmfEventCode, dtmfDigit, DTMF_DIGITS,
+  type TelephoneEvent, type TelephoneEventPacket, type DtmfReport, type DtmfEncoderOptions, type DtmfDecoderOptions,
+} from './pipeline/dtmf.js';
+export {
+  ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
+  type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
+} from './pipeline/cn.js';
+export {
+  RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
+  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
+} from './pipeline/rtcp-session.js';
+export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
+export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
+export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';

@@ -35,6 +35,7 @@ export class SequenceTracker extends CoreResource {
 
   /** @internal use kit.createSequenceTracker() */
   constructor(backend: Backend['seq'], options: SequenceTrackerOptions = {}) {
+    if (options === null || typeof options !== 'object') invalidArg(`createSequenceTracker: options must be an object, got ${options === null ? 'null' : typeof options}`);
     const probation = options.probation ?? 2;
     if (!Number.isInteger(probation) || probation < 0 || probation > 100) {
       invalidArg(`probation must be an integer in 0..100, got ${probation}`);
@@ -50,6 +51,17 @@ export class SequenceTracker extends CoreResource {
     if (!Number.isInteger(seq) || seq < 0 || seq > 0xffff) invalidArg(`seq must be an integer in 0..65535, got ${seq}`);
     const r = check(this.#b.update(this.handle, seq, this.#out), 'SequenceTracker.update');
     return { result: RESULTS[r], extended: this.#out[0] };
+  }
+
+  /**
+   * The loss fields of an RTCP report block for the interval since the
+   * previous call (RFC 3550 A.3, computed by the core's vk_seq_report):
+   * cumulative lost (24-bit signed range) and the fraction lost in the
+   * interval as an 8-bit fixed-point number. Starts a new interval.
+   */
+  report(): { cumulativeLost: number; fractionLost: number } {
+    check(this.#b.report(this.handle, this.#out), 'SequenceTracker.report');
+    return { cumulativeLost: this.#out[0], fractionLost: this.#out[1] };
   }
 
   stats(): SeqStats {

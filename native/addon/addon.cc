@@ -6,7 +6,12 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitCommon(env, exports);
   vk::InitG711(env, exports);
   vk::InitSeq(env, exports);
+  vk::InitSrtp(env, exports);
+  vk::InitJb(env, exports);
   vk::InitNs(env, exports);
+  vk::InitResample(env, exports);
+  vk::InitOpus(env, exports);
+  vk::InitCng(env, exports);
   return exports;
 }
 

@@ -21,8 +21,8 @@ struct View {
 
 inline View GetView(napi_env env, napi_value v, napi_typedarray_type want) {
   View r;
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return r;
+  // napi_get_typedarray_info fails with napi_invalid_arg for anything that
+  // is not a TypedArray, so no separate napi_is_typedarray call is needed.
   napi_typedarray_type type;
   size_t len;
   void *data;
@@ -103,6 +103,11 @@ inline void SetFn(Napi::Env env, Napi::Object exports, const char *name, napi_ca
 void InitCommon(Napi::Env env, Napi::Object exports);
 void InitG711(Napi::Env env, Napi::Object exports);
 void InitSeq(Napi::Env env, Napi::Object exports);
+void InitSrtp(Napi::Env env, Napi::Object exports);
+void InitJb(Napi::Env env, Napi::Object exports);
 void InitNs(Napi::Env env, Napi::Object exports);
+void InitResample(Napi::Env env, Napi::Object exports);
+void InitOpus(Napi::Env env, Napi::Object exports);
+void InitCng(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

@@ -4,6 +4,7 @@
  */
 import type { G711Backend } from '../backend/types.js';
 import { check, invalidArg } from '../errors.js';
+import { typedArrayArg } from '../guard.js';
 
 export type G711Law = 'pcmu' | 'pcma';
 
@@ -27,17 +28,20 @@ export class G711 {
    * @param law 'pcmu' (mu-law, RTP PT 0) or 'pcma' (A-law, RTP PT 8).
    * @param pcm samples; any length (8,000 per second at G.711's clock).
    * @param out optional output; must hold pcm.length bytes. The result is a
-   *   view of out of exactly pcm.length bytes. Must not share memory with pcm.
+   *   view of out of exactly pcm.length bytes. May share memory with pcm: the
+   *   result is the same as if it did not.
    * @throws VoipKitError `invalid_argument` for an unknown law, a pcm that is
    *   not an Int16Array, or an out that is not a Uint8Array or is too short.
    */
   encode(law: G711Law, pcm: Int16Array, out?: Uint8Array): Uint8Array {
     const l = lawOf(law);
-    if (!(pcm instanceof Int16Array)) invalidArg('g711.encode: pcm must be an Int16Array');
+    pcm = typedArrayArg(pcm, Int16Array, 'g711.encode: pcm');
     const n = pcm.length;
     if (out === undefined) out = new Uint8Array(n);
-    else if (!(out instanceof Uint8Array)) invalidArg('g711.encode: out must be a Uint8Array');
-    else if (out.length < n) invalidArg(`g711.encode: out holds ${out.length} bytes, ${n} needed`);
+    else {
+      out = typedArrayArg(out, Uint8Array, 'g711.encode: out');
+      if (out.length < n) invalidArg(`g711.encode: out holds ${out.length} bytes, ${n} needed`);
+    }
     if (n === 0) return out.subarray(0, 0);
     check(this.#b.encode(l, pcm, out), 'g711.encode');
     return out.length === n ? out : out.subarray(0, n);
@@ -46,16 +50,19 @@ export class G711 {
   /**
    * Decode G.711 codes to 16-bit linear PCM.
    * @param out optional output; must hold codes.length samples. The result is
-   *   a view of out of exactly codes.length samples.
+   *   a view of out of exactly codes.length samples. May share memory with
+   *   codes: the result is the same as if it did not.
    * @throws VoipKitError `invalid_argument` as for encode.
    */
   decode(law: G711Law, codes: Uint8Array, out?: Int16Array): Int16Array {
     const l = lawOf(law);
-    if (!(codes instanceof Uint8Array)) invalidArg('g711.decode: codes must be a Uint8Array');
+    codes = typedArrayArg(codes, Uint8Array, 'g711.decode: codes');
     const n = codes.length;
     if (out === undefined) out = new Int16Array(n);
-    else if (!(out instanceof Int16Array)) invalidArg('g711.decode: out must be an Int16Array');
-    else if (out.length < n) invalidArg(`g711.decode: out holds ${out.length} samples, ${n} needed`);
+    else {
+      out = typedArrayArg(out, Int16Array, 'g711.decode: out');
+      if (out.length < n) invalidArg(`g711.decode: out holds ${out.length} samples, ${n} needed`);
+    }
     if (n === 0) return out.subarray(0, 0);
     check(this.#b.decode(l, codes, out), 'g711.decode');
     return out.length === n ? out : out.subarray(0, n);

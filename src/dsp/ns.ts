@@ -112,7 +112,7 @@ export class NoiseSuppressor extends CoreResource {
    */
   process<T extends Pcm>(frame: T, out?: T): T {
     const isF32 = frame instanceof Float32Array;
-    if (!isF32 && !(frame instanceof Int16Array)) invalidArg('NoiseSuppressor.process: frame must be an Int16Array or a Float32Array');
+    if (!ArrayBuffer.isView(frame) || (!isF32 && !(frame instanceof Int16Array))) invalidArg('NoiseSuppressor.process: frame must be an Int16Array or a Float32Array');
     const n = frame.length;
     if (n === 0 || n % this.frameSize !== 0) {
       invalidArg(`NoiseSuppressor.process: frame length must be a positive multiple of ${this.frameSize} samples (10 ms at ${this.sampleRate} Hz), got ${n}`);
@@ -121,7 +121,7 @@ export class NoiseSuppressor extends CoreResource {
     if (out === undefined) {
       o = isF32 ? new Float32Array(n) : new Int16Array(n);
     } else {
-      if (isF32 ? !(out instanceof Float32Array) : !(out instanceof Int16Array)) {
+      if (!ArrayBuffer.isView(out) || (isF32 ? !(out instanceof Float32Array) : !(out instanceof Int16Array))) {
         invalidArg(`NoiseSuppressor.process: out must be a ${isF32 ? 'Float32Array' : 'Int16Array'} like frame`);
       }
       if (out.length < n) invalidArg(`NoiseSuppressor.process: out holds ${out.length} samples, ${n} needed`);

@@ -26,6 +26,9 @@ extern "C" {
 static inline int32_t vk_seq_diff(uint16_t a, uint16_t b) { return (int16_t)(uint16_t)(b - a); }
 /* Nonzero when a comes before b (wrap-aware). */
 static inline int vk_seq_lt(uint16_t a, uint16_t b) { return vk_seq_diff(a, b) > 0; }
+/* Signed distance b - a between two 32-bit RTP timestamps (wrap-aware), in
+ * clock ticks, in [-2^31, 2^31). */
+static inline int32_t vk_ts_diff(uint32_t a, uint32_t b) { return (int32_t)(uint32_t)(b - a); }
 
 /* Outcome of vk_seq_update() (non-negative; errors are negative vk_status). */
 typedef enum vk_seq_result {

@@ -10,16 +10,24 @@ import { VoipKitError } from '../../errors.js';
 import { nativeCore } from './core.js';
 import { nativeG711 } from './g711.js';
 import { nativeSeq } from './seq.js';
+import { nativeSrtp } from './srtp.js';
+import { nativeJitter } from './jitter.js';
 import { nativeNs } from './ns.js';
+import { nativeResample } from './resample.js';
+import { nativeOpus } from './opus.js';
+import { nativeCng } from './cng.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
 
-/** Where the addon is looked for, first match wins. */
+/**
+ * Where the addon is looked for, first match wins.  VOIPKIT_ADDON, when set,
+ * is the only place looked at.
+ */
 export function addonCandidates(): string[] {
+  if (process.env.VOIPKIT_ADDON) return [process.env.VOIPKIT_ADDON];
   const root = new URL('../../../', import.meta.url);
   const list = [];
-  if (process.env.VOIPKIT_ADDON) list.push(process.env.VOIPKIT_ADDON);
   list.push(fileURLToPath(new URL('build/native/Release/voipkit.node', root)));
   list.push(fileURLToPath(new URL('build/native/Debug/voipkit.node', root)));
   return list;
@@ -56,6 +64,11 @@ export function loadNative(): Backend {
     core: nativeCore(addon),
     g711: nativeG711(addon),
     seq: nativeSeq(addon),
+    srtp: nativeSrtp(addon),
+    jitter: nativeJitter(addon),
     ns: nativeNs(addon),
+    resample: nativeResample(addon),
+    opus: nativeOpus(addon),
+    cng: nativeCng(addon),
   };
 }

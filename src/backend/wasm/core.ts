@@ -14,10 +14,17 @@ export interface WasmExports {
   [name: string]: unknown;
 }
 
-/** One growable heap region owned by the JS side. */
+type ViewCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * One growable heap region owned by the JS side.  view() hands out a typed
+ * array over the first n elements of the region and caches it, so a call
+ * path that moves the same frame size every time allocates nothing.
+ */
 export class Scratch {
   ptr = 0;
   size = 0;
+  #cache = new Map<ViewCtor<unknown>, { buf: ArrayBuffer; ptr: number; n: number; view: unknown }>();
   constructor(private readonly core: WasmCore) {}
   /** Ensure at least n bytes; returns the (possibly new) address. */
   reserve(n: number): number {
@@ -30,6 +37,16 @@ export class Scratch {
       this.size = size;
     }
     return this.ptr;
+  }
+  /** A view of n elements at the start of the region (reserving it). */
+  view<T>(ctor: ViewCtor<T>, n: number): T {
+    const p = this.reserve(n * ctor.BYTES_PER_ELEMENT);
+    const buf = this.core.exports.memory.buffer;
+    const c = this.#cache.get(ctor as ViewCtor<unknown>);
+    if (c && c.buf === buf && c.ptr === p && c.n === n) return c.view as T;
+    const view = new ctor(buf, p, n);
+    this.#cache.set(ctor as ViewCtor<unknown>, { buf, ptr: p, n, view });
+    return view;
   }
 }
 

@@ -8,20 +8,23 @@ export function wasmG711(core: WasmCore): G711Backend {
   return {
     encode(law, pcm, out) {
       const n = pcm.length;
-      const pin = a.reserve(n * 2);
-      const pout = b.reserve(n);
-      core.i16.set(pcm, pin >> 1);
-      const r = enc(law, pin, n, pout);
-      if (r > 0) out.set(core.u8.subarray(pout, pout + r));
+      const vin = a.view(Int16Array, n);
+      const vout = b.view(Uint8Array, n); // may grow memory: take it before using vin
+      const pin = a.ptr;
+      const fresh = vin.buffer === core.exports.memory.buffer ? vin : a.view(Int16Array, n);
+      fresh.set(pcm);
+      const r = enc(law, pin, n, b.ptr);
+      if (r === n) out.set(vout);
       return r;
     },
     decode(law, codes, out) {
       const n = codes.length;
-      const pin = a.reserve(n);
-      const pout = b.reserve(n * 2);
-      core.u8.set(codes, pin);
-      const r = dec(law, pin, n, pout);
-      if (r > 0) out.set(core.i16.subarray(pout >> 1, (pout >> 1) + r));
+      const vin = a.view(Uint8Array, n);
+      const vout = b.view(Int16Array, n);
+      const fresh = vin.buffer === core.exports.memory.buffer ? vin : a.view(Uint8Array, n);
+      fresh.set(codes);
+      const r = dec(law, a.ptr, n, b.ptr);
+      if (r === n) out.set(vout);
       return r;
     },
   };

@@ -8,7 +8,11 @@ import { WasmCore, wasmImports } from './core.js';
 import { wasmCoreBackend } from './corefns.js';
 import { wasmG711 } from './g711.js';
 import { wasmSeq } from './seq.js';
+import { wasmSrtp } from './srtp.js';
+import { wasmJitter } from './jitter.js';
 import { wasmNs } from './ns.js';
+import { wasmResample } from './resample.js';
+import { wasmCng } from './cng.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
@@ -52,6 +56,11 @@ export function makeWasmBackend(core: WasmCore): Backend {
     core: wasmCoreBackend(core),
     g711: wasmG711(core),
     seq: wasmSeq(core),
+    srtp: wasmSrtp(core),
+    jitter: wasmJitter(core),
     ns: wasmNs(core),
+    resample: wasmResample(core),
+    opus: null, // opusscript, attached by load()
+    cng: wasmCng(core),
   };
 }

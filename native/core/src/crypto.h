@@ -1,0 +1,65 @@
+/*
+ * The one internal crypto interface of the core.  Exactly one backend file is
+ * linked into each build:
+ *   crypto_openssl.c   native addon: Node's own OpenSSL (AES-NI, SHA-NI,
+ *                      PCLMUL through EVP / low-level SHA-1), no extra library
+ *   crypto_portable.c  WASM: portable constant-time C (bitsliced AES without
+ *                      lookup tables, SHA-1, constant-time GHASH)
+ *
+ * Contexts are allocated once (session / stream creation) and re-keyed in
+ * place; nothing here allocates per packet.  Keys are 16, 24 or 32 bytes.
+ * All functions return VK_OK or a negative vk_status.  Not thread-safe per
+ * context.  Output may alias input exactly (in == out) but not partially.
+ */
+#ifndef VK_CRYPTO_H
+#define VK_CRYPTO_H
+
+#include "vk_common.h"
+
+/* AES in counter mode (SRTP AES-CM, RFC 3711 4.1.1, and the KDF's PRF). */
+typedef struct vk_aes_ctr vk_aes_ctr;
+int32_t vk_aes_ctr_new(vk_aes_ctr **out);
+int32_t vk_aes_ctr_setkey(vk_aes_ctr *c, const uint8_t *key, size_t key_len);
+/* XOR len bytes with the keystream E(ctr), E(ctr+1), ...; the counter is
+ * the 16-byte block ctr with its last 32 bits incremented big-endian (SRTP
+ * starts them at 0 and packets stay far below 2^32 blocks). */
+int32_t vk_aes_ctr_xor(vk_aes_ctr *c, const uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len);
+void vk_aes_ctr_free(vk_aes_ctr *c);
+
+/* AES-GCM (RFC 7714) with a 12-byte IV and a tag of 8..16 bytes. */
+typedef struct vk_gcm vk_gcm;
+int32_t vk_gcm_new(vk_gcm **out);
+int32_t vk_gcm_setkey(vk_gcm *g, const uint8_t *key, size_t key_len);
+/* The additional data is aad || aad2 (two parts, so that SRTCP's
+ * packet || index word needs no copy); either may be empty. */
+int32_t vk_gcm_seal(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+                    const uint8_t *aad2, size_t aad2_len,
+                    const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag, size_t tag_len);
+/* Decrypts into out and checks the tag in constant time; VK_ERR_AUTH_FAIL
+ * when it does not match (out then holds unspecified bytes). */
+int32_t vk_gcm_open(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+                    const uint8_t *aad2, size_t aad2_len,
+                    const uint8_t *in, uint8_t *out, size_t len, const uint8_t *tag, size_t tag_len);
+void vk_gcm_free(vk_gcm *g);
+
+/* HMAC-SHA1 (RFC 2104) over the concatenation a || b. */
+typedef struct vk_hmac vk_hmac;
+int32_t vk_hmac_new(vk_hmac **out);
+int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len);
+void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[20]);
+void vk_hmac_free(vk_hmac *h);
+
+/* Constant-time comparison: 0 when equal. */
+static inline int vk_ct_differ(const uint8_t *a, const uint8_t *b, size_t n) {
+  uint8_t d = 0;
+  for (size_t i = 0; i < n; i++) d |= (uint8_t)(a[i] ^ b[i]);
+  return d != 0;
+}
+
+/* Wipe secrets in a way the optimiser keeps. */
+static inline void vk_wipe(void *p, size_t n) {
+  volatile uint8_t *v = (volatile uint8_t *)p;
+  while (n--) *v++ = 0;
+}
+
+#endif

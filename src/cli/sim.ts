@@ -1,0 +1,77 @@
+/**
+ * `voipkit sim`: replay a network trace through the jitter buffer and
+ * report.  Thin: the work is in src/sim/.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { load } from '../index.js';
+import { VoipKitError } from '../errors.js';
+import { defaultTrace, formatPlayoutLog, parseTrace, replayTrace, type TraceRow } from '../sim/trace.js';
+import { buildReport, formatReport } from '../sim/report.js';
+import { encodeWav } from '../sim/wav.js';
+import { wavTo8kMono } from '../sim/wav-input.js';
+import { checkContradictions, jitterFromOption, runNetsimCommand, type NetsimCliOptions } from './netsim.js';
+
+export interface SimOptions extends NetsimCliOptions {
+  trace?: string;
+  codec: string;
+  playoutLog?: string;
+  report?: string;
+  out?: string;
+  input?: string;
+  json?: boolean;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new VoipKitError('invalid_argument', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function write(path: string, data: string | Uint8Array, what: string): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new VoipKitError('invalid_argument', `cannot write ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function sim(o: SimOptions, print: (s: string) => void, given: (option: string) => boolean = () => false): Promise<void> {
+  checkContradictions(o, given);
+  if (!o.trace) {
+    // a simulated network (the default) or a capture: src/cli/netsim.ts
+    await runNetsimCommand(o, print);
+    return;
+  }
+  if (o.codec !== 'pcmu' && o.codec !== 'pcma') throw new VoipKitError('invalid_argument', `--codec must be pcmu or pcma, got ${o.codec}`);
+  const codec = o.codec;
+  let rows: TraceRow[];
+  let name: string;
+  if (o.trace) {
+    rows = parseTrace(readText(o.trace, 'trace'), o.trace);
+    name = basename(o.trace).replace(/\.csv$/i, '');
+  } else {
+    rows = defaultTrace();
+    name = 'built-in (60 s, 40 ms path, gamma jitter, 1 % loss, one 300 ms stall)';
+  }
+  let audio: Int16Array | undefined;
+  const kit = await load();
+  if (o.input) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(o.input);
+    } catch (e) {
+      throw new VoipKitError('invalid_argument', `cannot read --input ${o.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    // read with the wav package; 16/24/48 kHz is resampled to 8 kHz
+    audio = await wavTo8kMono(kit, bytes, `--input ${o.input}`);
+  }
+  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out, jitter: jitterFromOption(o.jb) });
+  const rep = buildReport(name, codec, kit.backend, rows, r);
+  if (o.playoutLog) write(o.playoutLog, formatPlayoutLog(r.log), '--playout-log');
+  if (o.report) write(o.report, JSON.stringify(rep, null, 2) + '\n', '--report');
+  if (o.out && r.audio) write(o.out, encodeWav(r.audio, 8000), '--out');
+  print(o.json ? JSON.stringify(rep, null, 2) : formatReport(rep));
+}

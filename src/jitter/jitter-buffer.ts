@@ -1,0 +1,245 @@
+/**
+ * The adaptive jitter buffer (NetEq-class), served by the C core: packet
+ * buffer, delay estimation, decisions, concealment and time-stretching.
+ * Sans-IO: the host pushes packets with their arrival time and polls on its
+ * playout clock with the current time; nothing reads a clock.
+ *
+ * ```ts
+ * const jb = kit.createJitterBuffer({ clockRate: 8000, codec: 'pcmu' });
+ * socket.on('message', (pkt) => jb.push(pkt, performance.now()));
+ * setInterval(() => speaker.write(jb.poll(performance.now()).pcm), 20);
+ * ```
+ */
+import type { Backend, Handle } from '../backend/types.js';
+import { check, invalidArg, PacketError, VoipKitError, statusCode } from '../errors.js';
+import { CoreResource } from '../resource.js';
+
+/** What was done to make a frame. */
+export type JitterOp = 'normal' | 'expand' | 'merge' | 'accelerate' | 'preemptive-expand' | 'cng';
+const OPS: JitterOp[] = ['normal', 'expand', 'merge', 'accelerate', 'preemptive-expand', 'cng'];
+
+/** What push() did with a packet. */
+export type PushResult = 'ok' | 'duplicate' | 'late' | 'overflow' | 'reset' | 'ignored';
+const PUSH: PushResult[] = ['ok', 'duplicate', 'late', 'overflow', 'reset', 'ignored'];
+
+export interface JitterBufferOptions {
+  /** RTP clock rate, Hz: 8000 (G.711), 16000, 24000, 32000 or 48000. Default 8000. */
+  clockRate?: number;
+  /** Playout step: each poll() returns this many ms of audio, 10 or 20. Default 20. */
+  ptimeMs?: number;
+  /** Payload codec, decoded inside: 'pcmu' or 'pcma' (8 kHz only). Default 'pcmu'. */
+  codec?: 'pcmu' | 'pcma';
+  /** Lower bound of the target delay above the fastest recent packet, ms, 0..maxDelayMs. Default 0. */
+  minDelayMs?: number;
+  /** Upper bound of the playout delay, ms, 20..10000. Beyond it whole packets are skipped. Default 2000. */
+  maxDelayMs?: number;
+  /** Packets held at most, 2..2000 (memory is maxPackets x maxPayloadBytes). Default 250. */
+  maxPackets?: number;
+  /** Largest payload accepted, bytes, 1..1500. Default 1500. */
+  maxPayloadBytes?: number;
+  /** Accept only this RTP payload type (0..127); others are ignored. Default: any. */
+  payloadType?: number;
+}
+
+/** A packet whose first sample was played in a frame. */
+export interface PlayedPacket {
+  /** RTP sequence number. */
+  seq: number;
+  /** Offset of its first sample within the frame, in samples. */
+  offset: number;
+}
+
+export interface PollResult {
+  /** The frame: ptimeMs of audio at clockRate. A view of the caller's buffer when one was given. */
+  pcm: Int16Array;
+  /** The most significant operation of this frame (expand/cng > merge > accelerate/preemptive > normal). */
+  op: JitterOp;
+  /** Packets that start in this frame, in play order. */
+  packets: PlayedPacket[];
+  /** Sequence number whose slot was concealed in this frame, or null. */
+  concealedSeq: number | null;
+  /** The concealed packet's successor is in the buffer (a decoder with in-band FEC could use it). */
+  fecAvailable: boolean;
+  /** Samples concealed while waiting for a packet that had not arrived (the delay grew by as much). */
+  insertedSamples: number;
+  /** The timeline was reset (new SSRC, sequence restart or timestamp jump) since the last poll. */
+  reset: boolean;
+  /** Packets were skipped to respect maxDelayMs. */
+  skipped: boolean;
+  /** A packet has been played since creation or reset(). */
+  started: boolean;
+}
+
+/** A snapshot of the buffer's statistics (NetEq network statistics style). */
+export interface JitterStats {
+  /** Playout delay above the fastest recent packet, ms. */
+  currentDelayMs: number;
+  /** Target of the same, ms. */
+  targetDelayMs: number;
+  /** RFC 3550 A.8 interarrival jitter, ms. */
+  jitterMs: number;
+  received: number;
+  late: number;
+  duplicate: number;
+  outOfOrder: number;
+  overflow: number;
+  /** Sequence numbers never received and concealed. */
+  lost: number;
+  /** Share of output samples made by concealment. */
+  expandRate: number;
+  /** Samples removed by time compression, per output sample. */
+  accelerateRate: number;
+  /** Samples added by time stretching, per output sample. */
+  preemptiveRate: number;
+  /** Share of output samples of comfort noise. */
+  cngRate: number;
+  merges: number;
+  resets: number;
+  polls: number;
+  outputSamples: number;
+  bufferedPackets: number;
+  /** Audio held (packets and decoded), ms. */
+  bufferedMs: number;
+  /** Non-RTP or malformed packets rejected by push(). */
+  invalid: number;
+  /** Packets of another payload type, or unconfirmed sequence jumps. */
+  ignored: number;
+  /** Concealment frames played while waiting (the delay grew by insertion), and of those not silent. */
+  insertedWhole: number;
+  insertedWholeVoiced: number;
+  /** Packets dropped unplayed by the buffer itself (overflow, max delay), and of those not silent. */
+  droppedWhole: number;
+  droppedWholeVoiced: number;
+  /** How long a hole is waited for once later packets are in, ms. */
+  reorderToleranceMs: number;
+  /** Outages detected: arrivals stopped, then the held packets came in a burst (not learnt as jitter). */
+  stalls: number;
+}
+
+const STAT_KEYS: (keyof JitterStats)[] = [
+  'currentDelayMs', 'targetDelayMs', 'jitterMs', 'received', 'late', 'duplicate', 'outOfOrder', 'overflow',
+  'lost', 'expandRate', 'accelerateRate', 'preemptiveRate', 'cngRate', 'merges', 'resets', 'polls',
+  'outputSamples', 'bufferedPackets', 'bufferedMs', 'invalid', 'ignored', 'insertedWhole',
+  'insertedWholeVoiced', 'droppedWhole', 'droppedWholeVoiced', 'reorderToleranceMs', 'stalls',
+];
+
+const INFO_HEADER = 6;
+const INFO_LEN = INFO_HEADER + 2 * 16;
+const FLAG_NEXT = 1, FLAG_RESET = 2, FLAG_STARTED = 4, FLAG_SKIPPED = 8;
+
+function intOpt(name: string, v: unknown, dflt: number, lo: number, hi: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    invalidArg(`${name} must be an integer in ${lo}..${hi}, got ${String(v)}`);
+  }
+  return v;
+}
+
+export class JitterBuffer extends CoreResource {
+  readonly #b: Backend['jitter'];
+  readonly #info = new Int32Array(INFO_LEN);
+  readonly #stats = new Float64Array(STAT_KEYS.length);
+  /** Samples per poll. */
+  readonly frameSamples: number;
+  readonly clockRate: number;
+  readonly ptimeMs: number;
+
+  /** @internal use kit.createJitterBuffer() */
+  constructor(backend: Backend['jitter'], options: JitterBufferOptions = {}) {
+    if (options === null || typeof options !== 'object') invalidArg('options must be an object');
+    const clockRate = options.clockRate ?? 8000;
+    if (![8000, 16000, 24000, 32000, 48000].includes(clockRate)) {
+      invalidArg(`clockRate must be 8000, 16000, 24000, 32000 or 48000, got ${String(clockRate)}`);
+    }
+    const ptimeMs = options.ptimeMs ?? 20;
+    if (ptimeMs !== 10 && ptimeMs !== 20) invalidArg(`ptimeMs must be 10 or 20, got ${String(ptimeMs)}`);
+    const codec = options.codec ?? 'pcmu';
+    if (codec !== 'pcmu' && codec !== 'pcma') invalidArg(`codec must be 'pcmu' or 'pcma', got ${String(codec)}`);
+    if (clockRate !== 8000) invalidArg(`G.711 (${codec}) needs clockRate 8000, got ${clockRate}`);
+    const maxDelayMs = intOpt('maxDelayMs', options.maxDelayMs, 2000, 20, 10000);
+    const minDelayMs = intOpt('minDelayMs', options.minDelayMs, 0, 0, maxDelayMs);
+    const maxPackets = intOpt('maxPackets', options.maxPackets, 250, 2, 2000);
+    const maxPayload = intOpt('maxPayloadBytes', options.maxPayloadBytes, 1500, 1, 1500);
+    const pt = intOpt('payloadType', options.payloadType, -1, 0, 127);
+    const cfg = Int32Array.of(clockRate, ptimeMs, codec === 'pcma' ? 1 : 0, minDelayMs, maxDelayMs, maxPackets, maxPayload, pt);
+    const h = backend.create(cfg);
+    if (typeof h === 'number') check(h, 'createJitterBuffer');
+    super(h as Handle, (x) => backend.destroy(x), 'JitterBuffer');
+    this.#b = backend;
+    this.clockRate = clockRate;
+    this.ptimeMs = ptimeMs;
+    this.frameSamples = (clockRate / 1000) * ptimeMs;
+  }
+
+  /**
+   * Push one RTP packet (copied) that arrived at arrivalMs (host clock, ms).
+   * @returns what was done with it ('late', 'duplicate', ... are counted in stats()).
+   * @throws PacketError `bad_length` / `bad_version` / `bad_packet` for bytes that are not RTP,
+   *   VoipKitError `limit` for a payload above maxPayloadBytes, `time` when arrivalMs is
+   *   earlier than the previous push's, `invalid_argument` for a non-Uint8Array or non-finite time.
+   *   The buffer is unchanged by a rejected packet.
+   */
+  push(packet: Uint8Array, arrivalMs: number): PushResult {
+    if (!(packet instanceof Uint8Array) || !ArrayBuffer.isView(packet)) invalidArg('packet must be a Uint8Array');
+    if (typeof arrivalMs !== 'number' || !Number.isFinite(arrivalMs)) invalidArg(`arrivalMs must be a finite number, got ${String(arrivalMs)}`);
+    const r = this.#b.push(this.handle, packet, arrivalMs);
+    if (r < 0) {
+      const code = statusCode(r);
+      if (code === 'bad_length' || code === 'bad_version' || code === 'bad_packet') {
+        throw new PacketError(code, `JitterBuffer.push: not a valid RTP packet (${code.replace(/_/g, ' ')}, ${packet.length} bytes)`);
+      }
+      if (code === 'time') throw new VoipKitError('time', `JitterBuffer.push: arrivalMs ${arrivalMs} is earlier than the previous push`);
+      check(r, 'JitterBuffer.push');
+    }
+    return PUSH[r];
+  }
+
+  /**
+   * The next frame of audio for playout at nowMs (host clock, ms).
+   * @param out optional caller buffer of at least frameSamples samples; the result's pcm is a view of it.
+   * @throws VoipKitError `time` when nowMs is earlier than the previous poll's (nothing is produced),
+   *   `buffer_too_small`, `invalid_argument`.
+   */
+  poll(nowMs: number, out?: Int16Array): PollResult {
+    if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) invalidArg(`nowMs must be a finite number, got ${String(nowMs)}`);
+    const pcm = out ?? new Int16Array(this.frameSamples);
+    if (!(pcm instanceof Int16Array) || !ArrayBuffer.isView(pcm)) invalidArg('out must be an Int16Array');
+    if (pcm.length < this.frameSamples) {
+      throw new VoipKitError('buffer_too_small', `JitterBuffer.poll: out holds ${pcm.length} samples, needs ${this.frameSamples}`);
+    }
+    const r = this.#b.poll(this.handle, nowMs, pcm, this.#info);
+    if (r < 0) {
+      if (statusCode(r) === 'time') throw new VoipKitError('time', `JitterBuffer.poll: nowMs ${nowMs} is earlier than the previous poll`);
+      check(r, 'JitterBuffer.poll');
+    }
+    const info = this.#info;
+    const n = info[5];
+    const packets: PlayedPacket[] = [];
+    for (let i = 0; i < n; i++) packets.push({ seq: info[INFO_HEADER + 2 * i], offset: info[INFO_HEADER + 2 * i + 1] });
+    const flags = info[2];
+    return {
+      pcm: pcm.length === r ? pcm : pcm.subarray(0, r),
+      op: OPS[info[0]] ?? 'normal',
+      packets,
+      concealedSeq: info[3] >= 0 ? info[3] : null,
+      fecAvailable: (flags & FLAG_NEXT) !== 0,
+      insertedSamples: info[4],
+      reset: (flags & FLAG_RESET) !== 0,
+      skipped: (flags & FLAG_SKIPPED) !== 0,
+      started: (flags & FLAG_STARTED) !== 0,
+    };
+  }
+
+  /** A snapshot of the statistics. */
+  stats(): JitterStats {
+    check(this.#b.stats(this.handle, this.#stats), 'JitterBuffer.stats');
+    const s = {} as JitterStats;
+    STAT_KEYS.forEach((k, i) => { s[k] = this.#stats[i]; });
+    return s;
+  }
+
+  /** Forget every packet, estimate and statistic; the options stay. */
+  reset(): void {
+    check(this.#b.reset(this.handle), 'JitterBuffer.reset');
+  }
+}
