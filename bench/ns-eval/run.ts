@@ -7,6 +7,7 @@
  *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout]
  *       [--seconds 5] [--only ours,speex-25] [--strength 0.5] [--ours kit|harness] [--no-write]
  *       [--cflags '-DXI_MIN=0.01f']   (tuning: --ours harness rebuilds the core with these)
+ *       [--json-out part.json] [--no-build]; --merge a.json,b.json,...  (one process per rate, then one table)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -82,7 +83,19 @@ interface Row { set: string; rate: number; proc: string; talker: string; noise: 
 
 async function main() {
   const t0 = Date.now();
-  const b = spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
+  if (args.has('merge')) {
+    // Render one table from partial runs (e.g. one process per rate).
+    const parts = args.get('merge')!.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as { meta: Record<string, unknown>; summary: Summary });
+    const summary: Summary = {};
+    for (const p of parts) for (const [set, byRate] of Object.entries(p.summary)) Object.assign((summary[set] ??= {}), byRate);
+    const meta = { ...parts[0].meta, elapsedSeconds: Math.max(...parts.map((p) => Number(p.meta.elapsedSeconds))), clippedMixturesRescaled: parts.reduce((a, p) => a + Number(p.meta.clippedMixturesRescaled), 0), parts: parts.length };
+    const md = renderMarkdown(summary, meta);
+    writeFileSync(join(root, 'bench/results/ns.json'), JSON.stringify({ meta, summary }, null, 1) + '\n');
+    writeFileSync(join(root, 'bench/results/ns.md'), md);
+    console.log(md);
+    return;
+  }
+  const b = args.has('no-build') ? { status: 0 } : spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, VK_NS_CFLAGS: args.get('cflags') ?? '' },
   });
@@ -191,7 +204,8 @@ async function main() {
   };
   const md = renderMarkdown(summary, meta);
   console.log(md);
-  if (!args.has('no-write')) {
+  if (args.has('json-out')) writeFileSync(args.get('json-out')!, JSON.stringify({ meta, summary }, null, 1) + '\n');
+  else if (!args.has('no-write')) {
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/ns.json'), JSON.stringify({ meta, summary }, null, 1) + '\n');
     writeFileSync(join(root, 'bench/results/ns.md'), md);

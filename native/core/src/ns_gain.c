@@ -31,12 +31,12 @@ void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float 
     if (v < 1e-12f) v = 1e-12f;
     float q = 1.f - in->speech_prob[k];
     q = q < Q_MIN ? Q_MIN : (q > Q_MAX ? Q_MAX : q);
-    float ev = v < 80.f ? expf(-v) : 0.f;
+    float ev = v < 80.f ? vk_fast_exp(-v) : 0.f;
     float p = 1.f / (1.f + q / (1.f - q) * (1.f + xi) * ev);
-    float lng = logf(r) + vk_ns_half_e1(t, v);
+    float lng = vk_fast_log(r) + vk_ns_half_e1(t, v);
     if (lng > 0.f) lng = 0.f;
     float lnG = p * lng + (1.f - p) * lnfloor;
-    gain[k] = expf(lnG);
+    gain[k] = vk_fast_exp(lnG);
     spp[k] = p;
   }
 }

@@ -4,6 +4,7 @@
 
 #include "vk_ns.h"
 #include <math.h>
+#include <stdint.h>
 
 /*
  * E1(v) / 2 (exponential integral) tabulated on u = log2 v, for the LSA
@@ -22,9 +23,42 @@ typedef struct vk_ns_e1_table {
 
 void vk_ns_e1_init(vk_ns_e1_table *t);
 
+/*
+ * Fast log2 / exp2 for the per-bin gain (libm's are the largest cost per
+ * frame, in WASM most): relative error below 2e-5, ample for gains.
+ * log2: exponent bits plus 2 atanh((m - 1) / (m + 1)) / ln 2 to t^7 on the
+ * mantissa m in [1, 2); exp2: 2^floor(x) from the exponent bits times a
+ * degree-6 Taylor polynomial of e^(f ln 2), f in [0, 1).
+ */
+static inline float vk_fast_log2(float x) {
+  union { float f; uint32_t u; } v = {x};
+  int32_t e = (int32_t)((v.u >> 23) & 255u) - 127;
+  v.u = (v.u & 0x7fffffu) | 0x3f800000u;
+  float m = v.f;
+  float t = (m - 1.f) / (m + 1.f), t2 = t * t;
+  float ln = 2.f * t * (1.f + t2 * (0.33333333f + t2 * (0.2f + t2 * 0.14285714f)));
+  return (float)e + ln * 1.44269504f;
+}
+
+static inline float vk_fast_exp2(float x) {
+  if (x < -126.f) return 0.f;
+  if (x > 126.f) x = 126.f;
+  float fl = (float)(int32_t)x;
+  if (fl > x) fl -= 1.f;
+  float f = (x - fl) * 0.69314718f;
+  float p = 1.f + f * (1.f + f * (0.5f + f * (0.16666667f + f * (0.041666668f + f * (0.0083333333f + f * 0.0013888889f)))));
+  union { float f; uint32_t u; } v;
+  v.u = (uint32_t)((int32_t)fl + 127) << 23;
+  return p * v.f;
+}
+
+static inline float vk_fast_log(float x) { return vk_fast_log2(x) * 0.69314718f; }
+static inline float vk_fast_exp(float x) { return vk_fast_exp2(x * 1.44269504f); }
+
 static inline float vk_ns_half_e1(const vk_ns_e1_table *t, float v) {
-  float u = (log2f(v) - (float)VK_NS_E1_LO) * (float)VK_NS_E1_STEPS;
-  if (u <= 0.f) return 0.5f * (-0.57721566f - logf(v)); /* small-v asymptote */
+  float l2 = vk_fast_log2(v);
+  float u = (l2 - (float)VK_NS_E1_LO) * (float)VK_NS_E1_STEPS;
+  if (u <= 0.f) return 0.5f * (-0.57721566f - l2 * 0.69314718f); /* small-v asymptote */
   if (u >= (float)(VK_NS_E1_N - 1)) return 0.f;
   int i = (int)u;
   float f = u - (float)i;

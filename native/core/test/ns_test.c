@@ -2,6 +2,7 @@
  * precision) and of its contract (argument checks, delay, sanitising). */
 #include "vk_ns.h"
 #include "ns_fft.h"
+#include "ns_internal.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,18 @@ static void test_ns(int32_t rate) {
   free(in); free(out);
 }
 
+static void test_fast_math(void) {
+  double e1 = 0, e2 = 0;
+  for (float x = 1e-30f; x < 1e30f; x *= 1.37f) e1 = fmax(e1, fabs(vk_fast_log2(x) - log2(x)));
+  for (float x = -100.f; x < 100.f; x += 0.0173f) e2 = fmax(e2, fabs(vk_fast_exp2(x) / exp2(x) - 1));
+  CHECK(e1 < 3e-5);
+  CHECK(e2 < 3e-5);
+  CHECK(vk_fast_exp2(-200.f) == 0.f);
+  printf("fast log2 abs err %.1e, exp2 rel err %.1e\n", e1, e2);
+}
+
 int main(void) {
+  test_fast_math();
   test_fft(80);
   test_fft(160);
   test_fft(480);
