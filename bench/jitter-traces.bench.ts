@@ -46,7 +46,7 @@ function replayCost(kit: VoipKit, rows: TraceRow[]): number {
     const tEnd = (rows[order[order.length - 1]].arrivalMs as number) + 500;
     let k = 0;
     let polls = 0;
-    const t = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     for (let tick = t0; tick <= tEnd; tick += 20) {
       while (k < order.length && (rows[order[k]].arrivalMs as number) <= tick) {
         const i = order[k++];
@@ -55,7 +55,8 @@ function replayCost(kit: VoipKit, rows: TraceRow[]): number {
       jb.poll(tick, out);
       polls++;
     }
-    const ns = Number(process.hrtime.bigint() - t);
+    const c = process.cpuUsage(c0);
+    const ns = (c.user + c.system) * 1000; // CPU time: robust on a shared machine
     jb.close();
     best = Math.min(best, ns / polls);
   }
@@ -139,7 +140,7 @@ export async function run(): Promise<void> {
   const costW = replayCost(wasm, rowsB);
   const perPkt = (n: string) => rows.find((r) => r.name === n)?.meanNs ?? NaN;
   const costLines = [
-    '| backend | push + poll per packet (steady stream, 2 % loss) | whole b_wifi replay, per 20 ms frame | 20 ms G.711 streams per core (real time) |',
+    '| backend | push + poll per packet (steady stream, 2 % loss; wall time) | whole b_wifi replay, CPU time per 20 ms frame | 20 ms G.711 streams per core (real time) |',
     '|---|---|---|---|',
     `| native | ${(perPkt('voipkit native') / 1000).toFixed(2)} µs | ${(costN / 1000).toFixed(2)} µs | ${Math.floor(20e6 / costN)} |`,
     `| wasm | ${(perPkt('voipkit wasm') / 1000).toFixed(2)} µs | ${(costW / 1000).toFixed(2)} µs | ${Math.floor(20e6 / costW)} |`,
@@ -149,7 +150,7 @@ export async function run(): Promise<void> {
     'a_lan: with a 20 ms playout clock starting at the first arrival and ~1.2 ms network delay, no packet can play earlier than 21.01 ms after it was sent (it arrives just after a tick); voipkit and pjmedia both sit on that floor, so R cannot exceed pjmedia\'s there, only equal it.',
     `The WASM backend produced ${identical ? 'the identical playout log' : 'a DIFFERENT playout log'} on every trace.`,
     'Audio: the built-in speech-like signal (src/sim/speech.ts, ~50 % of 20 ms frames above -40 dBov). "not silent" = the frame\'s RMS is at least -40 dBov.',
-    `Streams per core = 20 ms / (cost of one 20 ms frame in the b_wifi replay), single thread; native / wasm per-packet ratio ${(perPkt('voipkit wasm') / perPkt('voipkit native')).toFixed(2)}×.`,
+    `Streams per core = 20 ms / (CPU time of one 20 ms frame in the b_wifi replay: push, poll, decode, concealment, stretching), single thread; native / wasm per-packet ratio ${(perPkt('voipkit wasm') / perPkt('voipkit native')).toFixed(2)}×.`,
   ];
   writeResults('jitter-traces', 'Jitter buffer on the reference traces, and its cost', rows,
     ['## Quality (e2e mean / p95 ms / late % / R)', '', ...lines, '', '## Cost', '', ...costLines, '', table(rows)].join('\n'), notes);

@@ -2,7 +2,7 @@
  * Resampler: quality and cost per 20 ms block, voipkit against speexdsp's
  * resampler (Debian libspeexdsp-dev) at qualities 3 and 5.
  *
- *   npx tsx bench/resample.bench.ts            (writes bench/results/resample.{json,md})
+ *   npm run bench resample   (or npx tsx bench/resample.bench.ts; writes bench/results/resample.{json,md})
  *
  * Quality: the tone method of test/helpers/tones.ts applied to both
  * (speexdsp through bench/harness/resample_harness.c, float samples).
@@ -44,7 +44,7 @@ function speexConvert(q: number, i: number, o: number) {
   };
 }
 
-export async function run() {
+async function measure() {
   buildHarness();
   const native = await load({ backend: 'native' });
   const wasm = await load({ backend: 'wasm' });
@@ -99,8 +99,9 @@ function fmt(n: number, d = 1): string {
   return n.toFixed(d);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await run();
+/** Entry point for bench/run.ts (npm run bench resample) and for direct runs. */
+export async function run(): Promise<void> {
+  const rows = await measure();
   const machine = `${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, ${os.platform()} ${os.arch()}, Node ${process.version}`;
   const date = new Date().toISOString();
   mkdirSync(`${root}bench/results`, { recursive: true });
@@ -124,3 +125,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(`${root}bench/results/resample.md`, lines.join('\n') + '\n');
   console.log(lines.join('\n'));
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -16,6 +16,9 @@ import { NoiseSuppressor, type NoiseSuppressorOptions } from './dsp/ns.js';
 import type { WasmSource } from './backend/wasm/index.js';
 import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 import { Resampler, type ResamplerOptions } from './dsp/resample.js';
+import type { OpusBackendStats, OpusProvider } from './backend/types.js';
+import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
+import { ComfortNoiseGenerator, DtxController, analyzeComfortNoise, type ComfortNoiseGeneratorOptions, type DtxOptions } from './pipeline/cn.js';
 
 export type BackendChoice = 'auto' | BackendKind;
 
@@ -40,6 +43,9 @@ export interface Features {
   jitter: BackendKind;
   ns: BackendKind;
   resample: BackendKind;
+  /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
+  opus: OpusProvider | 'none';
+  cng: BackendKind;
 }
 
 export interface VoipKit {
@@ -60,6 +66,18 @@ export interface VoipKit {
   createNoiseSuppressor(options: NoiseSuppressorOptions): NoiseSuppressor;
   /** A streaming resampler between 8, 16, 24 and 48 kHz (docs/resample.md). */
   createResampler(options: ResamplerOptions): Resampler;
+  /** An Opus encoder (see docs/opus.md). @throws VoipKitError `unsupported` when features.opus is 'none'. */
+  createOpusEncoder(options: OpusEncoderOptions): OpusEncoder;
+  /** An Opus decoder with concealment and FEC recovery. */
+  createOpusDecoder(options: OpusDecoderOptions): OpusDecoder;
+  /** Live Opus objects (and opusscript module instances / heap bytes). */
+  opusStats(): OpusBackendStats;
+  /** RFC 3389: analyse a silent frame into a CN payload (level + `order` reflection coefficients, default 10). */
+  analyzeComfortNoise(pcm: Int16Array, order?: number): Uint8Array;
+  /** RFC 3389: a comfort-noise generator for the receive side. */
+  createComfortNoiseGenerator(options?: ComfortNoiseGeneratorOptions): ComfortNoiseGenerator;
+  /** Energy VAD + the decision of when a G.711 sender sends a SID. */
+  createDtx(options?: DtxOptions): DtxController;
 }
 
 function envChoice(): BackendChoice | undefined {
@@ -106,7 +124,13 @@ export function createKit(backend: Backend): VoipKit {
     jitter: k,
     ns: k,
     resample: k,
+    cng: k,
+    opus: backend.opus?.provider ?? 'none',
   });
+  const opus = backend.opus;
+  const noOpus = (): never => {
+    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
+  };
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -117,6 +141,12 @@ export function createKit(backend: Backend): VoipKit {
     createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
     createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
     createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
+    createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
+    createOpusDecoder: (o: OpusDecoderOptions) => (opus ? new OpusDecoder(opus, o) : noOpus()),
+    opusStats: () => opus?.stats() ?? { encoders: 0, decoders: 0, modules: 0, heapBytes: 0 },
+    analyzeComfortNoise: (pcm: Int16Array, order?: number) => analyzeComfortNoise(backend.cng, pcm, order),
+    createComfortNoiseGenerator: (o?: ComfortNoiseGeneratorOptions) => new ComfortNoiseGenerator(backend.cng, o),
+    createDtx: (o?: DtxOptions) => new DtxController(backend.cng, o),
   });
 }
 
@@ -133,14 +163,19 @@ export async function load(options: LoadOptions = {}): Promise<VoipKit> {
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  return createKit(await loadBackend(choice, options));
+  let backend = await loadBackend(choice, options);
+  if (!backend.opus) {
+    // No libopus in this build: Opus from opusscript, when installed.
+    const { loadOpusscript } = await import('./backend/opusscript.js');
+    backend = { ...backend, opus: await loadOpusscript().catch(() => null) };
+  }
+  return createKit(backend);
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
 export type { G711Law } from './codec/g711.js';
 export { G711 } from './codec/g711.js';
 export { SequenceTracker, type SeqResult, type SeqUpdate, type SeqStats, type SequenceTrackerOptions } from './seq.js';
-export type { BackendKind } from './backend/types.js';
 export * from './rtp/public.js';
 export {
   SrtpSession, SrtpError, SRTP_PROFILES, SRTP_KEY_LENGTHS, SRTP_OVERHEAD,
@@ -164,3 +199,42 @@ export {
   type NsSampleRate,
 } from './dsp/ns.js';
 export { Resampler, type ResamplerOptions, type ResamplerInfo, type ResampleRate } from './dsp/resample.js';
+export {
+  parseSdesCrypto, formatSdesCrypto, generateSdesCrypto, sdesToSessionOptions, sdesMkiBytes,
+  type SdesCrypto, type SdesKey,
+} from './srtp/sdes.js';
+export type { BackendKind, OpusProvider } from './backend/types.js';
+export {
+  OpusEncoder,
+  OpusDecoder,
+  type OpusEncoderOptions,
+  type OpusDecoderOptions,
+  type OpusDecodeOptions,
+  type OpusSampleRate,
+  type OpusApplication,
+  type OpusFrameMs,
+  type OpusSignal,
+} from './codec/opus.js';
+export { inspectOpusPacket, opusPacketSamples48k, type OpusPacketInfo, type OpusMode, type OpusBandwidth } from './codec/opus-packet.js';
+export {
+  OPUS_RTP_CLOCK_RATE,
+  OPUS_RTPMAP,
+  parseOpusFmtp,
+  formatOpusFmtp,
+  opusEncoderOptionsFromSdp,
+  opusDecoderOptionsFromSdp,
+  opusFmtpFor,
+  opusRtpTimestampIncrement,
+  bandwidthForRate,
+  frameMsForPtime,
+  type OpusFmtp,
+  type OpusSdpEncoderContext,
+} from './codec/opus-sdp.js';
+export {
+  DtmfEncoder, DtmfDecoder, parseTelephoneEvents, buildTelephoneEvent, dtmfEventCode, dtmfDigit, DTMF_DIGITS,
+  type TelephoneEvent, type TelephoneEventPacket, type DtmfReport, type DtmfEncoderOptions, type DtmfDecoderOptions,
+} from './pipeline/dtmf.js';
+export {
+  ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
+  type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
+} from './pipeline/cn.js';

@@ -210,41 +210,46 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
     jb.close();
   });
 
-  it('concealment then merge: the audio stays continuous across both seams', () => {
-    // A voiced, periodic signal (150 Hz fundamental and harmonics).
-    const n = 8000;
-    const src = new Int16Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = i / 8000;
-      src[i] = Math.round(6000 * Math.sin(2 * Math.PI * 150 * t) + 3000 * Math.sin(2 * Math.PI * 300 * t + 1) + 1500 * Math.sin(2 * Math.PI * 450 * t + 2));
-    }
-    const jb = kit.createJitterBuffer();
-    const arr: { t: number; pkt: Uint8Array }[] = [];
-    for (let i = 0; i < 40; i++) {
-      if (i === 20) continue; // lost
-      arr.push({ t: i * 20, pkt: rtp(i, i * 160, pcmuOf(i, src)) });
-    }
-    const run = drive(jb, arr, 0, 40 * 20 + 200);
-    const ops = run.polls.map((p) => p.op);
-    expect(ops).toContain('expand');
-    expect(ops).toContain('merge');
-    // the largest sample-to-sample step of the clean decoded signal
-    let clean = 0;
-    for (let i = 1; i < 39 * 160; i++) clean = Math.max(clean, Math.abs(src[i] - src[i - 1]));
-    // Threshold: no step anywhere in the output (including the seam into
-    // concealment and the merge back) above 1.3x the clean signal's largest
-    // step plus G.711 quantisation (2 % of full scale of the peak).
-    const out = run.audio;
-    const firstExpand = ops.indexOf('expand');
-    const lastMerge = ops.lastIndexOf('merge');
-    let worst = 0;
-    for (let i = firstExpand * 160 - 10; i < (lastMerge + 1) * 160 + 10; i++) worst = Math.max(worst, Math.abs(out[i] - out[i - 1]));
-    expect(worst).toBeLessThanOrEqual(1.3 * clean + 200);
-    const st = jb.stats();
-    expect(st.lost).toBe(1);
-    expect(st.merges).toBeGreaterThanOrEqual(1);
-    jb.close();
-  });
+  for (const [f0, lostN] of [[150, 1], [97.3, 1], [97.3, 3], [210, 3]] as const) {
+    it(`concealment then merge (${f0} Hz voice, ${lostN} lost): continuous audio across both seams, no delay added`, () => {
+      // A voiced, periodic signal: fundamental f0 and two harmonics (97.3 Hz
+      // has a period of 82.2 samples, not a whole number).
+      const n = 8000;
+      const src = new Int16Array(n);
+      for (let i = 0; i < n; i++) {
+        const t = i / 8000;
+        src[i] = Math.round(6000 * Math.sin(2 * Math.PI * f0 * t) + 3000 * Math.sin(2 * Math.PI * 2 * f0 * t + 1) + 1500 * Math.sin(2 * Math.PI * 3 * f0 * t + 2));
+      }
+      const jb = kit.createJitterBuffer();
+      const arr: { t: number; pkt: Uint8Array }[] = [];
+      for (let i = 0; i < 40; i++) {
+        if (i >= 20 && i < 20 + lostN) continue; // lost
+        arr.push({ t: i * 20, pkt: rtp(i, i * 160, pcmuOf(i, src)) });
+      }
+      const run = drive(jb, arr, 0, 39 * 20);
+      const ops = run.polls.map((p) => p.op);
+      const firstExpand = ops.indexOf('expand');
+      const lastMerge = ops.lastIndexOf('merge');
+      // one concealment frame per lost packet, then the merge: the frames
+      // concealed while waiting became the lost packets' replacements
+      expect(ops.slice(firstExpand, lastMerge + 1)).toEqual([...Array(lostN).fill('expand'), 'merge']);
+      expect(run.polls[lastMerge].packets).toEqual([{ seq: 20 + lostN, offset: 0 }]);
+      // Threshold: no sample-to-sample step anywhere from 10 samples before
+      // the concealment to 10 after the merge frame exceeds 1.3x the largest
+      // step of the clean signal (G.711 quantisation included).
+      let clean = 0;
+      for (let i = 1; i < 39 * 160; i++) clean = Math.max(clean, Math.abs(src[i] - src[i - 1]));
+      const out = run.audio;
+      let worst = 0;
+      for (let i = firstExpand * 160 - 10; i < (lastMerge + 1) * 160 + 10; i++) worst = Math.max(worst, Math.abs(out[i] - out[i - 1]));
+      expect(worst).toBeLessThanOrEqual(1.3 * clean);
+      const st = jb.stats();
+      expect(st.lost).toBe(lostN);
+      expect(st.merges).toBe(1);
+      expect(st.insertedWhole).toBe(0);
+      jb.close();
+    });
+  }
 
   it('time going backwards is a typed error and changes nothing', () => {
     const jb = kit.createJitterBuffer();

@@ -10,6 +10,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   vk::InitJb(env, exports);
   vk::InitNs(env, exports);
   vk::InitResample(env, exports);
+  vk::InitOpus(env, exports);
+  vk::InitCng(env, exports);
   return exports;
 }
 

@@ -107,5 +107,7 @@ void InitSrtp(Napi::Env env, Napi::Object exports);
 void InitJb(Napi::Env env, Napi::Object exports);
 void InitNs(Napi::Env env, Napi::Object exports);
 void InitResample(Napi::Env env, Napi::Object exports);
+void InitOpus(Napi::Env env, Napi::Object exports);
+void InitCng(Napi::Env env, Napi::Object exports);
 
 }  // namespace vk

@@ -16,6 +16,7 @@ set(VK_CORE_SOURCES
   core/src/ns_gain.c
   core/src/ns_fft.c
   core/src/resample.c
+  core/src/cng.c
 )
 set(VK_CORE_NATIVE_SOURCES
   core/src/crypto_openssl.c

@@ -107,6 +107,62 @@ export interface ResampleBackend {
   flushF32(h: Handle, out: Float32Array): number;
 }
 
+/** Who serves Opus: the system libopus (native addon) or the opusscript package. */
+export type OpusProvider = 'native' | 'opusscript';
+
+/**
+ * Opus (RFC 6716).  The native addon serves it from the system libopus when
+ * it was built with it; otherwise, and in the WASM build, the opusscript
+ * package does (src/backend/opusscript.ts).  Params are vk_opus.h's
+ * VK_OPUS_* numbers (libopus' OPUS_SET_* request codes).
+ */
+export interface OpusBackend {
+  readonly provider: OpusProvider;
+  /** e.g. "libopus 1.3.1". */
+  readonly version: string;
+  /** False where in-band FEC cannot be decoded (opusscript: decodeFec conceals). */
+  readonly canDecodeFec: boolean;
+  encoderCreate(sampleRate: number, channels: number, application: number): Handle | number;
+  encoderDestroy(h: Handle): void;
+  encoderSet(h: Handle, param: number, value: number): number;
+  /** Writes the value to out[0]; returns a status. */
+  encoderGet(h: Handle, param: number, out: Int32Array): number;
+  /** pcm holds frameSize * channels samples. Returns the packet length or a status. */
+  encode(h: Handle, pcm: Int16Array | Float32Array, frameSize: number, out: Uint8Array, channels: number): number;
+  decoderCreate(sampleRate: number, channels: number): Handle | number;
+  decoderDestroy(h: Handle): void;
+  decoderGet(h: Handle, param: number, out: Int32Array): number;
+  /**
+   * mode 0: decode packet into out (frames = capacity per channel);
+   * 1: conceal `frames` samples per channel (packet ignored);
+   * 2: recover the lost frame (`frames` long) from the FEC in packet (the next one).
+   * Returns samples per channel or a status.
+   */
+  decode(h: Handle, mode: number, packet: Uint8Array | null, out: Int16Array | Float32Array, frames: number, channels: number): number;
+  /** Live objects, and for opusscript the module instances and their heap bytes. */
+  stats(): OpusBackendStats;
+}
+
+export interface OpusBackendStats {
+  encoders: number;
+  decoders: number;
+  /** opusscript: module instances alive (each has its own heap). 0 for native. */
+  modules: number;
+  /** opusscript: sum of the module heaps in bytes. 0 for native. */
+  heapBytes: number;
+}
+
+export interface CngBackend {
+  /** RFC 3389 analysis of pcm into out (1 + order bytes). Returns length or status. */
+  analyze(pcm: Int16Array, order: number, out: Uint8Array): number;
+  /** Returns a generator handle, or a negative status. */
+  create(seed: number): Handle | number;
+  destroy(h: Handle): void;
+  update(h: Handle, payload: Uint8Array): number;
+  /** Fills out with comfort noise; returns out.length or a status. */
+  generate(h: Handle, out: Int16Array): number;
+}
+
 export interface Backend {
   readonly kind: BackendKind;
   readonly core: CoreBackend;
@@ -116,4 +172,7 @@ export interface Backend {
   readonly jitter: JitterBackend;
   readonly ns: NsBackend;
   readonly resample: ResampleBackend;
+  /** Opus from libopus in this build, or null (then the TypeScript layer uses opusscript). */
+  readonly opus: OpusBackend | null;
+  readonly cng: CngBackend;
 }

@@ -318,7 +318,11 @@ export interface RtpBuilderInit {
  *
  * `payload` and `extension.data` are referenced, not copied: keep them alive
  * and unchanged until serialized.  Padding bytes are written as zeros, then
- * the count.
+ * the count, except after {@link RtpBuilder.copyFrom} with the layout left as
+ * it was (payload not reassigned, same `extension` object, CSRC count and
+ * padding): then the source packet is copied whole (its padding bytes
+ * included) and only the fixed header and CSRCs are rewritten, which
+ * allocates nothing per packet.
  */
 export class RtpBuilder {
   payloadType: number;
@@ -329,8 +333,23 @@ export class RtpBuilder {
   csrcs: number[];
   /** Raw extension block or undefined (X bit clear). See {@link RtpBuilder.setExtensions}. */
   extension: { profile: number; data: Uint8Array } | undefined;
-  payload: Uint8Array;
   padding: number;
+  /** The payload, or null while it is still the range of #src that copyFrom() saw. */
+  #payload: Uint8Array | null;
+  /**
+   * The packet copyFrom() read, kept while its layout is unchanged (payload
+   * not reassigned, same extension object, CSRC count and padding): then
+   * serializeInto() copies it whole and rewrites the header, with no
+   * per-packet allocation.
+   */
+  #src: Uint8Array | null = null;
+  #srcPayload = 0;
+  #srcEnd = 0;
+  #srcCc = 0;
+  #srcPad = 0;
+  #srcExt: { profile: number; data: Uint8Array } | undefined = undefined;
+  #srcExtData: Uint8Array | undefined = undefined;
+  #srcExtProfile = -1;
 
   constructor(init: RtpBuilderInit = {}) {
     this.payloadType = init.payloadType ?? 0;
@@ -340,20 +359,29 @@ export class RtpBuilder {
     this.marker = init.marker ?? false;
     this.csrcs = init.csrcs ?? [];
     this.extension = init.extension;
-    this.payload = init.payload ?? EMPTY;
+    this.#payload = init.payload ?? EMPTY;
     this.padding = init.padding ?? 0;
   }
 
+  /** Default empty. Referenced, not copied, until serialized. */
+  get payload(): Uint8Array {
+    return (this.#payload ??= this.#src!.subarray(this.#srcPayload, this.#srcEnd));
+  }
+  set payload(p: Uint8Array) {
+    this.#payload = p;
+    this.#src = null;
+  }
+
   /**
-   * A builder with every field of `view`: serializing it reproduces the
-   * packet byte for byte when its padding bytes (other than the count) are
-   * zero.  The payload and extension data are views into the view's bytes.
+   * A builder with every field of `view`: serializing it unchanged
+   * reproduces the packet byte for byte.  The payload and extension data
+   * are views into the view's bytes.
    */
   static from(view: RtpView): RtpBuilder {
     return new RtpBuilder().copyFrom(view);
   }
 
-  /** Set every field from `view` (see {@link RtpBuilder.from}); allocates only for CSRCs. */
+  /** Set every field from `view` (see {@link RtpBuilder.from}); allocates only for CSRCs and an extension. */
   copyFrom(view: RtpView): this {
     if (!(view instanceof RtpView)) badArg(`RtpBuilder.copyFrom: expected an RtpView, got ${describe(view)}`);
     const b = view.bytes;
@@ -361,13 +389,24 @@ export class RtpBuilder {
     this.payloadType = b1 & 0x7f;
     this.marker = b1 >= 0x80;
     this.sequenceNumber = (b[2] << 8) | b[3];
-    this.timestamp = view.timestamp;
-    this.ssrc = view.ssrc;
-    this.csrcs = view.csrcs;
+    this.timestamp = ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
+    this.ssrc = ((b[8] << 24) | (b[9] << 16) | (b[10] << 8) | b[11]) >>> 0;
+    const cc = b[0] & 0x0f;
+    if (cc === 0) {
+      if (this.csrcs.length !== 0) this.csrcs = [];
+    } else this.csrcs = view.csrcs;
     const data = view.extensionData;
     this.extension = data === undefined ? undefined : { profile: view.extensionProfile, data };
-    this.payload = view.payload;
     this.padding = view.paddingLength;
+    this.#payload = null;
+    this.#src = b;
+    this.#srcPayload = view.payloadOffset;
+    this.#srcEnd = b.length - this.padding;
+    this.#srcCc = cc;
+    this.#srcPad = this.padding;
+    this.#srcExt = this.extension;
+    this.#srcExtData = data;
+    this.#srcExtProfile = data === undefined ? -1 : this.extension!.profile;
     return this;
   }
 
@@ -385,10 +424,18 @@ export class RtpBuilder {
    * @throws VoipKitError `invalid_argument` for a field out of range.
    */
   get byteLength(): number {
-    return this.#validate();
+    return this.#validate(this.#unchanged());
   }
 
-  #validate(): number {
+  /** True while serializing can copy the packet copyFrom() read and rewrite its header. */
+  #unchanged(): boolean {
+    if (this.#src === null || this.padding !== this.#srcPad || this.csrcs.length !== this.#srcCc) return false;
+    const x = this.extension;
+    if (x !== this.#srcExt) return false;
+    return x === undefined || (x.data === this.#srcExtData && x.profile === this.#srcExtProfile);
+  }
+
+  #validate(unchanged: boolean): number {
     checkRange(this.payloadType, 0, 127, 'RtpBuilder.payloadType');
     checkU16(this.sequenceNumber, 'RtpBuilder.sequenceNumber');
     checkU32(this.timestamp, 'RtpBuilder.timestamp');
@@ -396,9 +443,11 @@ export class RtpBuilder {
     const cs = this.csrcs;
     if (!Array.isArray(cs) || cs.length > 15) badArg('RtpBuilder.csrcs must be an array of at most 15 CSRCs');
     for (let i = 0; i < cs.length; i++) checkU32(cs[i], `RtpBuilder.csrcs[${i}]`);
-    requireBytes(this.payload, 'RtpBuilder.payload');
+    if (unchanged) return this.#src!.length;
+    const payload = this.payload;
+    requireBytes(payload, 'RtpBuilder.payload');
     checkU8(this.padding, 'RtpBuilder.padding');
-    let n = 12 + 4 * cs.length + this.payload.length + this.padding;
+    let n = 12 + 4 * cs.length + payload.length + this.padding;
     const x = this.extension;
     if (x !== undefined) {
       if (x === null || typeof x !== 'object') badArg('RtpBuilder.extension must be { profile, data } or undefined');
@@ -421,16 +470,33 @@ export class RtpBuilder {
    *   a field out of range.
    */
   serializeInto(out: Uint8Array, offset = 0): number {
-    const n = this.#validate();
+    const unchanged = this.#unchanged();
+    const n = this.#validate(unchanged);
     checkOut(out, offset, n, 'RtpBuilder.serializeInto');
     const cs = this.csrcs;
     const x = this.extension;
     const pad = this.padding;
-    const payload = this.payload;
     let o = offset;
-    // Payload first: in an in-place rewrite it may overlap the header bytes we are about to write.
-    const hdr = 12 + 4 * cs.length + (x === undefined ? 0 : 4 + x.data.length);
-    if (payload.length > 0) out.set(payload, o + hdr);
+    if (unchanged) {
+      // Same layout as the packet copyFrom() read: copy it whole, then rewrite the fixed header and CSRCs below.
+      out.set(this.#src!, o);
+    } else {
+      const payload = this.payload;
+      // Payload first: in an in-place rewrite it may overlap the header bytes we are about to write.
+      const hdr = 12 + 4 * cs.length + (x === undefined ? 0 : 4 + x.data.length);
+      if (payload.length > 0) out.set(payload, o + hdr);
+      if (x !== undefined) {
+        const e = o + 12 + 4 * cs.length;
+        writeU16(out, e, x.profile);
+        writeU16(out, e + 2, x.data.length >>> 2);
+        out.set(x.data, e + 4);
+      }
+      if (pad > 0) {
+        const end = o + n;
+        out.fill(0, end - pad, end - 1);
+        out[end - 1] = pad;
+      }
+    }
     out[o] = 0x80 | (pad > 0 ? 0x20 : 0) | (x !== undefined ? 0x10 : 0) | cs.length;
     out[o + 1] = (this.marker ? 0x80 : 0) | this.payloadType;
     writeU16(out, o + 2, this.sequenceNumber);
@@ -438,17 +504,6 @@ export class RtpBuilder {
     writeU32(out, o + 8, this.ssrc);
     o += 12;
     for (let i = 0; i < cs.length; i++, o += 4) writeU32(out, o, cs[i]);
-    if (x !== undefined) {
-      writeU16(out, o, x.profile);
-      writeU16(out, o + 2, x.data.length >>> 2);
-      out.set(x.data, o + 4);
-      o += 4 + x.data.length;
-    }
-    o += payload.length;
-    if (pad > 0) {
-      out.fill(0, o, o + pad - 1);
-      out[o + pad - 1] = pad;
-    }
     return n;
   }
 
@@ -458,7 +513,7 @@ export class RtpBuilder {
    * @throws as {@link RtpBuilder.serializeInto}.
    */
   serialize(out?: Uint8Array): Uint8Array {
-    if (out === undefined) out = new Uint8Array(this.#validate());
+    if (out === undefined) out = new Uint8Array(this.#validate(this.#unchanged()));
     const n = this.serializeInto(out, 0);
     return n === out.length ? out : out.subarray(0, n);
   }

@@ -16,7 +16,7 @@
  */
 import { VoipKitError } from '../errors.js';
 import type { VoipKit } from '../index.js';
-import type { JitterBufferOptions, JitterOp, JitterStats } from '../jitter/jitter-buffer.js';
+import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats, PollResult } from '../jitter/jitter-buffer.js';
 import { speechLike } from './speech.js';
 
 export interface TraceRow {
@@ -124,6 +124,8 @@ export interface ReplayOptions {
   jitter?: Omit<JitterBufferOptions, 'clockRate' | 'codec'>;
   /** Poll this long after the last arrival, ms. Default 3000. */
   tailMs?: number;
+  /** Called after every poll with the tick time (ms), the poll's result and the buffer (for stats()); for reports and progress. */
+  onPoll?: (tickMs: number, res: PollResult, jb: JitterBuffer) => void;
 }
 
 export interface PlayoutEntry {
@@ -208,6 +210,7 @@ export function replayTrace(kit: VoipKit, rows: TraceRow[], options: ReplayOptio
         jb.push(packets[i], rows[i].arrivalMs as number);
       }
       const res = jb.poll(tick, pcm);
+      options.onPoll?.(tick, res, jb);
       ops[res.op]++;
       for (const p of res.packets) {
         const l = bySeq.get(p.seq);

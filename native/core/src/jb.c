@@ -8,11 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef JB_TARGET_Q
 #define JB_TARGET_Q 0.95          /* quantile of the offset requirement aimed at */
+#endif
+#ifndef JB_HISTORY_MS
 #define JB_HISTORY_MS 60          /* played audio kept for concealment */
+#endif
+#ifndef JB_MAX_PACKET_MS
 #define JB_MAX_PACKET_MS 120      /* longest packet decoded */
+#endif
+#ifndef JB_TS_JUMP_SLACK_MS
 #define JB_TS_JUMP_SLACK_MS 1000  /* a timestamp this far beyond max delay is a jump */
+#endif
+#ifndef JB_SEEN_BITS
 #define JB_SEEN_BITS 512          /* duplicate window, sequence numbers */
+#endif
 
 struct vk_jb {
   vk_jb_config cfg;
@@ -57,6 +67,10 @@ struct vk_jb {
   int32_t nfresh;
 
   int flag_reset, flag_skipped;
+  /* concealment played while waiting at the current playout point: if the
+   * awaited packet turns out lost, it becomes that packet's replacement */
+  int32_t wait_samples, wait_frames, wait_voiced;
+  int ext_concealed;     /* the external decoder made the concealment */
   double target_ms, offset_ms, base_ms;
 
   /* statistics */
@@ -450,8 +464,13 @@ static int conceal(vk_jb *jb, int32_t n, const uint8_t *next, int32_t next_len) 
   int audible;
   if (jb->cfg.codec == VK_JB_CODEC_EXTERNAL && jb->has_dec && jb->dec.conceal) {
     int32_t r = jb->dec.conceal(jb->dec_user, next, (size_t)(next ? next_len : 0), dst, (size_t)n);
-    if (r < 0) jb_dsp_plc_generate(&jb->dsp, dst, n);
-    jb->dsp.plc.elapsed += 0;
+    if (r < 0) {
+      jb_dsp_plc_generate(&jb->dsp, dst, n);
+    } else {
+      /* the decoder continues its own concealment into the next frame:
+       * no cross-fade from ours at the merge */
+      jb->ext_concealed = 1;
+    }
     audible = 1;
   } else {
     audible = jb_dsp_plc_generate(&jb->dsp, dst, n);
@@ -489,19 +508,24 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     int32_t pending = jb->len - jb->play;
     /* late packets that slipped behind the playout point */
     if (jb->started && !jb->anchor) {
-      for (int32_t i = 0; i < jb->buf.cap; i++) {
-        if (jb->buf.slots[i].used && jb->buf.slots[i].ts < jb->next_ts) {
+      for (int32_t i = jb->buf.count - 1; i >= 0; i--) {
+        if (jb->buf.slots[i].ts < jb->next_ts) {
           jb->late++;
           jb_buffer_remove(&jb->buf, i);
         }
       }
     }
     int32_t pi = jb_buffer_oldest(&jb->buf);
+    if (!jb->started && pi >= 0 && jb->cfg.min_delay_ms > 0 &&
+        now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->buf.slots[pi].ts) < base + jb->cfg.min_delay_ms) {
+      pi = -1; /* start only once the first packet has waited min_delay_ms */
+    }
     if ((!jb->started || jb->anchor) && pi >= 0) {
       jb->next_ts = jb->buf.slots[pi].ts;
       jb->last_seq = jb->buf.slots[pi].ext_seq - 1;
       jb->started = 1;
       jb->anchor = 0;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
     }
     if (!jb->started) {
       /* nothing has arrived yet: silence */
@@ -521,6 +545,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->last_seq = p->ext_seq;
       jb->overflow++;
       drop_packet(jb, pi);
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
       flags |= VK_JB_FLAG_SKIPPED;
       pi = jb_buffer_oldest(&jb->buf);
       offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
@@ -533,8 +558,8 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     din.seq_contiguous = p && p->ext_seq == jb->last_seq + 1;
     if (p) {
       double first = INFINITY;
-      for (int32_t i = 0; i < jb->buf.cap; i++)
-        if (jb->buf.slots[i].used && jb->buf.slots[i].arrival_ms < first) first = jb->buf.slots[i].arrival_ms;
+      for (int32_t i = 0; i < jb->buf.count; i++)
+        if (jb->buf.slots[i].arrival_ms < first) first = jb->buf.slots[i].arrival_ms;
       din.hole_wait_ms = now_ms - first;
     }
     din.reorder_tol_ms = tol;
@@ -551,7 +576,13 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       if (n > jb->audio_cap - jb->len) n = jb->audio_cap - jb->len;
       int was_concealing = jb->dsp.plc.active;
       if (was_concealing) {
-        jb_dsp_merge(&jb->dsp, jb->tmp, n);
+        if (jb->ext_concealed) {
+          jb->dsp.plc.active = 0;
+          jb->dsp.plc.elapsed = 0;
+        } else {
+          jb_dsp_merge(&jb->dsp, jb->tmp, n);
+        }
+        jb->ext_concealed = 0;
         jb->merges++;
         set_op(&op, VK_JB_OP_MERGE);
       }
@@ -561,16 +592,18 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->len += n;
       jb->last_seq = p->ext_seq;
       jb->next_ts = p->ts + dur;
+      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
       jb_buffer_remove(&jb->buf, pi);
       any_audio_op = 1;
       /* time-stretch towards the target */
       int32_t pend = jb->len - jb->play;
       int next_here = 0;
-      for (int32_t i = 0; i < jb->buf.cap; i++)
-        if (jb->buf.slots[i].used && jb->buf.slots[i].ts == jb->next_ts) next_here = 1;
+      for (int32_t i = 0; i < jb->buf.count; i++)
+        if (jb->buf.slots[i].ts == jb->next_ts) next_here = 1;
       int32_t spare = next_here ? pend - 2 * jb->dsp.min_lag : pend - N;
       int sign = 0;
-      int32_t amount = jb_decide_stretch(offset, target, rate, spare, jb->dsp.min_lag, &sign);
+      int voiced = jb_dsp_rms(jb->audio + jb->play, pend) >= JB_SILENCE_RMS;
+      int32_t amount = jb_decide_stretch(offset, target, rate, spare, jb->dsp.min_lag, voiced, &sign);
       if (sign > 0 && amount > jb->audio_cap - jb->len) amount = jb->audio_cap - jb->len;
       if (sign != 0 && amount >= jb->dsp.min_lag) {
         int32_t at = 0;
@@ -594,7 +627,12 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       int audible = conceal(jb, need, NULL, 0);
       inserted += need;
       jb->inserted_whole++;
-      if (audible && jb_dsp_rms(jb->audio + jb->len - need, need) >= JB_SILENCE_RMS) jb->inserted_whole_voiced++;
+      jb->wait_samples += need;
+      jb->wait_frames++;
+      if (audible && jb_dsp_rms(jb->audio + jb->len - need, need) >= JB_SILENCE_RMS) {
+        jb->inserted_whole_voiced++;
+        jb->wait_voiced++;
+      }
       if (audible) {
         jb->expand_samples += need;
         set_op(&op, VK_JB_OP_EXPAND);
@@ -608,6 +646,20 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     /* EXPAND_LOST or CNG_GAP: fill towards the next packet and advance */
     int64_t gap = p ? p->ts - jb->next_ts : (int64_t)need;
+    if (p && jb->wait_samples > 0) {
+      /* what was concealed while waiting now stands in for the missing
+       * audio: the playout point moves on without growing the delay */
+      int32_t credit = gap < jb->wait_samples ? (int32_t)gap : jb->wait_samples;
+      jb->next_ts += credit;
+      jb->wait_samples -= credit;
+      if (jb->wait_samples == 0) {
+        jb->inserted_whole -= jb->wait_frames;
+        jb->inserted_whole_voiced -= jb->wait_voiced;
+        jb->wait_frames = jb->wait_voiced = 0;
+      }
+      if (act == JB_ACT_EXPAND_LOST) missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
+      continue;
+    }
     int32_t n = gap < need ? (int32_t)gap : need;
     if (n <= 0) n = need;
     if (act == JB_ACT_EXPAND_LOST) {
@@ -639,6 +691,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       set_op(&op, VK_JB_OP_CNG);
     }
     jb->next_ts += n;
+    jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
     any_audio_op = 1;
   }
   (void)any_audio_op;

@@ -18,8 +18,15 @@
  */
 #include "jb_internal.h"
 
+#ifndef JB_ACCEL_MIN_EXCESS_MS
 #define JB_ACCEL_MIN_EXCESS_MS 2.5   /* no accelerate below one minimum pitch lag of excess */
+#endif
+#ifndef JB_ACCEL_VOICED_EXCESS_MS
+#define JB_ACCEL_VOICED_EXCESS_MS 10.0 /* on speech, accelerate only above this excess */
+#endif
+#ifndef JB_PREEMPT_MIN_DEFICIT_MS
 #define JB_PREEMPT_MIN_DEFICIT_MS 1.0
+#endif
 
 jb_action jb_decide(const jb_decision_in *in) {
   if (in->have_next) return JB_ACT_DECODE;
@@ -29,10 +36,11 @@ jb_action jb_decide(const jb_decision_in *in) {
   return JB_ACT_EXPAND_WAIT;
 }
 
-int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int *sign) {
+int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int voiced,
+                          int *sign) {
   double excess = offset_ms - target_ms;
   *sign = 0;
-  if (excess >= JB_ACCEL_MIN_EXCESS_MS) {
+  if (excess >= (voiced ? JB_ACCEL_VOICED_EXCESS_MS : JB_ACCEL_MIN_EXCESS_MS)) {
     int32_t n = (int32_t)(excess * rate / 1000.0);
     if (n > spare) n = spare;
     if (n < min_lag) return 0;

@@ -27,12 +27,24 @@
 #include <math.h>
 #include <string.h>
 
+#ifndef JB_FORGET
 #define JB_FORGET 0.993          /* per packet: effective memory ~140 packets */
+#endif
+#ifndef JB_RFORGET
 #define JB_RFORGET 0.97          /* per out-of-order packet */
+#endif
+#ifndef JB_REORDER_SHARE_FORGET
 #define JB_REORDER_SHARE_FORGET 0.998 /* per packet, for the share of reordering */
+#endif
+#ifndef JB_REORDER_MIN_SHARE
 #define JB_REORDER_MIN_SHARE 0.0005   /* below it, holes are not waited for */
+#endif
+#ifndef JB_REORDER_Q
 #define JB_REORDER_Q 0.99
+#endif
+#ifndef JB_RESCALE
 #define JB_RESCALE 1e6
+#endif
 
 void jb_delay_init(jb_delay *d) {
   memset(d, 0, sizeof *d);
@@ -60,6 +72,7 @@ static void shift_bins(jb_delay *d, int32_t k) {
     h[JB_HIST_BINS - 1] += top;
     if (top > 0) mx[JB_HIST_BINS - 1] = topmax;
     d->lo -= k;
+    d->top = d->top + k < JB_HIST_BINS ? d->top + k : JB_HIST_BINS - 1;
   } else if (k < 0) {
     int32_t m = -k;
     float bottom = 0;
@@ -71,6 +84,7 @@ static void shift_bins(jb_delay *d, int32_t k) {
     if (bottom > 0 && !(h[0] > 0)) mx[0] = d->lo + m + 1.0;
     h[0] += bottom;
     d->lo += m;
+    d->top = d->top - m > 0 ? d->top - m : 0;
   }
 }
 
@@ -93,6 +107,7 @@ void jb_delay_add(jb_delay *d, double now_ms, double r) {
   if (d->hist[b] < 1e-6 * d->total || r > d->hmax[b]) d->hmax[b] = r;
   d->hist[b] += (float)d->inc;
   d->total += d->inc;
+  if (b > d->top) d->top = b;
   if (d->inc > JB_RESCALE) {
     float s = (float)(1.0 / d->inc);
     double tot = 0;
@@ -103,6 +118,7 @@ void jb_delay_add(jb_delay *d, double now_ms, double r) {
     }
     d->total = tot;
     d->inc = 1.0;
+    while (d->top > 0 && d->hist[d->top] <= 0) d->top--;
   }
   /* per-second minima for the base (fastest recent packet) */
   int64_t sec = (int64_t)floor(now_ms / 1000.0);
@@ -119,7 +135,7 @@ double jb_delay_quantile(const jb_delay *d, double q, double dflt) {
   if (!d->have || d->total <= 0) return dflt;
   double above = (1.0 - q) * d->total;
   double acc = 0;
-  for (int32_t i = JB_HIST_BINS - 1; i >= 0; i--) {
+  for (int32_t i = d->top; i >= 0; i--) {
     acc += d->hist[i];
     if (acc > above) return d->hist[i] > 0 ? d->hmax[i] : d->lo + i + 1.0;
   }

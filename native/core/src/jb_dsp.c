@@ -29,10 +29,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef JB_MIN_CORR
 #define JB_MIN_CORR 0.55f    /* WSOLA needs at least this self-similarity on non-silent audio */
+#endif
+#ifndef JB_PLC_ATT_START_MS
 #define JB_PLC_ATT_START_MS 10
+#endif
+#ifndef JB_PLC_ATT_PER_10MS
 #define JB_PLC_ATT_PER_10MS 0.2f
+#endif
+#ifndef JB_NOISE_MAX
 #define JB_NOISE_MAX 60.0f   /* comfort-noise RMS cap */
+#endif
 
 int32_t jb_dsp_init(jb_dsp *d, int32_t rate) {
   memset(d, 0, sizeof *d);

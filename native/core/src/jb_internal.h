@@ -17,13 +17,16 @@ typedef struct jb_pkt {
   double arrival_ms;
   int32_t len;       /* payload bytes */
   int32_t dur;       /* samples it decodes to (0: unknown yet) */
+  int32_t pool_idx;  /* payload slot in the pool */
   uint16_t seq;
   uint8_t used;
 } jb_pkt;
 
 typedef struct jb_buffer {
-  jb_pkt *slots;
+  jb_pkt *slots;       /* dense: slots[0..count) are the packets held */
   uint8_t *pool;       /* max_packets * max_payload bytes */
+  int32_t *free_list;  /* free pool indexes */
+  int32_t nfree;
   int32_t cap;         /* slots */
   int32_t max_payload;
   int32_t count;
@@ -36,11 +39,13 @@ void jb_buffer_clear(jb_buffer *b);
 int32_t jb_buffer_find_seq(const jb_buffer *b, int64_t ext_seq);
 /* Index of the packet with the smallest timestamp (ties: smallest seq), or -1. */
 int32_t jb_buffer_oldest(const jb_buffer *b);
-/* Store a packet; the caller made room.  Returns the slot or -1 when full. */
+/* Store a packet; the caller made room.  Returns its index or -1 when full.
+ * Indexes are valid until the next insert or remove. */
 int32_t jb_buffer_insert(jb_buffer *b, const jb_pkt *meta, const uint8_t *payload);
 static inline const uint8_t *jb_buffer_payload(const jb_buffer *b, int32_t i) {
-  return b->pool + (size_t)i * (size_t)b->max_payload;
+  return b->pool + (size_t)b->slots[i].pool_idx * (size_t)b->max_payload;
 }
+/* Remove packet i; the last packet moves into its index. */
 void jb_buffer_remove(jb_buffer *b, int32_t i);
 /* Newest timestamp end (ts + dur) among stored packets, or INT64_MIN. */
 int64_t jb_buffer_newest_end(const jb_buffer *b, int32_t default_dur);
@@ -56,6 +61,7 @@ typedef struct jb_delay {
   float hist[JB_HIST_BINS];
   double hmax[JB_HIST_BINS];   /* largest r seen in each bin */
   double lo;                   /* offset requirement (ms) of bin 0 */
+  int32_t top;                 /* highest bin holding mass (quantile scans start there) */
   double inc, total;           /* forgetting by a growing increment */
   int have;
   float rhist[JB_RHIST_BINS];
@@ -167,7 +173,8 @@ jb_action jb_decide(const jb_decision_in *in);
  * spare: samples that may be removed without running dry before the next
  * packet.
  */
-int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int *sign);
+int32_t jb_decide_stretch(double offset_ms, double target_ms, int32_t rate, int32_t spare, int32_t min_lag, int voiced,
+                          int *sign);
 
 /* ---- the object (jb.c) ----------------------------------------------------- */
 

@@ -14,6 +14,8 @@ import { nativeSrtp } from './srtp.js';
 import { nativeJitter } from './jitter.js';
 import { nativeNs } from './ns.js';
 import { nativeResample } from './resample.js';
+import { nativeOpus } from './opus.js';
+import { nativeCng } from './cng.js';
 
 /** The raw exports of voipkit.node; each capability file types its part. */
 export type Addon = Record<string, (...args: never[]) => unknown>;
@@ -66,5 +68,7 @@ export function loadNative(): Backend {
     jitter: nativeJitter(addon),
     ns: nativeNs(addon),
     resample: nativeResample(addon),
+    opus: nativeOpus(addon),
+    cng: nativeCng(addon),
   };
 }

@@ -12,6 +12,7 @@ import { wasmSrtp } from './srtp.js';
 import { wasmJitter } from './jitter.js';
 import { wasmNs } from './ns.js';
 import { wasmResample } from './resample.js';
+import { wasmCng } from './cng.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
@@ -59,5 +60,7 @@ export function makeWasmBackend(core: WasmCore): Backend {
     jitter: wasmJitter(core),
     ns: wasmNs(core),
     resample: wasmResample(core),
+    opus: null, // opusscript, attached by load()
+    cng: wasmCng(core),
   };
 }
