@@ -114,6 +114,10 @@ export function createKit(backend: Backend): VoipKit {
   if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
     throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
   }
+  const opus = backend.opus;
+  const noOpus = (): never => {
+    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
+  };
   const k = backend.kind;
   // One line per capability, so that adding one is a one-line change.
   const features: Features = Object.freeze({
@@ -127,10 +131,6 @@ export function createKit(backend: Backend): VoipKit {
     cng: k,
     opus: backend.opus?.provider ?? 'none',
   });
-  const opus = backend.opus;
-  const noOpus = (): never => {
-    throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
-  };
   return Object.freeze({
     backend: backend.kind,
     features,
@@ -151,6 +151,16 @@ export function createKit(backend: Backend): VoipKit {
 }
 
 /**
+ * @internal A backend without libopus (the WASM build, or an addon built
+ * without it) gets Opus from opusscript, when that package is installed.
+ */
+export async function withOpusFallback(backend: Backend): Promise<Backend> {
+  if (backend.opus) return backend;
+  const { loadOpusscript } = await import('./backend/opusscript.js');
+  return { ...backend, opus: await loadOpusscript().catch(() => null) };
+}
+
+/**
  * Load voipkit.
  * @throws VoipKitError `load_failed` with what is missing and how to fix it,
  *   `invalid_argument` for an unknown backend choice.
@@ -163,13 +173,7 @@ export async function load(options: LoadOptions = {}): Promise<VoipKit> {
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  let backend = await loadBackend(choice, options);
-  if (!backend.opus) {
-    // No libopus in this build: Opus from opusscript, when installed.
-    const { loadOpusscript } = await import('./backend/opusscript.js');
-    backend = { ...backend, opus: await loadOpusscript().catch(() => null) };
-  }
-  return createKit(backend);
+  return createKit(await withOpusFallback(await loadBackend(choice, options)));
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
@@ -238,3 +242,10 @@ export {
   ComfortNoiseGenerator, DtxController, EnergyVad, parseComfortNoise, buildComfortNoise, levelDbov, CN_MAX_ORDER,
   type ComfortNoiseParams, type ComfortNoiseGeneratorOptions, type DtxOptions, type EnergyVadOptions,
 } from './pipeline/cn.js';
+export {
+  RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
+  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
+} from './pipeline/rtcp-session.js';
+export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec } from './pipeline/sender.js';
+export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
+export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';

@@ -53,6 +53,17 @@ export class SequenceTracker extends CoreResource {
     return { result: RESULTS[r], extended: this.#out[0] };
   }
 
+  /**
+   * The loss fields of an RTCP report block for the interval since the
+   * previous call (RFC 3550 A.3, computed by the core's vk_seq_report):
+   * cumulative lost (24-bit signed range) and the fraction lost in the
+   * interval as an 8-bit fixed-point number. Starts a new interval.
+   */
+  report(): { cumulativeLost: number; fractionLost: number } {
+    check(this.#b.report(this.handle, this.#out), 'SequenceTracker.report');
+    return { cumulativeLost: this.#out[0], fractionLost: this.#out[1] };
+  }
+
   stats(): SeqStats {
     check(this.#b.stats(this.handle, this.#out), 'SequenceTracker.stats');
     const o = this.#out;

@@ -110,11 +110,15 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
       if (t >= 500 && t < 800) t = 800;
       return { t, pkt: rtp(i, i * 160, pcmuOf(i)) };
     });
-    const run = drive(jb, arr, 40, 4000);
+    const run = drive(jb, arr, 40, 40 + 99 * 20);
     expect(playedSeqs(run)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     const st = jb.stats();
     expect(st.late).toBe(0);
+    expect(st.stalls).toBe(1);
     expect(st.accelerateRate).toBeGreaterThan(0); // the grown delay was brought back down
+    // the stall is not learnt as jitter: the target stays where it was
+    expect(st.targetDelayMs).toBeLessThan(20);
+    expect(st.currentDelayMs).toBeLessThan(60);
     jb.close();
   });
 
@@ -170,6 +174,28 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
       jb.close();
     });
   }
+
+  it('stats().jitterMs is the RFC 3550 A.8 interarrival jitter of the arrivals', () => {
+    const jb = kit.createJitterBuffer();
+    // seeded arrival jitter; the estimator J += (|D| - J) / 16 written from
+    // RFC 3550 section 6.4.1 / A.8, in timestamp units
+    let s = 99;
+    const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+    let j = 0;
+    let prevTransit: number | null = null;
+    let t = 0;
+    for (let i = 0; i < 300; i++) {
+      t = Math.max(t, i * 20 + 30 + rnd() * 25);
+      const ts = 7000 + i * 160;
+      jb.push(rtp(i, ts, pcmuOf(i)), t);
+      const transit = t * 8 - ts;
+      if (prevTransit !== null) j += (Math.abs(transit - prevTransit) - j) / 16;
+      prevTransit = transit;
+    }
+    expect(jb.stats().jitterMs).toBeCloseTo(j / 8, 6);
+    expect(j / 8).toBeGreaterThan(2);
+    jb.close();
+  });
 
   it('an empty buffer plays comfort noise (silence before any packet), and never fails', () => {
     const jb = kit.createJitterBuffer();

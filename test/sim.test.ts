@@ -103,6 +103,16 @@ describe.each(BACKENDS)('voipkit sim CLI on %s', (backend) => {
     expect(existsSync(join(out, 'o.wav'))).toBe(true);
   });
 
+  it('without --trace it replays the built-in trace and prints a report', () => {
+    const r = cli(['sim']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^trace built-in/);
+    expect(r.stdout).toMatch(/E-model\s+R (8\d|9\d)\.\d\d/);
+    const j = cli(['sim', '--json']);
+    expect(JSON.parse(j.stdout).packets).toBe(3000);
+  });
+
   it('bad input: one clear line on stderr, non-zero exit, no stack trace', () => {
     const cases: [string[], RegExp][] = [
       [['sim', '--trace', '/nonexistent/x.csv'], /cannot read trace .*ENOENT/],

@@ -108,7 +108,12 @@ describe.each(BACKENDS)('ffmpeg SRTP interop on %s', (backend) => {
     let err = '';
     ff.stderr.on('data', (d) => { err += d; });
     const exited = new Promise<number | null>((r) => ff.on('exit', r));
-    await sleep(700); // ffmpeg opens its UDP ports
+    // wait until ffmpeg has bound the RTP port (our probe bind then fails)
+    for (let i = 0; i < 200; i++) {
+      const bound = await bind(port).then((s) => { s.close(); return false; }, () => true);
+      if (bound) break;
+      await sleep(25);
+    }
 
     const tx = kit.createSrtpSession(sdesToSessionOptions(parseSdesCrypto(line)));
     const sock = createSocket('udp4');

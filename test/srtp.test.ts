@@ -220,6 +220,17 @@ describe.each(BACKENDS)('SRTP API on %s', (backend) => {
     const back = rx.unprotectRtp(prot, buf);
     expect(toHex(back)).toBe(toHex(plain));
     expect(() => rx.unprotectRtp(buf.subarray(0, 100), buf.subarray(4))).toThrow(/overlaps/);
+    // the allocation-free forms return lengths
+    const plain2 = rtp(101, 9, Uint8Array.from({ length: 160 }, (_, i) => 255 - i));
+    const n = tx.protectRtpInto(plain2, buf);
+    expect(n).toBe(plain2.length + 16);
+    expect(rx.unprotectRtpInto(buf.subarray(0, n), buf)).toBe(plain2.length);
+    expect(toHex(buf.subarray(0, plain2.length))).toBe(toHex(plain2));
+    const rtcpPkt = Uint8Array.of(0x81, 201, 0, 1, 0, 0, 0, 9);
+    const m = tx.protectRtcpInto(rtcpPkt, buf);
+    expect(m).toBe(8 + 20);
+    expect(rx.unprotectRtcpInto(buf.subarray(0, m), buf)).toBe(8);
+    expect(() => tx.protectRtpInto(plain, new Uint8Array(10))).toThrow(SrtpError);
     tx.close();
     rx.close();
   });

@@ -53,11 +53,28 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   return Int(env, VK_OK);
 }
 
+// seqReport(handle, out: Float64Array[2]): [cumulativeLost, fractionLost];
+// advances the report interval (vk_seq_report).
+static napi_value Report(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  Args(env, info, argv);
+  vk_seq_state *s = UnwrapHandle<vk_seq_state>(env, argv[0], &kSeqTag);
+  View out = GetView(env, argv[1], napi_float64_array);
+  if (!s || !out.ok || out.length < 2) return Int(env, VK_ERR_ARG);
+  int32_t cum = 0;
+  uint8_t frac = 0;
+  vk_seq_report(s, &cum, &frac);
+  ((double *)out.data)[0] = cum;
+  ((double *)out.data)[1] = frac;
+  return Int(env, VK_OK);
+}
+
 void InitSeq(Napi::Env env, Napi::Object exports) {
   SetFn(env, exports, "seqCreate", Create);
   SetFn(env, exports, "seqDestroy", Destroy);
   SetFn(env, exports, "seqUpdate", Update);
   SetFn(env, exports, "seqStats", Stats);
+  SetFn(env, exports, "seqReport", Report);
 }
 
 }  // namespace vk

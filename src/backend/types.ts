@@ -40,6 +40,8 @@ export interface SeqBackend {
   update(h: Handle, seq: number, out: Float64Array): number;
   /** Writes [extMax, expected, received, lost] to out. */
   stats(h: Handle, out: Float64Array): number;
+  /** vk_seq_report: writes [cumulativeLost, fractionLost (0..255)] and starts a new interval. */
+  report(h: Handle, out: Float64Array): number;
 }
 
 /** SRTP / SRTCP sessions (native/core/include/vk_srtp.h). */

@@ -8,9 +8,11 @@ import { load } from '../index.js';
 import { VoipKitError } from '../errors.js';
 import { defaultTrace, formatPlayoutLog, parseTrace, replayTrace, type TraceRow } from '../sim/trace.js';
 import { buildReport, formatReport } from '../sim/report.js';
-import { encodeWav, parseWav } from '../sim/wav.js';
+import { encodeWav } from '../sim/wav.js';
+import { wavTo8kMono } from '../sim/wav-input.js';
+import { checkContradictions, jitterFromOption, runNetsimCommand, type NetsimCliOptions } from './netsim.js';
 
-export interface SimOptions {
+export interface SimOptions extends NetsimCliOptions {
   trace?: string;
   codec: string;
   playoutLog?: string;
@@ -36,7 +38,13 @@ function write(path: string, data: string | Uint8Array, what: string): void {
   }
 }
 
-export async function sim(o: SimOptions, print: (s: string) => void): Promise<void> {
+export async function sim(o: SimOptions, print: (s: string) => void, given: (option: string) => boolean = () => false): Promise<void> {
+  checkContradictions(o, given);
+  if (!o.trace) {
+    // a simulated network (the default) or a capture: src/cli/netsim.ts
+    await runNetsimCommand(o, print);
+    return;
+  }
   if (o.codec !== 'pcmu' && o.codec !== 'pcma') throw new VoipKitError('invalid_argument', `--codec must be pcmu or pcma, got ${o.codec}`);
   const codec = o.codec;
   let rows: TraceRow[];
@@ -49,6 +57,7 @@ export async function sim(o: SimOptions, print: (s: string) => void): Promise<vo
     name = 'built-in (60 s, 40 ms path, gamma jitter, 1 % loss, one 300 ms stall)';
   }
   let audio: Int16Array | undefined;
+  const kit = await load();
   if (o.input) {
     let bytes: Uint8Array;
     try {
@@ -56,13 +65,10 @@ export async function sim(o: SimOptions, print: (s: string) => void): Promise<vo
     } catch (e) {
       throw new VoipKitError('invalid_argument', `cannot read --input ${o.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const wav = parseWav(bytes);
-    if (wav.sampleRate !== 8000) throw new VoipKitError('invalid_argument', `--input must be 8000 Hz for G.711, got ${wav.sampleRate} Hz (resample it first, e.g. sox in.wav -r 8000 -c 1 out.wav)`);
-    if (wav.samples.length < 160) throw new VoipKitError('invalid_argument', '--input holds less than 20 ms of audio');
-    audio = wav.samples;
+    // read with the wav package; 16/24/48 kHz is resampled to 8 kHz
+    audio = await wavTo8kMono(kit, bytes, `--input ${o.input}`);
   }
-  const kit = await load();
-  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out });
+  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out, jitter: jitterFromOption(o.jb) });
   const rep = buildReport(name, codec, kit.backend, rows, r);
   if (o.playoutLog) write(o.playoutLog, formatPlayoutLog(r.log), '--playout-log');
   if (o.report) write(o.report, JSON.stringify(rep, null, 2) + '\n', '--report');

@@ -246,6 +246,8 @@ export class OpusDecoder extends CoreResource {
   readonly channels: 1 | 2;
   readonly output: 'int16' | 'float32';
   #lastSamples: number;
+  /** 120 ms at sampleRate: the most one packet can hold. */
+  readonly #maxFrame: number;
 
   /** @internal use kit.createOpusDecoder() */
   constructor(backend: OpusBackend, options: OpusDecoderOptions) {
@@ -261,6 +263,7 @@ export class OpusDecoder extends CoreResource {
     this.channels = channels;
     this.output = output;
     this.#lastSamples = rate / 50;
+    this.#maxFrame = (rate / 1000) * 120;
   }
 
   /** Whether decodeFec() really decodes FEC here (false on opusscript, where it conceals). */
@@ -305,12 +308,39 @@ export class OpusDecoder extends CoreResource {
   decode(packet: Uint8Array | null, out?: Int16Array | Float32Array, options?: OpusDecodeOptions): Int16Array | Float32Array {
     const h = this.handle;
     if (packet === null) return this.conceal(options?.durationMs, out);
-    const samples = this.#samplesOf(packet, 'decode');
-    const dst = this.#outFor(samples, out, 'decode');
-    const r = this.#b.decode(h, 0, packet, dst, samples, this.channels);
-    if (r < 0) check(r, 'OpusDecoder.decode', r === -61 ? PacketError : VoipKitError);
+    let dst: Int16Array | Float32Array;
+    let cap: number;
+    if (out === undefined) {
+      // Sized from the packet, so it is parsed here (RFC 6716 3.4 checks).
+      cap = this.#samplesOf(packet, 'decode');
+      dst = this.output === 'int16' ? new Int16Array(cap * this.channels) : new Float32Array(cap * this.channels);
+    } else {
+      // With a caller buffer the decoder checks the packet itself (both
+      // backends refuse a malformed packet or one longer than out before
+      // touching their state), so the hot path parses nothing twice.
+      if (!(packet instanceof Uint8Array)) invalidArg('OpusDecoder.decode: packet must be a Uint8Array (or null to conceal)');
+      if (packet.length === 0) invalidArg('OpusDecoder.decode: packet is empty (pass null to conceal a lost packet)');
+      if (!(out instanceof Int16Array) && !(out instanceof Float32Array)) invalidArg('OpusDecoder.decode: out must be an Int16Array or a Float32Array');
+      cap = Math.min(Math.floor(out.length / this.channels), this.#maxFrame);
+      dst = out;
+    }
+    const r = cap > 0 ? this.#b.decode(h, 0, packet, dst, cap, this.channels) : -3;
+    if (r < 0) this.#decodeError(r, packet, out);
     this.#lastSamples = r;
     return dst.length === r * this.channels ? dst : dst.subarray(0, r * this.channels);
+  }
+
+  #decodeError(r: number, packet: Uint8Array, out: Int16Array | Float32Array | undefined): never {
+    if (r === -3 && out) {
+      const n = opusPacketSamples48k(packet);
+      if (n >= 0) this.#outFor(n / (48000 / this.sampleRate), out, 'decode'); // throws with the sizes
+    }
+    if (r === -61) {
+      if (opusPacketSamples48k(packet) < 0) inspectOpusPacket(packet); // says which rule the packet breaks
+      throw new PacketError('corrupt', `OpusDecoder.decode: corrupt Opus packet (${packet.length} bytes)`);
+    }
+    check(r, 'OpusDecoder.decode');
+    throw new VoipKitError('internal', `OpusDecoder.decode: status ${r}`);
   }
 
   /**

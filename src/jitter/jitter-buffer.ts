@@ -112,13 +112,15 @@ export interface JitterStats {
   droppedWholeVoiced: number;
   /** How long a hole is waited for once later packets are in, ms. */
   reorderToleranceMs: number;
+  /** Outages detected: arrivals stopped, then the held packets came in a burst (not learnt as jitter). */
+  stalls: number;
 }
 
 const STAT_KEYS: (keyof JitterStats)[] = [
   'currentDelayMs', 'targetDelayMs', 'jitterMs', 'received', 'late', 'duplicate', 'outOfOrder', 'overflow',
   'lost', 'expandRate', 'accelerateRate', 'preemptiveRate', 'cngRate', 'merges', 'resets', 'polls',
   'outputSamples', 'bufferedPackets', 'bufferedMs', 'invalid', 'ignored', 'insertedWhole',
-  'insertedWholeVoiced', 'droppedWhole', 'droppedWholeVoiced', 'reorderToleranceMs',
+  'insertedWholeVoiced', 'droppedWhole', 'droppedWholeVoiced', 'reorderToleranceMs', 'stalls',
 ];
 
 const INFO_HEADER = 6;

@@ -137,8 +137,9 @@ export class RtpView {
   get marker(): boolean {
     return (this.#b[1] & 0x80) !== 0;
   }
-  /** Writes the M bit in place. */
+  /** Writes the M bit in place. @throws VoipKitError `invalid_argument` for a non-boolean. */
   set marker(m: boolean) {
+    if (typeof m !== 'boolean') badArg(`RtpView.marker must be a boolean, got ${describe(m)}`);
     this.#b[1] = (this.#b[1] & 0x7f) | (m ? 0x80 : 0);
   }
   /** PT, 0..127. */
@@ -231,9 +232,12 @@ export class RtpView {
   }
   /**
    * Data of the first RFC 8285 element with this ID (zero-copy), or
-   * undefined when absent or when the block is not an RFC 8285 form.
+   * undefined when absent (IDs outside 1..255 always are) or when the block
+   * is not an RFC 8285 form.
+   * @throws VoipKitError `invalid_argument` when id is not an integer.
    */
   getExtension(id: number): Uint8Array | undefined {
+    if (typeof id !== 'number' || !Number.isInteger(id)) badArg(`RtpView.getExtension: id must be an integer, got ${describe(id)}`);
     const x = this.#ext;
     if (x < 0) return undefined;
     const b = this.#b;
@@ -313,7 +317,7 @@ export interface RtpBuilderInit {
  * ```ts
  * const b = new RtpBuilder({ payloadType: 0, ssrc: 0x1234, payload: frame });
  * const n = b.serializeInto(out);          // bytes written to out
- * b.sequenceNumber = (b.sequenceNumber + 1) & 0xffff; b.timestamp += 160;
+ * b.sequenceNumber = (b.sequenceNumber + 1) & 0xffff; b.timestamp = (b.timestamp + 160) >>> 0;
  * ```
  *
  * `payload` and `extension.data` are referenced, not copied: keep them alive
@@ -352,6 +356,7 @@ export class RtpBuilder {
   #srcExtProfile = -1;
 
   constructor(init: RtpBuilderInit = {}) {
+    if (init === null || typeof init !== 'object') badArg(`RtpBuilder: init must be an object, got ${describe(init)}`);
     this.payloadType = init.payloadType ?? 0;
     this.sequenceNumber = init.sequenceNumber ?? 0;
     this.timestamp = init.timestamp ?? 0;
@@ -415,6 +420,7 @@ export class RtpBuilder {
    * {@link encodeExtensions}); an empty list clears the X bit.
    */
   setExtensions(elements: readonly RtpExtension[], options?: EncodeExtensionsOptions): this {
+    if (!Array.isArray(elements)) badArg('RtpBuilder.setExtensions: elements must be an array');
     this.extension = elements.length === 0 ? undefined : encodeExtensions(elements, options);
     return this;
   }

@@ -29,7 +29,7 @@
  * for a one-byte header with ID 0 and a non-zero length, which is neither
  * padding nor a valid element.
  */
-import { malformed, badArg, checkRange, requireBytes } from './util.js';
+import { malformed, badArg, checkRange, describe, requireBytes } from './util.js';
 
 /** "defined by profile" value of the one-byte form (RFC 8285 4.2). */
 export const ONE_BYTE_PROFILE = 0xbede;
@@ -44,10 +44,16 @@ export interface RtpExtension {
   data: Uint8Array;
 }
 
-/** Which RFC 8285 form a "defined by profile" value selects. */
+/** RFC 8285 form of an extension block. */
 export type ExtensionForm = 'one-byte' | 'two-byte' | 'other';
 
+/**
+ * Which RFC 8285 form a "defined by profile" value selects ('other' for any
+ * other integer).
+ * @throws VoipKitError `invalid_argument` when profile is not an integer.
+ */
 export function extensionForm(profile: number): ExtensionForm {
+  if (typeof profile !== 'number' || !Number.isInteger(profile)) badArg(`extensionForm: profile must be an integer, got ${describe(profile)}`);
   if (profile === ONE_BYTE_PROFILE) return 'one-byte';
   if ((profile & 0xfff0) === TWO_BYTE_PROFILE) return 'two-byte';
   return 'other';
@@ -136,11 +142,12 @@ export interface ExtensionBlock {
  * zero bytes to a multiple of 4.
  * @throws VoipKitError `invalid_argument` for an ID or length the form cannot carry.
  */
-export function encodeExtensions(elements: readonly RtpExtension[], options: EncodeExtensionsOptions = {}): ExtensionBlock {
+export function encodeExtensions(elements: readonly RtpExtension[], options?: EncodeExtensionsOptions): ExtensionBlock {
   if (!Array.isArray(elements)) badArg('encodeExtensions: elements must be an array');
-  const want = options.form ?? 'auto';
+  if (options !== undefined && (options === null || typeof options !== 'object')) badArg(`encodeExtensions: options must be an object, got ${describe(options)}`);
+  const want = options?.form ?? 'auto';
   if (want !== 'auto' && want !== 'one-byte' && want !== 'two-byte') badArg(`encodeExtensions: form must be 'auto', 'one-byte' or 'two-byte', got ${String(want)}`);
-  const appBits = checkRange(options.appBits ?? 0, 0, 15, 'encodeExtensions: appBits');
+  const appBits = checkRange(options?.appBits ?? 0, 0, 15, 'encodeExtensions: appBits');
   let fitsOne = true;
   for (const e of elements) {
     if (e === null || typeof e !== 'object') badArg('encodeExtensions: each element must be { id, data }');

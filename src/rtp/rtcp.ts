@@ -313,6 +313,12 @@ function frame(b: Uint8Array, reducedSize: boolean): number[] {
   return starts;
 }
 
+function reducedSizeOf(options: unknown, what: string): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object') badArg(`${what}: options must be an object, got ${describe(options)}`);
+  return (options as ParseRtcpOptions).reducedSize === true;
+}
+
 /**
  * Parse a compound (or, with `reducedSize`, reduced-size) RTCP packet.
  * @param bytes the UDP payload (after SRTCP unprotect); borrowed: data views
@@ -322,11 +328,12 @@ function frame(b: Uint8Array, reducedSize: boolean): number[] {
  *   SR/RR without reducedSize, padding bit on a packet other than the last,
  *   zero padding count or one not a multiple of 4, an SDES chunk without its
  *   null terminator, a FIR FCI not a multiple of 8 bytes).
- * @throws VoipKitError `invalid_argument` when bytes is not a Uint8Array.
+ * @throws VoipKitError `invalid_argument` when bytes is not a Uint8Array or
+ *   options is neither undefined nor an object.
  */
-export function parseRtcp(bytes: Uint8Array, options: ParseRtcpOptions = {}): RtcpPacket[] {
+export function parseRtcp(bytes: Uint8Array, options?: ParseRtcpOptions): RtcpPacket[] {
   requireBytes(bytes, 'parseRtcp: bytes');
-  const starts = frame(bytes, options.reducedSize === true);
+  const starts = frame(bytes, reducedSizeOf(options, 'parseRtcp'));
   const out: RtcpPacket[] = new Array(starts.length - 1);
   for (let k = 0; k + 1 < starts.length; k++) out[k] = decodePacket(bytes, starts[k], starts[k + 1]);
   return out;
@@ -339,9 +346,9 @@ export function parseRtcp(bytes: Uint8Array, options: ParseRtcpOptions = {}): Rt
  * malformed later packet throws after earlier ones were yielded.
  * @throws as {@link parseRtcp}.
  */
-export function* iterateRtcp(bytes: Uint8Array, options: ParseRtcpOptions = {}): Generator<RtcpPacket, void, undefined> {
+export function* iterateRtcp(bytes: Uint8Array, options?: ParseRtcpOptions): Generator<RtcpPacket, void, undefined> {
   requireBytes(bytes, 'iterateRtcp: bytes');
-  const starts = frame(bytes, options.reducedSize === true);
+  const starts = frame(bytes, reducedSizeOf(options, 'iterateRtcp'));
   for (let k = 0; k + 1 < starts.length; k++) yield decodePacket(bytes, starts[k], starts[k + 1]);
 }
 
@@ -846,12 +853,14 @@ export const NTP_UNIX_OFFSET = 2208988800;
 
 /** Convert an SR's NTP timestamp to milliseconds since the Unix epoch (era 0, until 2036). */
 export function ntpToUnixMs(ntpSeconds: number, ntpFraction: number): number {
+  checkU32(ntpSeconds, 'ntpToUnixMs: ntpSeconds');
+  checkU32(ntpFraction, 'ntpToUnixMs: ntpFraction');
   return (ntpSeconds - NTP_UNIX_OFFSET) * 1000 + (ntpFraction / 0x100000000) * 1000;
 }
 
 /** Convert milliseconds since the Unix epoch to an NTP timestamp (era 0). */
 export function unixMsToNtp(ms: number): { ntpSeconds: number; ntpFraction: number } {
-  if (!Number.isFinite(ms)) badArg('unixMsToNtp: ms must be finite');
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) badArg(`unixMsToNtp: ms must be a finite number, got ${describe(ms)}`);
   const s = Math.floor(ms / 1000);
   const frac = Math.min(0xffffffff, Math.round(((ms - s * 1000) / 1000) * 0x100000000));
   return { ntpSeconds: (s + NTP_UNIX_OFFSET) >>> 0, ntpFraction: frac };
@@ -862,6 +871,8 @@ export function unixMsToNtp(ms: number): { ntpSeconds: number; ntpFraction: numb
  * carries for the SR it refers to (RFC 3550 6.4.1).
  */
 export function ntpMiddle32(ntpSeconds: number, ntpFraction: number): number {
+  checkU32(ntpSeconds, 'ntpMiddle32: ntpSeconds');
+  checkU32(ntpFraction, 'ntpMiddle32: ntpFraction');
   return (((ntpSeconds & 0xffff) << 16) | (ntpFraction >>> 16)) >>> 0;
 }
 

@@ -84,6 +84,25 @@ function pct(sorted: number[], q: number): number {
 }
 const mean = (a: number[]): number => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : 0);
 
+/**
+ * The send path's noise suppression: the whole 8 kHz signal through voipkit's
+ * suppressor (10 ms frames; a final partial frame is zero-padded and cut back).
+ * @param strength 0..1 (NoiseSuppressorOptions.strength).
+ */
+export function suppressNoise(kit: VoipKit, pcm: Int16Array, strength: number): Int16Array {
+  const ns = kit.createNoiseSuppressor({ sampleRate: 8000, strength });
+  try {
+    const n = Math.ceil(pcm.length / 80) * 80;
+    const buf = new Int16Array(n + 80);
+    buf.set(pcm);
+    const out = ns.process(buf);
+    // the suppressor delays by one 10 ms frame: drop it so the timing is unchanged
+    return out.slice(80, 80 + pcm.length);
+  } finally {
+    ns.close();
+  }
+}
+
 /** Run one simulated call. */
 export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
   const codec = o.codec ?? 'pcmu';
@@ -91,7 +110,9 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
   const durationMs = o.durationMs ?? (o.audio ? Math.floor(o.audio.length / 160) * PTIME_MS : 60_000);
   if (!(durationMs >= PTIME_MS)) throw new VoipKitError('invalid_argument', `the call must last at least ${PTIME_MS} ms, got ${durationMs} ms`);
   const sim = simulateTrace(o.network, { seed: o.seed ?? 1, durationMs, ptimeMs: PTIME_MS, bytes: PACKET_BYTES, clockRate: 8000 });
-  const rows: TraceRow[] = sim.rows.map((r) => ({ seq: r.seq, ts: r.rtpTimestamp, sendMs: r.sendMs, arrivalMs: r.arrivalMs }));
+  // times at the trace format's resolution (10 µs), so that the exported trace replays exactly this call
+  const q = (t: number): number => Math.round(t * 100) / 100;
+  const rows: TraceRow[] = sim.rows.map((r) => ({ seq: r.seq, ts: r.rtpTimestamp, sendMs: q(r.sendMs), arrivalMs: r.arrivalMs === null ? null : q(r.arrivalMs) }));
 
   const frames: ReportFrame[] = [];
   const lastArrival = rows.reduce((m, r) => (r.arrivalMs !== null && r.arrivalMs > m ? r.arrivalMs : m), 0);

@@ -124,6 +124,8 @@ export interface ReplayOptions {
   jitter?: Omit<JitterBufferOptions, 'clockRate' | 'codec'>;
   /** Poll this long after the last arrival, ms. Default 3000. */
   tailMs?: number;
+  /** RTP packets to push instead of packets made from `audio`: one per row, in row order (a capture's own packets). */
+  packets?: Uint8Array[];
   /** Called after every poll with the tick time (ms), the poll's result and the buffer (for stats()); for reports and progress. */
   onPoll?: (tickMs: number, res: PollResult, jb: JitterBuffer) => void;
 }
@@ -173,8 +175,19 @@ export function replayTrace(kit: VoipKit, rows: TraceRow[], options: ReplayOptio
   const frame = new Int16Array(SAMPLES);
   const packets: Uint8Array[] = [];
   const silent: boolean[] = [];
+  if (options.packets && options.packets.length !== rows.length) {
+    throw new VoipKitError('invalid_argument', `replayTrace: ${options.packets.length} packets for ${rows.length} rows`);
+  }
   for (let i = 0; i < rows.length; i++) {
     let e = 0;
+    const given = options.packets?.[i];
+    if (given) {
+      const pcm = given.length > 12 ? kit.g711.decode(codec, given.subarray(12)) : new Int16Array(0);
+      for (const v of pcm) e += v * v;
+      silent.push(Math.sqrt(e / Math.max(1, pcm.length)) < SILENCE_RMS);
+      packets.push(given);
+      continue;
+    }
     for (let k = 0; k < SAMPLES; k++) {
       const v = src[(i * SAMPLES + k) % src.length];
       frame[k] = v;

@@ -2,7 +2,7 @@
  * SRTP / SRTCP sessions (RFC 3711, RFC 6188, RFC 7714), served by the C core.
  * See docs/srtp.md.
  */
-import type { Backend, Handle } from '../backend/types.js';
+import type { Backend, Handle, SrtpBackend } from '../backend/types.js';
 import { VoipKitError, statusCode, type ErrorCode } from '../errors.js';
 import { CoreResource } from '../resource.js';
 
@@ -154,6 +154,13 @@ export class SrtpSession extends CoreResource {
   /** Bytes protectRtcp adds (tag + index word + MKI). */
   readonly rtcpOverhead: number;
   readonly #f64 = new Float64Array(16);
+  // The hot path reads the handle and the backend functions from own fields
+  // (cleared by close()) instead of going through CoreResource's getter.
+  #h: Handle | null;
+  readonly #protectRtp: SrtpBackend['protectRtp'];
+  readonly #unprotectRtp: SrtpBackend['unprotectRtp'];
+  readonly #protectRtcp: SrtpBackend['protectRtcp'];
+  readonly #unprotectRtcp: SrtpBackend['unprotectRtcp'];
 
   /** @internal use kit.createSrtpSession() */
   constructor(backend: Backend['srtp'], options: SrtpSessionOptions) {
@@ -191,28 +198,76 @@ export class SrtpSession extends CoreResource {
     if (typeof h === 'number' && h < 0) srtpFail(h, 'createSrtpSession');
     super(h as Handle, (x) => backend.destroy(x), 'SrtpSession');
     this.#b = backend;
+    this.#h = h as Handle;
+    this.#protectRtp = backend.protectRtp;
+    this.#unprotectRtp = backend.unprotectRtp;
+    this.#protectRtcp = backend.protectRtcp;
+    this.#unprotectRtcp = backend.unprotectRtcp;
     this.profile = profile;
     const m = mki?.length ?? 0;
     this.rtpOverhead = SRTP_OVERHEAD[profile].rtp + m;
     this.rtcpOverhead = SRTP_OVERHEAD[profile].rtcp + m;
   }
 
-  #run(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined, grow: number): Uint8Array {
+  #check(what: string, packet: Uint8Array, out: Uint8Array): void {
     if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
+    if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
+    if (out.byteOffset !== packet.byteOffset && out.buffer === packet.buffer) {
+      const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
+      if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
+    }
+  }
+
+  #run(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined, grow: number): Uint8Array {
     let o: Uint8Array;
     if (out === undefined) {
+      if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
       o = new Uint8Array(packet.length + grow);
     } else {
-      if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
-      if (out.buffer === packet.buffer && out.byteOffset !== packet.byteOffset) {
-        const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
-        if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
-      }
+      this.#check(what, packet, out);
       o = out;
     }
-    const r = fn(this.handle, packet, o);
+    const r = fn(this.#live(), packet, o);
     if (r < 0) srtpFail(r, what);
     return o.subarray(0, r);
+  }
+
+  #live(): Handle {
+    const h = this.#h;
+    if (h === null) return this.handle; // throws the `closed` error
+    return h;
+  }
+
+  /** Free the core session (idempotent). */
+  override close(): void {
+    this.#h = null;
+    super.close();
+  }
+
+  /**
+   * The allocation-free forms of the four calls: write into `out` (in place
+   * allowed, as above) and return the number of bytes written.
+   * @throws SrtpError as the corresponding call.
+   */
+  protectRtpInto(packet: Uint8Array, out: Uint8Array): number {
+    this.#check('protectRtpInto', packet, out);
+    const r = this.#protectRtp(this.#live(), packet, out);
+    return r < 0 ? srtpFail(r, 'protectRtpInto') : r;
+  }
+  unprotectRtpInto(packet: Uint8Array, out: Uint8Array): number {
+    this.#check('unprotectRtpInto', packet, out);
+    const r = this.#unprotectRtp(this.#live(), packet, out);
+    return r < 0 ? srtpFail(r, 'unprotectRtpInto') : r;
+  }
+  protectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
+    this.#check('protectRtcpInto', packet, out);
+    const r = this.#protectRtcp(this.#live(), packet, out);
+    return r < 0 ? srtpFail(r, 'protectRtcpInto') : r;
+  }
+  unprotectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
+    this.#check('unprotectRtcpInto', packet, out);
+    const r = this.#unprotectRtcp(this.#live(), packet, out);
+    return r < 0 ? srtpFail(r, 'unprotectRtcpInto') : r;
   }
 
   /**
@@ -222,7 +277,7 @@ export class SrtpSession extends CoreResource {
    * @throws SrtpError bad_length / bad_version (not RTP v2), buffer_too_small, key_expired, no_stream.
    */
   protectRtp(packet: Uint8Array, out?: Uint8Array): Uint8Array {
-    return this.#run(this.#b.protectRtp, 'protectRtp', packet, out, this.rtpOverhead);
+    return this.#run(this.#protectRtp, 'protectRtp', packet, out, this.rtpOverhead);
   }
 
   /**
@@ -231,17 +286,17 @@ export class SrtpSession extends CoreResource {
    * @throws SrtpError auth_fail, replay_duplicate, replay_old, bad_length, bad_version, bad_mki, key_expired, no_stream.
    */
   unprotectRtp(packet: Uint8Array, out?: Uint8Array): Uint8Array {
-    return this.#run(this.#b.unprotectRtp, 'unprotectRtp', packet, out, 0);
+    return this.#run(this.#unprotectRtp, 'unprotectRtp', packet, out, 0);
   }
 
   /** Protect an RTCP (compound) packet; `out` needs `packet.length + rtcpOverhead` bytes. */
   protectRtcp(packet: Uint8Array, out?: Uint8Array): Uint8Array {
-    return this.#run(this.#b.protectRtcp, 'protectRtcp', packet, out, this.rtcpOverhead);
+    return this.#run(this.#protectRtcp, 'protectRtcp', packet, out, this.rtcpOverhead);
   }
 
   /** Verify and decrypt an SRTCP packet. @throws SrtpError as unprotectRtp. */
   unprotectRtcp(packet: Uint8Array, out?: Uint8Array): Uint8Array {
-    return this.#run(this.#b.unprotectRtcp, 'unprotectRtcp', packet, out, 0);
+    return this.#run(this.#unprotectRtcp, 'unprotectRtcp', packet, out, 0);
   }
 
   /**
@@ -260,7 +315,7 @@ export class SrtpSession extends CoreResource {
     if (!Number.isInteger(count) || count < 0 || count > offsets.length || count > lengths.length || count > capacities.length) {
       bad(`processBatch: count ${count} exceeds the arrays`);
     }
-    const r = this.#b.batch(this.handle, code, buf, offsets, lengths, capacities, count);
+    const r = this.#b.batch(this.#live(), code, buf, offsets, lengths, capacities, count);
     if (r < 0) srtpFail(r, 'processBatch');
     return r;
   }

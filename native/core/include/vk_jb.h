@@ -143,6 +143,7 @@ enum {
   VK_JB_STAT_DROPPED_WHOLE,        /* packets dropped unplayed by the buffer itself (overflow, max delay) */
   VK_JB_STAT_DROPPED_WHOLE_VOICED, /* ... of which not silent */
   VK_JB_STAT_REORDER_TOLERANCE_MS, /* how long a hole is waited for once later packets are in */
+  VK_JB_STAT_STALLS,               /* outages detected (arrivals stopped, then a burst) */
   VK_JB_STAT_COUNT
 };
 

@@ -154,6 +154,22 @@ VK_API int32_t vk_opus_decode_fec(vk_opus_decoder *dec, const uint8_t *next, siz
 VK_API int32_t vk_opus_decode_fec_float(vk_opus_decoder *dec, const uint8_t *next, size_t len,
                                         float *pcm, int32_t frame_size);
 
+/*
+ * Samples per channel that packet decodes to at this decoder's rate, or
+ * VK_ERR_CORRUPT for a malformed packet.
+ */
+VK_API int32_t vk_opus_packet_samples(const vk_opus_decoder *dec, const uint8_t *packet, size_t len);
+
+/*
+ * Hooks that let the jitter buffer (vk_jb.h, VK_JB_CODEC_EXTERNAL) decode
+ * Opus natively: vk_jb_set_decoder(jb, vk_opus_jb_hooks(), dec) with a mono
+ * vk_opus_decoder at the buffer's clock rate.  Missing packets are
+ * recovered from the next packet's in-band FEC when the buffer holds it,
+ * and concealed otherwise.  The table is constant.
+ */
+struct vk_jb_decoder;
+VK_API const struct vk_jb_decoder *vk_opus_jb_hooks(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,16 +5,16 @@
  * eight 64-bit words, word b holding bit b of all 64 state bytes; bit
  * position 16*row + 4*column + block, so that ShiftRows is a rotation inside
  * each 16-bit row field and the row rotations of MixColumns are 64-bit
- * rotations.  SubBytes computes the field inverse x^254 in GF(2^8) with
- * bitsliced multiplications (four multiplications, squarings are linear)
- * followed by the affine map of FIPS-197 5.1.1: every step is a fixed
- * sequence of AND / XOR on whole words, so timing does not depend on data
- * or key.
+ * rotations.  SubBytes computes the field inverse in the tower field
+ * GF((2^4)^2) with bitsliced GF(16) multiplications, then the affine map of
+ * FIPS-197 5.1.1: every step is a fixed sequence of AND / XOR on whole
+ * words, so timing does not depend on data or key.
  *
  * GHASH: the bit-serial multiplication of SP 800-38D Algorithm 1 with
  * masks instead of branches.  SHA-1: FIPS 180-4, branch-free by nature.
  */
 #include "crypto.h"
+#include "aes_sbox_tower.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,54 +88,63 @@ static void bs_store(uint8_t out[64], uint64_t q[8]) {
   }
 }
 
-/* Bitsliced GF(2^8) multiplication modulo x^8 + x^4 + x^3 + x + 1. */
-static void gf_reduce(uint64_t p[15], uint64_t r[8]) {
-  for (int k = 14; k >= 8; k--) {
-    p[k - 4] ^= p[k];
-    p[k - 5] ^= p[k];
-    p[k - 7] ^= p[k];
-    p[k - 8] ^= p[k];
-  }
-  for (int i = 0; i < 8; i++) r[i] = p[i];
+/* Bitsliced GF(2^8) arithmetic modulo x^8 + x^4 + x^3 + x + 1.  Plane i
+ * holds the coefficient of x^i of 64 field elements. */
+
+/* 4x4-bit schoolbook product: p[0..6] = a * b (no reduction). */
+static inline void mul4(uint64_t p[7], const uint64_t a[4], const uint64_t b[4]) {
+  p[0] = a[0] & b[0];
+  p[1] = (a[0] & b[1]) ^ (a[1] & b[0]);
+  p[2] = (a[0] & b[2]) ^ (a[1] & b[1]) ^ (a[2] & b[0]);
+  p[3] = (a[0] & b[3]) ^ (a[1] & b[2]) ^ (a[2] & b[1]) ^ (a[3] & b[0]);
+  p[4] = (a[1] & b[3]) ^ (a[2] & b[2]) ^ (a[3] & b[1]);
+  p[5] = (a[2] & b[3]) ^ (a[3] & b[2]);
+  p[6] = a[3] & b[3];
 }
 
-static void gf_mul(uint64_t r[8], const uint64_t a[8], const uint64_t b[8]) {
-  uint64_t p[15];
-  for (int i = 0; i < 15; i++) p[i] = 0;
-  for (int i = 0; i < 8; i++)
-    for (int j = 0; j < 8; j++) p[i + j] ^= a[i] & b[j];
-  gf_reduce(p, r);
+/* GF(16) = GF(2)[y]/(y^4 + y + 1): r = a * b (y^4 = y + 1, y^5 = y^2 + y,
+ * y^6 = y^3 + y^2). */
+static inline void g16_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+  uint64_t p[7];
+  mul4(p, a, b);
+  r[0] = p[0] ^ p[4];
+  r[1] = p[1] ^ p[4] ^ p[5];
+  r[2] = p[2] ^ p[5] ^ p[6];
+  r[3] = p[3] ^ p[6];
 }
 
-static void gf_sq(uint64_t r[8], const uint64_t a[8]) {
-  uint64_t p[15];
-  for (int i = 0; i < 15; i++) p[i] = 0;
-  for (int i = 0; i < 8; i++) p[2 * i] = a[i];
-  gf_reduce(p, r);
-}
-
-/* SubBytes on all 64 bytes: inverse (0 -> 0) then the affine map. */
+/* SubBytes on all 64 bytes, in the tower field GF((2^4)^2) (see
+ * tools/gen_aes_sbox_tower.py, which checks this circuit against the S-box
+ * for every input): map to the tower basis; for a = a1 z + a0 the inverse is
+ * (a1 z + (a0 + a1)) / d with d = L a1^2 + a1 a0 + a0^2 and d^-1 = d^14 in
+ * GF(16); map back merged with the affine matrix; add 0x63.  Five GF(16)
+ * multiplications and fixed XOR networks: no tables, no branches. */
 static void bs_sbox(uint64_t q[8]) {
-  uint64_t x2[8], x3[8], x12[8], x14[8], x15[8], t[8], inv[8];
-  gf_sq(x2, q);
-  gf_mul(x3, x2, q);
-  gf_sq(t, x3);
-  gf_sq(x12, t);
-  gf_mul(x15, x12, x3);
-  gf_mul(x14, x12, x2);
-  gf_sq(t, x15);      /* x^30 */
-  gf_sq(t, t);        /* x^60 */
-  gf_sq(t, t);        /* x^120 */
-  gf_sq(t, t);        /* x^240 */
-  gf_mul(inv, t, x14); /* x^254 */
-  for (int i = 0; i < 8; i++) {
-    q[i] = inv[i] ^ inv[(i + 4) & 7] ^ inv[(i + 5) & 7] ^ inv[(i + 6) & 7] ^ inv[(i + 7) & 7];
-  }
+  uint64_t t[8], r[8], o[8], x[4], y[4], d[4], d2[4], d4[4], d8[4], d6[4], e[4], sum[4];
+  SBOX_IN(t, q);
+  const uint64_t *a0 = t, *a1 = t + 4;
+  G16_LSQ(x, a1);
+  G16_SQ(y, a0);
+  g16_mul(d, a1, a0);
+  for (int i = 0; i < 4; i++) d[i] ^= x[i] ^ y[i];
+  G16_SQ(d2, d);
+  G16_SQ(d4, d2);
+  G16_SQ(d8, d4);
+  g16_mul(d6, d2, d4);
+  g16_mul(e, d6, d8); /* d^14 = d^-1 (0 -> 0) */
+  g16_mul(r + 4, a1, e);
+  for (int i = 0; i < 4; i++) sum[i] = a0[i] ^ a1[i];
+  g16_mul(r, sum, e);
+  SBOX_OUT(o, r);
   /* constant 0x63: bits 0, 1, 5, 6 */
-  q[0] = ~q[0];
-  q[1] = ~q[1];
-  q[5] = ~q[5];
-  q[6] = ~q[6];
+  q[0] = ~o[0];
+  q[1] = ~o[1];
+  q[2] = o[2];
+  q[3] = o[3];
+  q[4] = o[4];
+  q[5] = ~o[5];
+  q[6] = ~o[6];
+  q[7] = o[7];
 }
 
 static inline uint64_t shift_rows1(uint64_t x) {
@@ -449,16 +458,15 @@ static void sha1_block(uint32_t h[5], const uint8_t *p) {
   for (int i = 0; i < 16; i++)
     w[i] = ((uint32_t)p[4 * i] << 24) | ((uint32_t)p[4 * i + 1] << 16) | ((uint32_t)p[4 * i + 2] << 8) | p[4 * i + 3];
   for (int i = 16; i < 80; i++) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-  for (int i = 0; i < 80; i++) {
-    uint32_t f, k;
-    if (i < 20) { f = (b & c) | (~b & d); k = 0x5a827999u; }
-    else if (i < 40) { f = b ^ c ^ d; k = 0x6ed9eba1u; }
-    else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdcu; }
-    else { f = b ^ c ^ d; k = 0xca62c1d6u; }
-    uint32_t t = rol(a, 5) + f + e + k + w[i];
-    e = d; d = c; c = rol(b, 30); b = a; a = t;
-  }
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], t;
+  /* four loops of 20 rounds: no per-round branch on the round number */
+#define SHA1_ROUND(f, k, i) \
+  t = rol(a, 5) + (f) + e + (k) + w[i]; e = d; d = c; c = rol(b, 30); b = a; a = t
+  for (int i = 0; i < 20; i++) { SHA1_ROUND((b & c) | (~b & d), 0x5a827999u, i); }
+  for (int i = 20; i < 40; i++) { SHA1_ROUND(b ^ c ^ d, 0x6ed9eba1u, i); }
+  for (int i = 40; i < 60; i++) { SHA1_ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdcu, i); }
+  for (int i = 60; i < 80; i++) { SHA1_ROUND(b ^ c ^ d, 0xca62c1d6u, i); }
+#undef SHA1_ROUND
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 

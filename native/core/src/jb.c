@@ -9,7 +9,7 @@
 #include <string.h>
 
 #ifndef JB_TARGET_Q
-#define JB_TARGET_Q 0.95          /* quantile of the offset requirement aimed at */
+#define JB_TARGET_Q 0.96          /* quantile of the offset requirement aimed at */
 #endif
 #ifndef JB_HISTORY_MS
 #define JB_HISTORY_MS 60          /* played audio kept for concealment */
@@ -19,6 +19,12 @@
 #endif
 #ifndef JB_TS_JUMP_SLACK_MS
 #define JB_TS_JUMP_SLACK_MS 1000  /* a timestamp this far beyond max delay is a jump */
+#endif
+#ifndef JB_STALL_MS
+#define JB_STALL_MS 100.0         /* arrival gap beyond the timestamp gap that marks an outage */
+#endif
+#ifndef JB_BURST_SPACING
+#define JB_BURST_SPACING 0.5      /* arrivals closer than this share of their timestamp gap are a burst */
 #endif
 #ifndef JB_SEEN_BITS
 #define JB_SEEN_BITS 512          /* duplicate window, sequence numbers */
@@ -71,6 +77,11 @@ struct vk_jb {
    * awaited packet turns out lost, it becomes that packet's replacement */
   int32_t wait_samples, wait_frames, wait_voiced;
   int ext_concealed;     /* the external decoder made the concealment */
+  /* stall detection (push) */
+  double last_arrival_ms;
+  int64_t last_arrival_ts;
+  int have_last_arrival, in_burst;
+  double stalls;
   double target_ms, offset_ms, base_ms;
 
   /* statistics */
@@ -110,6 +121,7 @@ static void clear_stats(vk_jb *jb) {
   jb->merges = jb->resets = jb->polls = jb->out_samples = 0;
   jb->expand_samples = jb->accel_samples = jb->preempt_samples = jb->cng_samples = 0;
   jb->invalid = jb->ignored = 0;
+  jb->stalls = 0;
   jb->inserted_whole = jb->inserted_whole_voiced = jb->dropped_whole = jb->dropped_whole_voiced = 0;
 }
 
@@ -124,6 +136,8 @@ static void stream_reset(vk_jb *jb) {
   jb->anchor = 1;
   jb->nfresh = 0;
   jb->flag_reset = 1;
+  jb->have_last_arrival = 0;
+  jb->in_burst = 0;
 }
 
 void vk_jb_reset(vk_jb *jb) {
@@ -383,8 +397,36 @@ int32_t vk_jb_push(vk_jb *jb, const uint8_t *pkt, size_t len, double arrival_ms)
     jb->ts_ref_ext = ets;
   }
   if (dur > 0) jb->default_dur = dur;
+  /* Stalls: a packet that comes far later after its predecessor than its
+   * timestamp says ends an outage; the packets held during it then arrive
+   * in a burst.  Waiting already plays all of them, so they say nothing
+   * about the jitter the target must cover and stay out of the estimate
+   * (a route change is different: after its first packet the spacing is
+   * normal again, and those packets are learnt at once). */
+  int record = 1;
+  if ((int64_t)ext > max_before || first) {
+    if (jb->have_last_arrival) {
+      double gap_arr = arrival_ms - jb->last_arrival_ms;
+      double gap_ts = (double)(ets - jb->last_arrival_ts) * 1000.0 / jb->cfg.clock_rate;
+      if (gap_arr - gap_ts > JB_STALL_MS) {
+        jb->in_burst = 1;
+        jb->stalls++;
+        record = 0;
+      } else if (jb->in_burst) {
+        if (gap_arr < JB_BURST_SPACING * gap_ts) record = 0;
+        else jb->in_burst = 0;
+      }
+    }
+    jb->last_arrival_ms = arrival_ms;
+    jb->last_arrival_ts = ets;
+    jb->have_last_arrival = 1;
+  } else if (jb->in_burst) {
+    record = 0;
+  }
   /* the delay estimate learns from late packets too */
-  if (jb->nfresh < JB_MAX_FRESH) {
+  if (!record) {
+    /* not learnt */
+  } else if (jb->nfresh < JB_MAX_FRESH) {
     jb->fresh[jb->nfresh++] = ts_ms(jb, ets);
   } else {
     jb_delay_add(&jb->delay, arrival_ms, arrival_ms - ts_ms(jb, ets));
@@ -501,8 +543,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
   double tol = jb_delay_reorder_tolerance(&jb->delay);
 
   int32_t op = VK_JB_OP_NORMAL;
-  int32_t missing_seq = -1, flags = 0, inserted = 0;
-  int any_audio_op = 0;
+  int32_t missing_seq = -1, flags = 0, inserted = 0, removed = 0;
 
   while (jb->len - jb->play < N) {
     int32_t pending = jb->len - jb->play;
@@ -533,7 +574,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->len += N - pending;
       jb->cng_samples += N - pending;
       set_op(&op, VK_JB_OP_CNG);
-      any_audio_op = 1;
       break;
     }
     double offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
@@ -563,6 +603,9 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       din.hole_wait_ms = now_ms - first;
     }
     din.reorder_tol_ms = tol;
+    din.gap = p ? p->ts - jb->next_ts : 0;
+    din.waited = jb->wait_samples;
+    din.need = N - pending;
     din.offset_ms = offset;
     din.max_offset_ms = max_offset;
     jb->offset_ms = offset;
@@ -594,7 +637,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->next_ts = p->ts + dur;
       jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
       jb_buffer_remove(&jb->buf, pi);
-      any_audio_op = 1;
       /* time-stretch towards the target */
       int32_t pend = jb->len - jb->play;
       int next_here = 0;
@@ -605,6 +647,9 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       int voiced = jb_dsp_rms(jb->audio + jb->play, pend) >= JB_SILENCE_RMS;
       int32_t amount = jb_decide_stretch(offset, target, rate, spare, jb->dsp.min_lag, voiced, &sign);
       if (sign > 0 && amount > jb->audio_cap - jb->len) amount = jb->audio_cap - jb->len;
+      /* at most one frame's worth removed per poll: playout at no more than
+       * double speed, however much silence there is to skip */
+      if (sign < 0 && amount > N - removed) amount = N - removed;
       if (sign != 0 && amount >= jb->dsp.min_lag) {
         int32_t at = 0;
         int32_t ch = jb_dsp_stretch(&jb->dsp, jb->audio + jb->play, pend, amount, sign, &at);
@@ -612,6 +657,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
           shift_markers(jb, jb->play + at, ch);
           jb->len += ch;
           if (ch < 0) {
+            removed += -ch;
             jb->accel_samples += -ch;
             set_op(&op, VK_JB_OP_ACCELERATE);
           } else {
@@ -623,8 +669,19 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       continue;
     }
     int32_t need = N - pending;
+    /* the packet after the missing one, for a decoder's in-band FEC */
+    const uint8_t *nx = NULL;
+    int32_t nxl = 0;
+    if (p && !din.seq_contiguous) {
+      int32_t ni = jb_buffer_find_seq(&jb->buf, jb->last_seq + 2);
+      if (ni >= 0) {
+        nx = jb_buffer_payload(&jb->buf, ni);
+        nxl = jb->buf.slots[ni].len;
+        flags |= VK_JB_FLAG_NEXT_PRESENT;
+      }
+    }
     if (act == JB_ACT_EXPAND_WAIT) {
-      int audible = conceal(jb, need, NULL, 0);
+      int audible = conceal(jb, need, nx, nxl);
       inserted += need;
       jb->inserted_whole++;
       jb->wait_samples += need;
@@ -641,7 +698,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
         set_op(&op, VK_JB_OP_CNG);
       }
       missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
-      any_audio_op = 1;
       continue;
     }
     /* EXPAND_LOST or CNG_GAP: fill towards the next packet and advance */
@@ -663,14 +719,6 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     int32_t n = gap < need ? (int32_t)gap : need;
     if (n <= 0) n = need;
     if (act == JB_ACT_EXPAND_LOST) {
-      const uint8_t *nx = NULL;
-      int32_t nxl = 0;
-      int32_t ni = jb_buffer_find_seq(&jb->buf, jb->last_seq + 2);
-      if (ni >= 0) {
-        nx = jb_buffer_payload(&jb->buf, ni);
-        nxl = jb->buf.slots[ni].len;
-        flags |= VK_JB_FLAG_NEXT_PRESENT;
-      }
       int audible = conceal(jb, n, nx, nxl);
       if (audible) {
         jb->expand_samples += n;
@@ -692,9 +740,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     jb->next_ts += n;
     jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
-    any_audio_op = 1;
   }
-  (void)any_audio_op;
 
   /* output one frame and report the packets that start in it */
   memcpy(pcm, jb->audio + jb->play, sizeof(int16_t) * (size_t)N);
@@ -773,6 +819,7 @@ int32_t vk_jb_stats(const vk_jb *jb, double *out, size_t n) {
   s[VK_JB_STAT_DROPPED_WHOLE] = jb->dropped_whole;
   s[VK_JB_STAT_DROPPED_WHOLE_VOICED] = jb->dropped_whole_voiced;
   s[VK_JB_STAT_REORDER_TOLERANCE_MS] = jb_delay_reorder_tolerance(&jb->delay);
+  s[VK_JB_STAT_STALLS] = jb->stalls;
   size_t k = n < VK_JB_STAT_COUNT ? n : VK_JB_STAT_COUNT;
   for (size_t i = 0; i < k; i++) out[i] = s[i];
   return (int32_t)k;

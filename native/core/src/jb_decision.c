@@ -13,8 +13,10 @@
  *  - later packets are here but this one is not: when nothing is missing in
  *    sequence (DTX, a timestamp gap) fill and advance; otherwise wait while
  *    the hole is younger than the learnt reorder tolerance (zero when the
- *    network has not reordered lately: then a hole is a loss), then conceal
- *    in the missing packet's place.
+ *    network has not reordered lately), and in any case until the
+ *    concealment played while waiting covers the hole (free: if the packet
+ *    proves lost that concealment becomes its replacement), then conceal in
+ *    the missing packet's place.
  */
 #include "jb_internal.h"
 
@@ -32,7 +34,11 @@ jb_action jb_decide(const jb_decision_in *in) {
   if (in->have_next) return JB_ACT_DECODE;
   if (!in->have_later) return in->offset_ms >= in->max_offset_ms ? JB_ACT_EXPAND_LOST : JB_ACT_EXPAND_WAIT;
   if (in->seq_contiguous) return JB_ACT_CNG_GAP;
-  if (in->hole_wait_ms >= in->reorder_tol_ms || in->offset_ms >= in->max_offset_ms) return JB_ACT_EXPAND_LOST;
+  if (in->offset_ms >= in->max_offset_ms) return JB_ACT_EXPAND_LOST;
+  /* Waiting until the concealment covers the hole costs nothing: if the
+   * packet proves lost, what was concealed replaces it; if it comes, it is
+   * played rather than dropped as late. */
+  if (in->hole_wait_ms >= in->reorder_tol_ms && (int64_t)in->waited + in->need > in->gap) return JB_ACT_EXPAND_LOST;
   return JB_ACT_EXPAND_WAIT;
 }
 

@@ -163,6 +163,9 @@ typedef struct jb_decision_in {
   double reorder_tol_ms;  /* how long a hole is worth waiting for */
   double offset_ms;       /* playout offset of the playout point */
   double max_offset_ms;   /* the offset not to grow beyond (max delay) */
+  int64_t gap;            /* samples missing before the next packet present */
+  int32_t waited;         /* samples concealed while waiting at this playout point */
+  int32_t need;           /* samples this step must produce */
 } jb_decision_in;
 
 jb_action jb_decide(const jb_decision_in *in);

@@ -26,21 +26,82 @@
 #include <string.h>
 
 /* ---- tuning constants (per 10 ms frame, 50 Hz bins, any rate) ---------- */
+#ifndef ALPHA_S
 #define ALPHA_S 0.8f        /* time smoothing of the periodogram for minimum tracking */
+#endif
+#ifndef MIN_SUBWIN
 #define MIN_SUBWIN 12       /* frames per minimum sub-window */
+#endif
+#ifndef MIN_NSUB
 #define MIN_NSUB 8          /* sub-windows: the minimum covers 0.96..1.08 s */
-#define MCRA_DELTA 5.0f     /* S / Smin above this: speech present in the bin */
+#endif
+#ifndef MCRA_DELTA
+#define MCRA_DELTA 3.0f     /* S / Smin above this: speech present in the bin */
+#endif
+#ifndef ALPHA_P
 #define ALPHA_P 0.2f        /* smoothing of the presence indicator */
+#endif
+#ifndef ALPHA_D
 #define ALPHA_D 0.95f       /* noise averaging when speech is absent (~200 ms) */
+#endif
+#ifndef GATE_GAMMA
+#define GATE_GAMMA 6.f      /* posterior SNR above which a speech-present bin is not averaged */
+#endif
+#ifndef GATE_PM
+#define GATE_PM 0.1f
+#endif
+#ifndef FREQ_SMOOTH
+#define FREQ_SMOOTH 2       /* 0 none, 1 3-tap average, 2 3-tap average that never lowers a bin */
+#endif
+#ifndef INIT_FRAMES
+#define INIT_FRAMES 10      /* frames averaged plainly at start-up */
+#endif
+#ifndef PAUSE_PM
+#define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
+#endif
+#ifndef LF_BINS
+#define LF_BINS 2           /* bins (50 Hz each) held at the floor: below 75 Hz */
+#endif
+#ifndef NOISE_OVER
 #define NOISE_OVER 1.0f     /* noise overestimation factor used by the gain */
-#define DD_ALPHA 0.98f      /* decision-directed weight of the previous frame */
+#endif
+#ifndef DD_ALPHA
+#define DD_ALPHA 0.9f       /* decision-directed weight of the previous frame */
+#endif
+#ifndef XI_MIN
 #define XI_MIN 0.003162f    /* a priori SNR floor, -25 dB */
+#endif
+#ifndef GAIN_RELEASE
 #define GAIN_RELEASE 0.5f   /* the gain may fall at most to this fraction per frame */
+#endif
 #define TR_SUB 8            /* transient detector: sub-blocks per hop (1.25 ms) */
+#ifndef VAD_GAMMA
+#define VAD_GAMMA 3.f       /* posterior SNR of a bin counted as 'hot' (4.8 dB) */
+#endif
+#ifndef VAD_HOT
+#define VAD_HOT 0.1f        /* share of hot bins (100 Hz..4 kHz) marking a speech frame (noise alone: 5 % +- 2.5 %) */
+#endif
+#ifndef VAD_HANG
+#define VAD_HANG 2          /* frames a speech decision is held after the last speech frame */
+#endif
+#ifndef SPEECH_FLOOR
+#define SPEECH_FLOOR 0.5f   /* in speech frames the floor is floor^SPEECH_FLOOR (half as deep in dB) */
+#endif
+#ifndef FLOOR_FALL
+#define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
+#endif
+#ifndef TR_RATIO
 #define TR_RATIO 30.f       /* sub-block energy over its 10 ms past: 14.8 dB */
+#endif
+#ifndef TR_ABS
 #define TR_ABS 1e-7f        /* per-sample energy floor (-70 dBFS) of the detector */
+#endif
+#ifndef TR_HOLD
 #define TR_HOLD 2           /* frames a detected click affects (its hop in two windows) */
+#endif
+#ifndef TR_KAPPA
 #define TR_KAPPA 2.f        /* allowed rise over the pre-click spectrum (3 dB) */
+#endif
 #define POW_EPS 1e-12f      /* keeps powers positive (and out of denormals) */
 #define SAMPLE_CLAMP 65536.f
 
@@ -55,13 +116,13 @@ struct vk_ns {
   vk_fft fft;
   vk_ns_e1_table e1;
   uint32_t frames, sanitised, transients;
-  int32_t subwin_pos, sub_idx, tr_hold;
-  float spp_mean, d_prev;
+  int32_t subwin_pos, sub_idx, tr_hold, vad_hang;
+  float spp_mean, d_prev, floor_cur;
   float tr_hist[2 * TR_SUB];
   /* arrays (inside the same allocation) */
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf;
   vk_cpx *X;
-  float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
+  float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *pq, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
 };
 
 void vk_ns_e1_init(vk_ns_e1_table *t) {
@@ -136,7 +197,7 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   TAKE(ns->Stmp, nb); TAKE(ns->pm, nb); TAKE(ns->lambda, nb); TAKE(ns->lam_eff, nb);
   TAKE(ns->gamma, nb); TAKE(ns->xi, nb); TAKE(ns->a2, nb); TAKE(ns->gain, nb);
   TAKE(ns->gsm, nb); TAKE(ns->spp, nb); TAKE(ns->sref, nb);
-  f += nb; /* spare */
+  TAKE(ns->pq, nb);
   TAKE(ns->subs, (size_t)MIN_NSUB * nb);
 #undef TAKE
   /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
@@ -196,7 +257,8 @@ void vk_ns_reset(vk_ns *ns) {
   }
   memset(ns->tr_hist, 0, sizeof ns->tr_hist);
   ns->frames = ns->sanitised = ns->transients = 0;
-  ns->subwin_pos = ns->sub_idx = ns->tr_hold = 0;
+  ns->subwin_pos = ns->sub_idx = ns->tr_hold = ns->vad_hang = 0;
+  ns->floor_cur = ns->floor_lin;
   ns->spp_mean = 0.f;
   ns->d_prev = 0.f;
 }
@@ -293,7 +355,19 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
     float p = ALPHA_P * pm[k] + (1.f - ALPHA_P) * ind;
     pm[k] = p;
+    /* A bin far above the current noise while the minimum also says
+     * speech is speech: keep it out of the noise average entirely (MCRA
+     * alone lets 1 - ad of every speech frame leak in).  When the minimum
+     * says noise (p small, e.g. after a noise step has aged through the
+     * minimum window), the bin updates whatever its level. */
+    if (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) p = 1.f;
     float ad = ALPHA_D + (1.f - ALPHA_D) * p;
+    /* start-up: a plain running mean over the first frames instead of the
+     * first periodogram alone */
+    if (ns->frames < INIT_FRAMES) {
+      float a0 = (float)ns->frames / (float)(ns->frames + 1);
+      if (ad > a0) ad = a0;
+    }
     lam[k] = ad * lam[k] + (1.f - ad) * P[k];
   }
   /* 5-6. effective noise (with the click excess), SNRs */
@@ -312,17 +386,46 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     xi[k] = x2 > XI_MIN ? x2 : XI_MIN;
   }
   if (!transient) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
-  /* 7. gain stage */
-  vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, pm, ns->floor_lin};
+  /* 7. frame speech decision (with hangover) sets the floor: deep in
+   * pauses, where only noise is lost, shallower under speech, where a deep
+   * floor would cut weak speech components; then the gain stage */
+  {
+    int32_t k1 = nb - 1 < 80 ? nb - 1 : 80;
+    float hot = 0.f;
+    for (int32_t k = 2; k <= k1; k++) hot += gamma[k] > VAD_GAMMA ? 1.f : 0.f;
+    hot /= (float)(k1 - 1);
+    /* The share of bins well above the noise (noise alone puts e^-3 = 5 %
+     * there); unlike the smoothed minima-controlled presence it does not
+     * lag onsets nor linger after offsets. */
+    if (hot > VAD_HOT) ns->vad_hang = VAD_HANG;
+    else if (ns->vad_hang > 0) ns->vad_hang--;
+    float target = ns->vad_hang > 0 ? powf(ns->floor_lin, SPEECH_FLOOR) : ns->floor_lin;
+    float fc = ns->floor_cur * FLOOR_FALL;
+    ns->floor_cur = target > fc ? target : fc;
+    if (ns->floor_cur < ns->floor_lin) ns->floor_cur = ns->floor_lin;
+  }
+  /* In a pause frame the per-bin presence handed to the gain stage is
+   * scaled down, so that isolated noise peaks do not open the gain. */
+  const float *presence = pm;
+  if (ns->vad_hang == 0) {
+    for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
+    presence = ns->pq;
+  }
+  vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->floor_cur};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
   /* 8. smoothing across frequency, then time; floor */
   float *g = ns->gain, *gs = ns->gsm;
-  const float fl = ns->floor_lin;
+  const float fl = ns->floor_cur;
   float gl = g[0];
   for (int32_t k = 0; k < nb; k++) {
     float gk = g[k];
     float gr = k + 1 < nb ? g[k + 1] : gk;
     float v = 0.25f * (gl + gr) + 0.5f * gk;
+#if FREQ_SMOOTH == 0
+    v = gk;
+#elif FREQ_SMOOTH == 2
+    if (v < gk) v = gk; /* fill isolated dips, never pull a peak down */
+#endif
     gl = gk;
     if (!(v >= 0.f)) v = 0.f; /* also catches NaN from a foreign stage */
     if (v > 1.f) v = 1.f;
@@ -331,6 +434,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
       if (v < rel) v = rel;
     }
     if (v < fl) v = fl;
+    /* 0..50 Hz carries no speech but much of pink, brown and fan noise,
+     * and its periodogram is the least reliable: always at the floor */
+    if (k < LF_BINS) v = ns->floor_lin;
     gs[k] = v;
     a2[k] = v * v * gamma[k];
   }

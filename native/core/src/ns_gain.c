@@ -14,8 +14,12 @@
 #include "ns_internal.h"
 #include <math.h>
 
+#ifndef Q_MIN
 #define Q_MIN 0.05f /* never assume speech is certainly present */
+#endif
+#ifndef Q_MAX
 #define Q_MAX 0.95f /* nor certainly absent */
+#endif
 
 void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float *spp) {
   const vk_ns_e1_table *t = (const vk_ns_e1_table *)ctx;

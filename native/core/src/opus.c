@@ -266,3 +266,9 @@ int32_t vk_opus_decode_fec_float(vk_opus_decoder *dec, const uint8_t *next, size
   if (len > MAX_INPUT) return VK_ERR_CORRUPT;
   return map_err(opus_decode_float(dec->st, next, (opus_int32)len, pcm, frame_size, 1));
 }
+
+int32_t vk_opus_packet_samples(const vk_opus_decoder *dec, const uint8_t *packet, size_t len) {
+  if (!dec || !packet || len == 0) return VK_ERR_ARG;
+  if (len > MAX_INPUT) return VK_ERR_CORRUPT;
+  return map_err(opus_decoder_get_nb_samples(dec->st, packet, (opus_int32)len));
+}

@@ -8,6 +8,7 @@ export function wasmSeq(core: WasmCore): SeqBackend {
   const extMax = core.fn('vk_seq_ext_max') as unknown as (h: number) => bigint;
   const expected = core.fn('vk_seq_expected') as unknown as (h: number) => bigint;
   const received = core.fn('vk_seq_received') as unknown as (h: number) => bigint;
+  const report = core.fn('vk_seq_report');
   const slot = core.exports.malloc(16);
   return {
     create(probation) {
@@ -23,6 +24,12 @@ export function wasmSeq(core: WasmCore): SeqBackend {
       const hi = core.i32[(slot >> 2) + 1] >>> 0;
       out[0] = hi * 4294967296 + lo;
       return r;
+    },
+    report(h, out) {
+      report(h as number, slot, slot + 4);
+      out[0] = core.i32[slot >> 2];
+      out[1] = core.u8[slot + 4];
+      return 0;
     },
     stats(h, out) {
       const p = h as number;

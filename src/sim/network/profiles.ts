@@ -21,11 +21,11 @@ export const PROFILES = Object.freeze({
     loss: { model: 'gemodel', p: 0.6, r: 35, oneMinusH: 60, oneMinusK: 0 },
     spikes: { everyMs: [6000, 14000], durationMs: [200, 800] },
   },
-  /** Congested uplink: a 9.8 kB/s (78.4 kbit/s) bottleneck with a 12-packet queue, slightly less than a G.711 stream at 20 ms needs (10 kB/s), so the queue fills and tail-drops ≈2 %, 25 ms ± 15 ms pareto, 4-state loss ≈2.5 %. */
+  /** Congested uplink: a 9.5 kB/s (76 kbit/s) bottleneck with a 12-packet queue, a little less than the G.711 stream needs, so the queue stays full (≈240 ms) and tail-drops ≈2.5 %; 25 ms ± 15 ms pareto; 4-state loss ≈2.4 % before it. */
   congested: {
     delay: { ms: 25, jitterMs: 15, distribution: 'pareto' },
-    loss: { model: 'state', p13: 1.5, p31: 40, p32: 10, p23: 30, p14: 1 },
-    rate: { bytesPerSecond: 9_800, queuePackets: 12 },
+    loss: { model: 'state', p13: 0.8, p31: 40, p32: 10, p23: 30, p14: 0.5 },
+    rate: { bytesPerSecond: 9_500, queuePackets: 12 },
   },
   /** Geostationary satellite hop: 290 ms ± 8 ms normal, 0.5 % random loss. */
   satellite: {

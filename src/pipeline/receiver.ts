@@ -1,0 +1,366 @@
+/**
+ * AudioReceiver: the receive path of a call, sans-IO.
+ *
+ * datagram → (RTCP? → SRTCP unprotect → reports) | (optional SRTP unprotect →
+ * RTP parse → SSRC / payload-type dispatch → jitter buffer | RFC 4733 events
+ * | RFC 3389 CN) ; then, on the playout clock, poll(nowMs) → jitter buffer
+ * (decode, concealment, time-stretch) → comfort noise during the peer's DTX
+ * → optional noise suppression → 8 kHz PCM frames.
+ *
+ * Nothing thrown out of receive(): bad datagrams (not RTP/RTCP, failed SRTP
+ * authentication or replay, wrong SSRC, unknown payload type, malformed
+ * events) are counted in stats().dropped and dropped.
+ *
+ * SSRC changes: the first SSRC is followed; another SSRC takes over when the
+ * current one has been silent for `ssrcSwitchMs` (the jitter buffer resets
+ * on it). Payload-type changes between PCMU and PCMA mid-call re-create the
+ * jitter buffer for the new codec. Opus is not wired yet.
+ */
+import type { VoipKit } from '../index.js';
+import { invalidArg } from '../errors.js';
+import { RtpView } from '../rtp/RtpPacket.js';
+import { parseRtcp } from '../rtp/rtcp.js';
+import type { SrtpSession } from '../srtp/session.js';
+import type { NoiseSuppressor } from '../dsp/ns.js';
+import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats } from '../jitter/jitter-buffer.js';
+import { DtmfDecoder, type DtmfReport } from './dtmf.js';
+import type { ComfortNoiseGenerator } from './cn.js';
+import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
+import type { G711Codec } from './sender.js';
+
+export interface AudioReceiverOptions {
+  /** Audio payload types and their codecs. Default { 0: 'pcmu', 8: 'pcma' }. */
+  payloadTypes?: Record<number, G711Codec>;
+  /** telephone-event payload type. Default 101. */
+  dtmfPayloadType?: number;
+  /** CN payload type. Default 13. */
+  cnPayloadType?: number;
+  /** Playout frame, ms: 10 or 20. Default 20. */
+  ptimeMs?: number;
+  /** Unprotect with this SRTP session (not closed by the receiver). */
+  srtp?: SrtpSession;
+  /** Accept only this SSRC. Default: follow the first, switch after ssrcSwitchMs of silence. */
+  ssrc?: number;
+  /** Silence of the current SSRC after which another may take over, ms. Default 1000. */
+  ssrcSwitchMs?: number;
+  /** Jitter buffer options (clockRate, codec and payloadType are set by the receiver). */
+  jitter?: Omit<JitterBufferOptions, 'clockRate' | 'codec' | 'payloadType' | 'ptimeMs'>;
+  /** Noise suppression on the output (strength 0..1, or true). Default off. */
+  noiseSuppression?: boolean | number;
+  /** Our SSRC for RTCP receiver reports. Default random. */
+  localSsrc?: number;
+  /** SDES CNAME. Default random. */
+  cname?: string;
+  /**
+   * Share the RTCP session of the call's AudioSender (`sender.rtcp`): what
+   * this receiver counts goes into the sender's reports (SR with report
+   * blocks), the peer's reports about our stream give the sender the
+   * round-trip time, and this receiver sends no reports of its own
+   * (pollRtcp() returns undefined). Default: a session of its own, sending RRs.
+   */
+  rtcpSession?: RtcpSession;
+  /** RTCP options. */
+  rtcp?: { sessionBandwidth?: number; minIntervalMs?: number; random?: () => number; wallClockMs?: (nowMs: number) => number };
+}
+
+/** Why datagrams were dropped. */
+export interface DropCounts {
+  notRtp: number;
+  srtp: number;
+  srtcp: number;
+  wrongSsrc: number;
+  unknownPayloadType: number;
+  badEvent: number;
+  badRtcp: number;
+  /** Rejected by the jitter buffer (payload too large, time went backwards). */
+  jitter: number;
+}
+
+export interface AudioReceiverStats {
+  datagrams: number;
+  rtp: number;
+  rtcp: number;
+  dtmfPackets: number;
+  cnPackets: number;
+  ssrcChanges: number;
+  payloadTypeChanges: number;
+  dropped: DropCounts;
+  /** SRTP failures by error code (auth_fail, replay_duplicate, ...). */
+  srtpErrors: Record<string, number>;
+  /** The jitter buffer's statistics (current codec's buffer). */
+  jitter: JitterStats | undefined;
+  /** RFC 3550 reception statistics of the followed source. */
+  reception: ReceptionStats | undefined;
+  /** Round-trip time from the peer's SR blocks about our RR... (only when the peer reports on us). */
+  roundTripMs?: number;
+  framesPlayed: number;
+  framesCn: number;
+  ssrc: number | undefined;
+}
+
+export interface ReceivedFrame {
+  /** ptime of 8 kHz audio. Valid until the next poll. */
+  pcm: Int16Array;
+  op: JitterOp | 'comfort-noise';
+}
+
+function random32(): number {
+  const a = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(a);
+  return a[0];
+}
+
+export class AudioReceiver {
+  readonly ptimeMs: number;
+  readonly frameSamples: number;
+  readonly rtcp: RtcpSession;
+  readonly #kit: VoipKit;
+  readonly #pts: Map<number, G711Codec>;
+  readonly #dtmfPt: number;
+  readonly #cnPt: number;
+  readonly #srtp?: SrtpSession;
+  readonly #ns?: NoiseSuppressor;
+  readonly #jbOptions: AudioReceiverOptions['jitter'];
+  readonly #fixedSsrc?: number;
+  readonly #switchMs: number;
+  readonly #ownsRtcp: boolean;
+  readonly #dtmf = new DtmfDecoder({ clockRate: 8000 });
+  readonly #events: DtmfReport[] = [];
+  readonly #view = new RtpView();
+  readonly #frame: Int16Array;
+  readonly #nsOut: Int16Array;
+  #jb?: JitterBuffer;
+  #jbPt = -1;
+  #cng?: ComfortNoiseGenerator;
+  #cnActive = false;
+  #ssrc: number | undefined;
+  #lastHeardMs = -Infinity;
+  #lastPushMs = -Infinity;
+  #closed = false;
+  #s = {
+    datagrams: 0, rtp: 0, rtcp: 0, dtmfPackets: 0, cnPackets: 0, ssrcChanges: 0, payloadTypeChanges: 0, framesPlayed: 0, framesCn: 0,
+    dropped: { notRtp: 0, srtp: 0, srtcp: 0, wrongSsrc: 0, unknownPayloadType: 0, badEvent: 0, badRtcp: 0, jitter: 0 } as DropCounts,
+    srtpErrors: {} as Record<string, number>,
+  };
+
+  constructor(kit: VoipKit, nowMs: number, options: AudioReceiverOptions = {}) {
+    this.#kit = kit;
+    this.ptimeMs = options.ptimeMs ?? 20;
+    if (this.ptimeMs !== 10 && this.ptimeMs !== 20) invalidArg(`AudioReceiver: ptimeMs must be 10 or 20, got ${this.ptimeMs}`);
+    this.frameSamples = this.ptimeMs * 8;
+    const pts: Record<number, G711Codec> = options.payloadTypes ?? { 0: 'pcmu', 8: 'pcma' };
+    this.#pts = new Map(Object.entries(pts).map(([k, v]): [number, G711Codec] => [Number(k), v]));
+    for (const [pt, c] of this.#pts) {
+      if (!Number.isInteger(pt) || pt < 0 || pt > 127 || (c !== 'pcmu' && c !== 'pcma')) invalidArg(`AudioReceiver: payloadTypes maps 0..127 to 'pcmu' | 'pcma', got ${pt}: ${String(c)}`);
+    }
+    this.#dtmfPt = options.dtmfPayloadType ?? 101;
+    this.#cnPt = options.cnPayloadType ?? 13;
+    this.#srtp = options.srtp;
+    this.#jbOptions = options.jitter;
+    this.#fixedSsrc = options.ssrc === undefined ? undefined : options.ssrc >>> 0;
+    this.#switchMs = options.ssrcSwitchMs ?? 1000;
+
+    this.#frame = new Int16Array(this.frameSamples);
+    this.#nsOut = new Int16Array(this.frameSamples);
+    if (options.noiseSuppression) {
+      this.#ns = kit.createNoiseSuppressor({ sampleRate: 8000, ...(typeof options.noiseSuppression === 'number' ? { strength: options.noiseSuppression } : {}) });
+    }
+    this.#ownsRtcp = !options.rtcpSession;
+    this.rtcp = options.rtcpSession ?? new RtcpSession(kit, nowMs, {
+      ssrc: (options.localSsrc ?? random32()) >>> 0,
+      cname: options.cname ?? `voipkit-${random32().toString(16)}`,
+      clockRate: 8000,
+      ...options.rtcp,
+    });
+  }
+
+  /** The SSRC being played, if any. */
+  get ssrc(): number | undefined {
+    return this.#ssrc;
+  }
+
+  /** Account for one received datagram. Never throws for bad input: it is counted and dropped. */
+  receive(datagram: Uint8Array, nowMs: number): void {
+    if (this.#closed) return;
+    this.#s.datagrams++;
+    if (!(datagram instanceof Uint8Array) || datagram.length < 4 || (datagram[0] & 0xc0) !== 0x80) {
+      this.#s.dropped.notRtp++;
+      return;
+    }
+    const isRtcpPacket = datagram[1] >= 192 && datagram[1] <= 223;
+    if (isRtcpPacket) return this.#receiveRtcp(datagram, nowMs);
+
+    let rtp = datagram;
+    if (this.#srtp) {
+      try {
+        rtp = this.#srtp.unprotectRtp(datagram);
+      } catch (e) {
+        this.#s.dropped.srtp++;
+        const code = (e as { code?: string }).code ?? 'internal';
+        this.#s.srtpErrors[code] = (this.#s.srtpErrors[code] ?? 0) + 1;
+        return;
+      }
+    }
+    const v = this.#view;
+    try {
+      v.reset(rtp);
+    } catch {
+      this.#s.dropped.notRtp++;
+      return;
+    }
+    const ssrc = v.ssrc;
+    if (!this.#acceptSsrc(ssrc, nowMs)) {
+      this.#s.dropped.wrongSsrc++;
+      return;
+    }
+    const pt = v.payloadType;
+    if (pt === this.#dtmfPt) {
+      try {
+        this.#events.push(...this.#dtmf.push(v.timestamp, v.payload));
+        this.#s.dtmfPackets++;
+        this.#count(v, nowMs);
+      } catch {
+        this.#s.dropped.badEvent++;
+      }
+      return;
+    }
+    if (pt === this.#cnPt) {
+      if (v.payloadLength < 1) {
+        this.#s.dropped.badEvent++;
+        return;
+      }
+      this.#cng ??= this.#kit.createComfortNoiseGenerator({ seed: ssrc || 1 });
+      this.#cng.update(v.payload);
+      this.#cnActive = true;
+      this.#s.cnPackets++;
+      this.#count(v, nowMs);
+      return;
+    }
+    const codec = this.#pts.get(pt);
+    if (codec === undefined) {
+      this.#s.dropped.unknownPayloadType++;
+      return;
+    }
+    if (pt !== this.#jbPt) this.#switchCodec(pt, codec);
+    try {
+      // the jitter buffer needs non-decreasing arrival times
+      const at = Math.max(nowMs, this.#lastPushMs);
+      this.#jb!.push(rtp, at);
+      this.#lastPushMs = at;
+    } catch {
+      this.#s.dropped.jitter++;
+      return;
+    }
+    this.#cnActive = false;
+    this.#s.rtp++;
+    this.#count(v, nowMs);
+  }
+
+  #count(v: RtpView, nowMs: number): void {
+    this.rtcp.onRtpReceived(v.ssrc, v.sequenceNumber, v.timestamp, v.payloadLength, nowMs);
+  }
+
+  #acceptSsrc(ssrc: number, nowMs: number): boolean {
+    if (this.#fixedSsrc !== undefined) {
+      if (ssrc !== this.#fixedSsrc) return false;
+      this.#ssrc = ssrc;
+    } else if (this.#ssrc === undefined) {
+      this.#ssrc = ssrc;
+    } else if (ssrc !== this.#ssrc) {
+      if (nowMs - this.#lastHeardMs < this.#switchMs) return false;
+      this.#ssrc = ssrc;
+      this.#s.ssrcChanges++;
+      this.#dtmf.flush();
+    }
+    this.#lastHeardMs = nowMs;
+    return true;
+  }
+
+  #switchCodec(pt: number, codec: G711Codec): void {
+    if (this.#jb) {
+      this.#jb.close();
+      this.#s.payloadTypeChanges++;
+    }
+    this.#jb = this.#kit.createJitterBuffer({ ...this.#jbOptions, clockRate: 8000, codec, payloadType: pt, ptimeMs: this.ptimeMs });
+    this.#jbPt = pt;
+  }
+
+  #receiveRtcp(datagram: Uint8Array, nowMs: number): void {
+    let plain = datagram;
+    if (this.#srtp) {
+      try {
+        plain = this.#srtp.unprotectRtcp(datagram);
+      } catch (e) {
+        this.#s.dropped.srtcp++;
+        const code = (e as { code?: string }).code ?? 'internal';
+        this.#s.srtpErrors[code] = (this.#s.srtpErrors[code] ?? 0) + 1;
+        return;
+      }
+    }
+    try {
+      const packets = parseRtcp(plain);
+      this.rtcp.onRtcpReceived(packets, datagram.length + 28, nowMs);
+      this.#s.rtcp++;
+    } catch {
+      this.#s.dropped.badRtcp++;
+    }
+  }
+
+  /** DTMF start / end reports received since the last call. */
+  events(): DtmfReport[] {
+    return this.#events.splice(0, this.#events.length);
+  }
+
+  /**
+   * The next frame for playout at nowMs (call every ptimeMs on the playout
+   * clock). Before any audio: silence (or comfort noise after a CN packet).
+   */
+  poll(nowMs: number): ReceivedFrame {
+    let pcm: Int16Array = this.#frame;
+    let op: ReceivedFrame['op'] = 'cng';
+    if (this.#jb) {
+      const r = this.#jb.poll(nowMs, this.#frame);
+      pcm = r.pcm;
+      op = r.op;
+    } else {
+      pcm.fill(0);
+    }
+    if (this.#cnActive && this.#cng && (op === 'expand' || op === 'cng')) {
+      this.#cng.generate(pcm);
+      op = 'comfort-noise';
+      this.#s.framesCn++;
+    }
+    if (this.#ns) pcm = this.#ns.process(pcm, this.#nsOut);
+    this.#s.framesPlayed++;
+    return { pcm, op };
+  }
+
+  /** An RTCP receiver report if one is due (SRTCP-protected with srtp). */
+  pollRtcp(nowMs: number): Uint8Array | undefined {
+    if (!this.#ownsRtcp) return undefined;
+    const r = this.rtcp.poll(nowMs);
+    return r && this.#srtp ? this.#srtp.protectRtcp(r) : r;
+  }
+
+  stats(): AudioReceiverStats {
+    const rec = this.rtcp.receptionStats().find((r) => r.ssrc === this.#ssrc);
+    return {
+      ...this.#s,
+      dropped: { ...this.#s.dropped },
+      srtpErrors: { ...this.#s.srtpErrors },
+      jitter: this.#jb?.stats(),
+      reception: rec,
+      roundTripMs: this.rtcp.senderStats().roundTripMs,
+      ssrc: this.#ssrc,
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#jb?.close();
+    this.#cng?.close();
+    this.#ns?.close();
+    if (this.#ownsRtcp) this.rtcp.close();
+  }
+}

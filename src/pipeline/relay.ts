@@ -1,0 +1,213 @@
+/**
+ * RtpRelay: a media relay between two legs, sans-IO. Each datagram received
+ * on one leg comes out (or not) as the datagram to send on the other.
+ *
+ * Modes:
+ *  - 'forward': re-keying only. SRTP ⇄ RTP or SRTP ⇄ SRTP with other keys:
+ *    unprotect with the inbound leg's session, rewrite SSRC, sequence number
+ *    and timestamp into the outbound leg's numbering (gaps preserved, a new
+ *    inbound SSRC continues the outbound numbering seamlessly), protect with
+ *    the outbound leg's session. RTCP is translated: SR sender SSRC and RTP
+ *    timestamp, report-block SSRCs and extended sequence numbers, SDES and
+ *    BYE SSRCs mapped across.
+ *  - 'transcode': additionally re-encodes audio between the legs' G.711
+ *    codecs (PCMU ⇄ PCMA; Opus and the resampler are wired when the Opus
+ *    component lands). telephone-event and CN packets are forwarded as is.
+ *
+ * Bad datagrams are counted per leg and dropped, never thrown.
+ */
+import type { VoipKit } from '../index.js';
+import { invalidArg } from '../errors.js';
+import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
+import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
+import type { SrtpSession } from '../srtp/session.js';
+import type { G711Codec } from './sender.js';
+
+export type LegName = 'a' | 'b';
+
+export interface RelayLegOptions {
+  /** Unprotects what arrives on this leg (omit for plain RTP). */
+  srtpIn?: SrtpSession;
+  /** Protects what is sent on this leg (omit for plain RTP). */
+  srtpOut?: SrtpSession;
+  /** SSRC the relay uses when sending on this leg. Default random. */
+  ssrc?: number;
+  /** The audio codec and payload type on this leg (transcode mode). Default pcmu / 0. */
+  codec?: G711Codec;
+  payloadType?: number;
+}
+
+export interface RtpRelayOptions {
+  mode?: 'forward' | 'transcode';
+  a?: RelayLegOptions;
+  b?: RelayLegOptions;
+}
+
+export interface RelayLegStats {
+  /** Datagrams received on this leg. */
+  received: number;
+  /** Datagrams sent on this leg (forwarded from the other). */
+  sent: number;
+  rtcpIn: number;
+  rtcpOut: number;
+  transcoded: number;
+  dropped: { notRtp: number; srtp: number; badRtcp: number; unknownPayloadType: number };
+}
+
+interface Direction {
+  outSsrc: number;
+  inSsrc: number | undefined;
+  seqDelta: number;
+  tsDelta: number;
+  lastOutSeq: number;
+  lastOutTs: number;
+  started: boolean;
+}
+
+function random32(): number {
+  const a = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(a);
+  return a[0];
+}
+
+export class RtpRelay {
+  readonly mode: 'forward' | 'transcode';
+  readonly #kit: VoipKit;
+  readonly #legs: Record<LegName, Required<Pick<RelayLegOptions, 'codec' | 'payloadType'>> & RelayLegOptions>;
+  /** Keyed by the leg the packets are SENT on. */
+  readonly #dir: Record<LegName, Direction>;
+  readonly #stats: Record<LegName, RelayLegStats>;
+  readonly #view = new RtpView();
+  readonly #builder = new RtpBuilder();
+  readonly #pcm = new Int16Array(1500);
+  readonly #codes = new Uint8Array(1500);
+
+  constructor(kit: VoipKit, options: RtpRelayOptions = {}) {
+    this.#kit = kit;
+    this.mode = options.mode ?? 'forward';
+    if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);
+    const leg = (o: RelayLegOptions = {}) => {
+      const codec = o.codec ?? 'pcmu';
+      if (codec !== 'pcmu' && codec !== 'pcma') invalidArg(`RtpRelay: leg codec must be 'pcmu' or 'pcma', got ${String(codec)}`);
+      return { ...o, codec, payloadType: o.payloadType ?? (codec === 'pcmu' ? 0 : 8) };
+    };
+    this.#legs = { a: leg(options.a), b: leg(options.b) };
+    const dir = (ssrc?: number): Direction => ({ outSsrc: (ssrc ?? random32()) >>> 0, inSsrc: undefined, seqDelta: 0, tsDelta: 0, lastOutSeq: random32() & 0xffff, lastOutTs: random32(), started: false });
+    this.#dir = { a: dir(options.a?.ssrc), b: dir(options.b?.ssrc) };
+    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0 } });
+    this.#stats = { a: st(), b: st() };
+  }
+
+  /** The SSRC the relay sends with on a leg. */
+  ssrcOn(leg: LegName): number {
+    return this.#dir[leg].outSsrc;
+  }
+
+  /**
+   * A datagram arrived on leg `from`: returns the datagram to send on the
+   * other leg, or null when it was dropped (counted in stats()).
+   */
+  relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array | null {
+    const to: LegName = from === 'a' ? 'b' : 'a';
+    const inLeg = this.#legs[from], outLeg = this.#legs[to];
+    const st = this.#stats[from];
+    st.received++;
+    if (!(datagram instanceof Uint8Array) || datagram.length < 8 || (datagram[0] & 0xc0) !== 0x80) {
+      st.dropped.notRtp++;
+      return null;
+    }
+    if (datagram[1] >= 192 && datagram[1] <= 223) return this.#relayRtcp(from, to, datagram);
+    let rtp: Uint8Array;
+    try {
+      rtp = inLeg.srtpIn ? inLeg.srtpIn.unprotectRtp(datagram) : datagram;
+    } catch {
+      st.dropped.srtp++;
+      return null;
+    }
+    const v = this.#view;
+    try {
+      v.reset(rtp);
+    } catch {
+      st.dropped.notRtp++;
+      return null;
+    }
+    const d = this.#dir[to];
+    if (!d.started || v.ssrc !== d.inSsrc) {
+      // New source: continue the outbound numbering after what was sent.
+      d.inSsrc = v.ssrc;
+      d.seqDelta = (d.lastOutSeq + 1 - v.sequenceNumber) & 0xffff;
+      d.tsDelta = (d.lastOutTs + (d.started ? 160 : 0) - v.timestamp) >>> 0;
+      d.started = true;
+    }
+    const b = this.#builder;
+    b.ssrc = d.outSsrc;
+    b.sequenceNumber = (v.sequenceNumber + d.seqDelta) & 0xffff;
+    b.timestamp = (v.timestamp + d.tsDelta) >>> 0;
+    b.marker = v.marker;
+    b.payloadType = v.payloadType;
+    b.csrcs = [];
+    b.extension = undefined;
+    b.padding = 0;
+    b.payload = v.payload;
+    if (this.mode === 'transcode' && v.payloadType === inLeg.payloadType) {
+      if (v.payloadLength > this.#pcm.length) {
+        st.dropped.notRtp++;
+        return null;
+      }
+      b.payloadType = outLeg.payloadType;
+      if (inLeg.codec !== outLeg.codec) {
+        const pcm = this.#kit.g711.decode(inLeg.codec, v.payload, this.#pcm);
+        b.payload = this.#kit.g711.encode(outLeg.codec, pcm, this.#codes);
+        this.#stats[to].transcoded++;
+      }
+    }
+    if (((b.sequenceNumber - d.lastOutSeq) & 0xffff) < 0x8000) d.lastOutSeq = b.sequenceNumber;
+    d.lastOutTs = b.timestamp;
+    const out = b.serialize();
+    this.#stats[to].sent++;
+    return outLeg.srtpOut ? outLeg.srtpOut.protectRtp(out) : out;
+  }
+
+  #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {
+    const st = this.#stats[from];
+    let packets: RtcpPacket[];
+    try {
+      const plain = this.#legs[from].srtpIn ? this.#legs[from].srtpIn!.unprotectRtcp(datagram) : datagram;
+      packets = parseRtcp(plain);
+    } catch {
+      st.dropped.badRtcp++;
+      return null;
+    }
+    st.rtcpIn++;
+    const fwd = this.#dir[to]; // stream from `from` forwarded on `to`
+    const back = this.#dir[from]; // stream from `to` forwarded on `from` (what reports on `from` talk about)
+    const mapSender = (ssrc: number) => (ssrc === fwd.inSsrc ? fwd.outSsrc : ssrc);
+    const out: RtcpPacket[] = packets.map((p) => {
+      switch (p.type) {
+        case 'sr':
+        case 'rr': {
+          const reports = p.reports
+            .filter((r) => r.ssrc === back.outSsrc && back.inSsrc !== undefined)
+            .map((r) => ({ ...r, ssrc: back.inSsrc!, highestSequence: (r.highestSequence - back.seqDelta) >>> 0 }));
+          return p.type === 'sr'
+            ? { ...p, ssrc: mapSender(p.ssrc), rtpTimestamp: (p.rtpTimestamp + fwd.tsDelta) >>> 0, reports }
+            : { ...p, ssrc: mapSender(p.ssrc), reports };
+        }
+        case 'sdes':
+          return { ...p, chunks: p.chunks.map((c) => ({ ...c, ssrc: mapSender(c.ssrc) })) };
+        case 'bye':
+          return { ...p, ssrcs: p.ssrcs.map(mapSender) };
+        default:
+          return p;
+      }
+    });
+    const bytes = serializeRtcp(out);
+    this.#stats[to].rtcpOut++;
+    const s = this.#legs[to].srtpOut;
+    return s ? s.protectRtcp(bytes) : bytes;
+  }
+
+  stats(): Record<LegName, RelayLegStats> {
+    return structuredClone(this.#stats);
+  }
+}

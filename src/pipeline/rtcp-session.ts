@@ -1,0 +1,390 @@
+/**
+ * RTCP for one RTP session, sans-IO (RFC 3550 §6): reception statistics per
+ * remote source (loss through the core's sequence tracker, interarrival
+ * jitter per A.8, LSR/DLSR), sender statistics, SR / RR + SDES CNAME
+ * compound reports, BYE, round-trip time from received report blocks, and
+ * the transmission interval of §6.3 / A.7 (randomised, minimum, timer
+ * reconsideration) as a scheduler the caller polls with its own clock.
+ *
+ * Times are milliseconds on the caller's clock (`nowMs`); wall-clock NTP
+ * timestamps come from `wallClockMs(nowMs)` (default: the same clock taken
+ * as Unix time, i.e. Date.now() as nowMs).
+ */
+import type { VoipKit } from '../index.js';
+import type { SequenceTracker } from '../seq.js';
+import { invalidArg } from '../errors.js';
+import {
+  ntpMiddle32, serializeRtcp, unixMsToNtp, SdesItemType,
+  type ReportBlock, type RtcpPacket, type SenderReport, type ReceiverReport, type SourceDescription, type Goodbye,
+} from '../rtp/rtcp.js';
+
+/** Reception statistics of one remote source (what a report block says, and more). */
+export interface ReceptionStats {
+  ssrc: number;
+  /** Packets counted (RFC 3550 A.1: duplicates included). */
+  received: number;
+  expected: number;
+  /** expected − received, as RFC 3550 A.3 (may be negative with duplicates). */
+  cumulativeLost: number;
+  extendedHighestSequence: number;
+  /** Interarrival jitter, RTP timestamp units (A.8) and ms. */
+  jitter: number;
+  jitterMs: number;
+  /** Payload octets received. */
+  octets: number;
+  /** Middle 32 bits of the NTP time of the last SR from this source (0: none). */
+  lastSr: number;
+}
+
+/**
+ * Receive-side state of one remote source. Feed every RTP packet with its
+ * arrival time; ask for a report block when an RTCP report is due.
+ */
+export class ReceptionTracker {
+  readonly ssrc: number;
+  readonly clockRate: number;
+  readonly #seq: SequenceTracker;
+  #transit = NaN;
+  #jitter = 0; // RTP units, as a float (A.8 keeps it scaled by 16 in integers; same value)
+  #octets = 0;
+  #lastSr = 0;
+  #lastSrAtMs = NaN;
+
+  /** @param kit where the sequence tracker (C core) comes from. */
+  constructor(kit: VoipKit, ssrc: number, clockRate: number, probation = 0) {
+    if (!Number.isInteger(clockRate) || clockRate < 1000 || clockRate > 192000) invalidArg(`ReceptionTracker: clockRate must be an integer in 1000..192000, got ${clockRate}`);
+    this.ssrc = ssrc >>> 0;
+    this.clockRate = clockRate;
+    this.#seq = kit.createSequenceTracker({ probation });
+  }
+
+  /**
+   * Account for one received RTP packet.
+   * @param arrivalMs arrival time on the caller's clock.
+   * @returns the sequence tracker's verdict ('in-order', 'old', ...).
+   */
+  onRtp(sequenceNumber: number, rtpTimestamp: number, payloadBytes: number, arrivalMs: number): string {
+    const r = this.#seq.update(sequenceNumber);
+    if (r.result === 'probation' || r.result === 'jump') return r.result;
+    this.#octets += payloadBytes;
+    // RFC 3550 A.8: transit = arrival (in RTP units) - timestamp; J += (|D| - J) / 16.
+    // Only the difference of transits matters, so the arrival clock's origin does not.
+    const arrival = (arrivalMs * this.clockRate) / 1000;
+    const transit = arrival - (rtpTimestamp >>> 0);
+    if (!Number.isNaN(this.#transit) && r.result !== 'restart') {
+      let d = transit - this.#transit;
+      // timestamps wrap at 2^32
+      if (d > 2 ** 31) d -= 2 ** 32;
+      else if (d < -(2 ** 31)) d += 2 ** 32;
+      this.#jitter += (Math.abs(d) - this.#jitter) / 16;
+    }
+    this.#transit = transit;
+    return r.result;
+  }
+
+  /** Record an SR received from this source (for LSR / DLSR). */
+  onSenderReport(ntpSeconds: number, ntpFraction: number, arrivalMs: number): void {
+    this.#lastSr = ntpMiddle32(ntpSeconds, ntpFraction);
+    this.#lastSrAtMs = arrivalMs;
+  }
+
+  /** Snapshot (does not start a new loss interval). */
+  stats(): ReceptionStats {
+    const s = this.#seq.stats();
+    return {
+      ssrc: this.ssrc, received: s.received, expected: s.expected, cumulativeLost: s.lost,
+      extendedHighestSequence: s.extendedMax, jitter: this.#jitter, jitterMs: (this.#jitter * 1000) / this.clockRate,
+      octets: this.#octets, lastSr: this.#lastSr,
+    };
+  }
+
+  /** A report block for an RTCP report sent at nowMs; starts a new loss interval. */
+  reportBlock(nowMs: number): ReportBlock {
+    const { cumulativeLost, fractionLost } = this.#seq.report();
+    const s = this.#seq.stats();
+    const dlsr = this.#lastSr === 0 || Number.isNaN(this.#lastSrAtMs) ? 0 : Math.max(0, Math.round(((nowMs - this.#lastSrAtMs) * 65536) / 1000));
+    return {
+      ssrc: this.ssrc,
+      fractionLost,
+      cumulativeLost,
+      highestSequence: s.extendedMax >>> 0,
+      jitter: Math.min(0xffffffff, Math.floor(this.#jitter)),
+      lastSr: this.#lastSr,
+      delaySinceLastSr: Math.min(0xffffffff, dlsr),
+    };
+  }
+
+  close(): void {
+    this.#seq.close();
+  }
+}
+
+/**
+ * Round-trip time from a report block about our stream (RFC 3550 §6.4.1):
+ * A − LSR − DLSR, with A the middle 32 bits of the NTP time the report
+ * arrived. Returns ms, or undefined when the block carries no LSR.
+ */
+export function roundTripMs(block: Pick<ReportBlock, 'lastSr' | 'delaySinceLastSr'>, arrivalNtpMiddle32: number): number | undefined {
+  if (!block.lastSr) return undefined;
+  const rtt = (arrivalNtpMiddle32 - block.lastSr - block.delaySinceLastSr) >>> 0;
+  if (rtt > 0x80000000) return 0; // clock skew gave a negative value
+  return (rtt * 1000) / 65536;
+}
+
+export interface RtcpIntervalOptions {
+  /** Session bandwidth, bits per second (RTP payload + headers). Default 64000. */
+  sessionBandwidth?: number;
+  /** Fraction of it for RTCP. Default 0.05 (RFC 3550 §6.2). */
+  rtcpFraction?: number;
+  /** Minimum interval, ms. Default 5000 (RFC 3550 §6.2). Halved for the first report. */
+  minIntervalMs?: number;
+  /** Random number in [0, 1): injectable for tests. Default Math.random. */
+  random?: () => number;
+}
+
+/**
+ * The RTCP transmission interval of RFC 3550 §6.3 and Appendix A.7, sans-IO:
+ * call `poll(nowMs)`; when it returns true, send a report and call
+ * `sent(bytes, nowMs)`. Keep `members` / `senders` / `weSent` current and
+ * call `received(bytes)` for every RTCP packet received (for avg_rtcp_size).
+ * Timer reconsideration (§6.3.3) is applied at each expiry.
+ */
+export class RtcpScheduler {
+  readonly rtcpBandwidth: number; // octets per second
+  readonly minIntervalMs: number;
+  readonly #random: () => number;
+  members = 2;
+  senders = 1;
+  weSent = false;
+  /** avg_rtcp_size, octets (with UDP/IP overhead counted by the caller if wanted). */
+  avgRtcpSize = 128;
+  #initial = true;
+  #tp = 0;
+  #tn: number;
+
+  constructor(nowMs: number, options: RtcpIntervalOptions = {}) {
+    const bw = options.sessionBandwidth ?? 64000;
+    const frac = options.rtcpFraction ?? 0.05;
+    this.minIntervalMs = options.minIntervalMs ?? 5000;
+    if (!(bw > 0)) invalidArg(`RtcpScheduler: sessionBandwidth must be > 0, got ${bw}`);
+    if (!(frac > 0 && frac <= 1)) invalidArg(`RtcpScheduler: rtcpFraction must be in (0, 1], got ${frac}`);
+    if (!(this.minIntervalMs >= 0)) invalidArg(`RtcpScheduler: minIntervalMs must be >= 0, got ${this.minIntervalMs}`);
+    this.rtcpBandwidth = (bw * frac) / 8;
+    this.#random = options.random ?? Math.random;
+    this.#tp = nowMs;
+    this.#tn = nowMs + this.interval();
+  }
+
+  /** When the next report is due, ms. */
+  get nextMs(): number {
+    return this.#tn;
+  }
+
+  /** One draw of the randomised interval T, ms (RFC 3550 A.7 rtcp_interval()). */
+  interval(): number {
+    const COMPENSATION = Math.E - 1.5;
+    let minTime = this.minIntervalMs / 1000;
+    if (this.#initial) minTime /= 2;
+    let n = this.members;
+    let bw = this.rtcpBandwidth;
+    if (this.senders <= this.members * 0.25) {
+      if (this.weSent) {
+        bw *= 0.25;
+        n = this.senders;
+      } else {
+        bw *= 0.75;
+        n -= this.senders;
+      }
+    }
+    let t = (this.avgRtcpSize * n) / bw;
+    if (t < minTime) t = minTime;
+    t *= this.#random() + 0.5;
+    t /= COMPENSATION;
+    return t * 1000;
+  }
+
+  /** True when a report should be sent now (reconsidering the timer otherwise). */
+  poll(nowMs: number): boolean {
+    if (nowMs < this.#tn) return false;
+    const t = this.interval();
+    if (this.#tp + t <= nowMs) return true;
+    this.#tn = this.#tp + t; // reconsideration: the group grew, wait longer
+    return false;
+  }
+
+  /** A report of `bytes` octets was sent at nowMs. */
+  sent(bytes: number, nowMs: number): void {
+    this.avgRtcpSize = bytes / 16 + (15 / 16) * this.avgRtcpSize;
+    this.#tp = nowMs;
+    this.#initial = false;
+    this.#tn = nowMs + this.interval();
+  }
+
+  /** An RTCP packet of `bytes` octets was received. */
+  received(bytes: number): void {
+    this.avgRtcpSize = bytes / 16 + (15 / 16) * this.avgRtcpSize;
+  }
+}
+
+export interface RtcpSessionOptions extends RtcpIntervalOptions {
+  /** Our SSRC. */
+  ssrc: number;
+  /** SDES CNAME (RFC 7022: a random per-session identifier is fine). */
+  cname: string;
+  /** RTP clock rate of our stream and the remote streams, Hz. Default 8000. */
+  clockRate?: number;
+  /** Wall clock for NTP timestamps: ms since the Unix epoch for a given nowMs. Default: nowMs itself. */
+  wallClockMs?: (nowMs: number) => number;
+}
+
+/** Sender-side statistics. */
+export interface SenderStats {
+  packets: number;
+  octets: number;
+  /** Last round-trip time measured from a report block about our stream, ms. */
+  roundTripMs?: number;
+  /** The last report block the remote sent about our stream. */
+  remoteReport?: ReportBlock;
+}
+
+/**
+ * RTCP for one local source in a (unicast) session: counts what we send,
+ * tracks each remote source, builds SR/RR + SDES compound packets and BYE,
+ * computes round-trip times from the report blocks we receive, and says
+ * when to send (RtcpScheduler).
+ */
+export class RtcpSession {
+  readonly ssrc: number;
+  readonly cname: string;
+  readonly clockRate: number;
+  readonly scheduler: RtcpScheduler;
+  readonly #kit: VoipKit;
+  readonly #wall: (nowMs: number) => number;
+  readonly #remotes = new Map<number, ReceptionTracker>();
+  #packets = 0;
+  #octets = 0;
+  #lastRtpTs = 0;
+  #lastRtpAtMs = NaN;
+  #rtt: number | undefined;
+  #remoteReport: ReportBlock | undefined;
+  #sentSinceReport = false;
+
+  constructor(kit: VoipKit, nowMs: number, options: RtcpSessionOptions) {
+    this.ssrc = options.ssrc >>> 0;
+    this.cname = options.cname;
+    if (typeof this.cname !== 'string' || this.cname.length === 0 || new TextEncoder().encode(this.cname).length > 255) invalidArg('RtcpSession: cname must be a non-empty string of at most 255 bytes');
+    this.clockRate = options.clockRate ?? 8000;
+    this.#kit = kit;
+    this.#wall = options.wallClockMs ?? ((t) => t);
+    this.scheduler = new RtcpScheduler(nowMs, options);
+  }
+
+  /** Account for an RTP packet we sent (payload octets, its timestamp, when). */
+  onRtpSent(payloadBytes: number, rtpTimestamp: number, nowMs: number): void {
+    this.#packets++;
+    this.#octets += payloadBytes;
+    this.#lastRtpTs = rtpTimestamp >>> 0;
+    this.#lastRtpAtMs = nowMs;
+    this.#sentSinceReport = true;
+  }
+
+  /** The tracker of a remote source (created on first use). */
+  remote(ssrc: number): ReceptionTracker {
+    let r = this.#remotes.get(ssrc >>> 0);
+    if (!r) {
+      r = new ReceptionTracker(this.#kit, ssrc, this.clockRate);
+      this.#remotes.set(ssrc >>> 0, r);
+      this.scheduler.members = 1 + this.#remotes.size;
+    }
+    return r;
+  }
+
+  /** Account for a received RTP packet. */
+  onRtpReceived(ssrc: number, sequenceNumber: number, rtpTimestamp: number, payloadBytes: number, nowMs: number): string {
+    return this.remote(ssrc).onRtp(sequenceNumber, rtpTimestamp, payloadBytes, nowMs);
+  }
+
+  /** Account for received RTCP (already parsed), of `bytes` octets in all. */
+  onRtcpReceived(packets: readonly RtcpPacket[], bytes: number, nowMs: number): void {
+    this.scheduler.received(bytes);
+    const ntp = unixMsToNtp(this.#wall(nowMs));
+    const a = ntpMiddle32(ntp.ntpSeconds, ntp.ntpFraction);
+    for (const p of packets) {
+      if (p.type === 'sr') this.remote(p.ssrc).onSenderReport(p.ntpSeconds, p.ntpFraction, nowMs);
+      if (p.type === 'sr' || p.type === 'rr') {
+        for (const b of p.reports) {
+          if (b.ssrc !== this.ssrc) continue;
+          this.#remoteReport = b;
+          const rtt = roundTripMs(b, a);
+          if (rtt !== undefined) this.#rtt = rtt;
+        }
+      }
+      if (p.type === 'bye') for (const s of p.ssrcs) this.#forget(s);
+    }
+    this.scheduler.senders = (this.#sentSinceReport ? 1 : 0) + this.#remotes.size;
+  }
+
+  #forget(ssrc: number): void {
+    const r = this.#remotes.get(ssrc >>> 0);
+    if (r) {
+      r.close();
+      this.#remotes.delete(ssrc >>> 0);
+      this.scheduler.members = 1 + this.#remotes.size;
+    }
+  }
+
+  /** Sender statistics, with the last RTT. */
+  senderStats(): SenderStats {
+    return { packets: this.#packets, octets: this.#octets, roundTripMs: this.#rtt, remoteReport: this.#remoteReport };
+  }
+
+  /** Reception statistics of every remote source. */
+  receptionStats(): ReceptionStats[] {
+    return [...this.#remotes.values()].map((r) => r.stats());
+  }
+
+  /**
+   * The compound report to send at nowMs: SR (if we sent RTP since the last
+   * report) or RR, with a report block per remote source (at most 31), then
+   * SDES CNAME. Starts new loss intervals.
+   */
+  buildReport(nowMs: number): RtcpPacket[] {
+    const reports = [...this.#remotes.values()].slice(0, 31).map((r) => r.reportBlock(nowMs));
+    let first: SenderReport | ReceiverReport;
+    if (this.#sentSinceReport) {
+      const ntp = unixMsToNtp(this.#wall(nowMs));
+      // The RTP timestamp of "now", extrapolated from the last packet sent.
+      const rtpNow = Number.isNaN(this.#lastRtpAtMs) ? 0 : (this.#lastRtpTs + Math.round(((nowMs - this.#lastRtpAtMs) * this.clockRate) / 1000)) >>> 0;
+      first = { type: 'sr', ssrc: this.ssrc, ntpSeconds: ntp.ntpSeconds, ntpFraction: ntp.ntpFraction, rtpTimestamp: rtpNow, packetCount: this.#packets >>> 0, octetCount: this.#octets >>> 0, reports };
+    } else {
+      first = { type: 'rr', ssrc: this.ssrc, reports };
+    }
+    this.scheduler.weSent = this.#sentSinceReport;
+    this.#sentSinceReport = false;
+    const sdes: SourceDescription = { type: 'sdes', chunks: [{ ssrc: this.ssrc, items: [{ type: SdesItemType.CNAME, text: this.cname }] }] };
+    return [first, sdes];
+  }
+
+  /**
+   * If a report is due at nowMs, its serialized compound packet (and the
+   * scheduler is told it was sent); otherwise undefined.
+   */
+  poll(nowMs: number): Uint8Array | undefined {
+    if (!this.scheduler.poll(nowMs)) return undefined;
+    const bytes = serializeRtcp(this.buildReport(nowMs));
+    this.scheduler.sent(bytes.length + 28, nowMs); // + IPv4/UDP headers, as §6.2 counts them
+    return bytes;
+  }
+
+  /** A final report + BYE (RFC 3550 §6.6), serialized. */
+  bye(nowMs: number, reason?: string): Uint8Array {
+    const b: Goodbye = { type: 'bye', ssrcs: [this.ssrc], ...(reason ? { reason } : {}) };
+    return serializeRtcp([...this.buildReport(nowMs), b]);
+  }
+
+  /** Free the sequence trackers. */
+  close(): void {
+    for (const r of this.#remotes.values()) r.close();
+    this.#remotes.clear();
+  }
+}

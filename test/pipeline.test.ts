@@ -1,0 +1,153 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { BACKENDS, kitFor } from './helpers/backends.js';
+import { levelDbov, AudioSender, AudioReceiver, FramePacer, type VoipKit } from '../src/index.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function sine(n: number, f: number, amp: number, phase = 0): Int16Array {
+  return Int16Array.from({ length: n }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * f * i) / 8000 + phase)));
+}
+
+const KEY = Uint8Array.from({ length: 16 }, (_, i) => i * 7 + 1);
+const SALT = Uint8Array.from({ length: 14 }, (_, i) => 200 - i);
+
+describe.each(BACKENDS)('AudioSender -> AudioReceiver on %s', (backend) => {
+  let kit: VoipKit;
+  beforeAll(async () => {
+    kit = await kitFor(backend);
+  });
+
+  it('3 s over a lossy, jittery network with SRTP: audio, loss and jitter statistics, DTMF events', () => {
+    const tx = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: KEY, masterSalt: SALT });
+    const rx = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: KEY, masterSalt: SALT });
+    const sender = new AudioSender(kit, 0, { codec: 'pcmu', srtp: tx, ssrc: 0x1234 });
+    const receiver = new AudioReceiver(kit, 0, { srtp: rx, jitter: { minDelayMs: 40 } });
+    const rand = rng(42);
+    const src = sine(8000 * 3, 400, 8000);
+    const inFlight: Array<{ at: number; d: Uint8Array }> = [];
+    let dropped = 0;
+    const out: Int16Array[] = [];
+    const pacer = new FramePacer(0, 20);
+    for (let t = 0; t <= 3200; t += 5) {
+      for (let k = pacer.due(t); k > 0; k--) {
+        const f = Math.round((pacer.nextMs - 20 * k) / 20);
+        if (f === 100) sender.sendDtmf('7', 120);
+        if (f < 150) {
+          for (const d of sender.send(src.subarray(f * 160, f * 160 + 160), t)) {
+            if (rand() < 0.02 && f > 5) { dropped++; continue; }
+            inFlight.push({ at: t + 10 + 30 * rand(), d });
+          }
+        }
+      }
+      inFlight.sort((a, b) => a.at - b.at);
+      while (inFlight.length && inFlight[0].at <= t) receiver.receive(inFlight.shift()!.d, t);
+      if (t % 20 === 0 && t >= 60) out.push(receiver.poll(t).pcm.slice());
+    }
+    const st = receiver.stats();
+    expect(st.dropped).toEqual({ notRtp: 0, srtp: 0, srtcp: 0, wrongSsrc: 0, unknownPayloadType: 0, badEvent: 0, badRtcp: 0, jitter: 0 });
+    expect(st.ssrc).toBe(0x1234);
+    expect(st.reception!.cumulativeLost).toBe(dropped);
+    expect(st.reception!.jitterMs).toBeGreaterThan(2);
+    expect(st.reception!.jitterMs).toBeLessThan(20);
+    const ev = receiver.events();
+    expect(ev.map((e) => [e.type, e.digit])).toEqual([['start', '7'], ['end', '7']]);
+    expect(ev[1].durationMs).toBe(120);
+    // the 400 Hz tone comes out at its level (G.711 + concealment of 2 % loss)
+    const played = Int16Array.from(out.flatMap((x) => Array.from(x)));
+    const body = played.subarray(8000, 8000 + 8000);
+    expect(Math.abs(levelDbov(body) - levelDbov(src))).toBeLessThan(1.5);
+    expect(sender.stats().dtmfPackets).toBe(5); // 400, 800 and 960 ticks x 3
+    sender.close();
+    receiver.close();
+    tx.close();
+    rx.close();
+  });
+
+  it('bad datagrams are counted and dropped, never thrown: junk, wrong SSRC, unknown PT, failed auth, replay, bad RTCP', () => {
+    const tx = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: KEY, masterSalt: SALT });
+    const rx = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: KEY, masterSalt: SALT });
+    const other = kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: KEY, masterSalt: SALT });
+    const sender = new AudioSender(kit, 0, { srtp: tx, ssrc: 1 });
+    const intruder = new AudioSender(kit, 0, { srtp: other, ssrc: 2 });
+    const odd = new AudioSender(kit, 0, { srtp: other, ssrc: 1, payloadType: 96 });
+    const receiver = new AudioReceiver(kit, 0, { srtp: rx });
+    const frame = sine(160, 300, 3000);
+    const good = sender.send(frame, 0)[0];
+    receiver.receive(good, 0);
+    receiver.receive(good, 1); // replay
+    const tampered = sender.send(frame, 20)[0].slice();
+    tampered[20] ^= 1;
+    receiver.receive(tampered, 20);
+    receiver.receive(new Uint8Array([1, 2, 3]), 21);
+    receiver.receive(new Uint8Array(0), 21);
+    receiver.receive(new TextEncoder().encode('GET / HTTP/1.1\r\n'), 22);
+    receiver.receive(intruder.send(frame, 20)[0], 23);
+    receiver.receive(sender.send(frame, 40)[0], 40);
+    receiver.receive(odd.send(frame, 40)[0].slice(), 41); // PT 96 from SSRC 1 (other keys: replay/auth ok for a new SRTP stream? no: same SSRC, different keystream -> auth ok, it is a valid SRTP packet)
+    receiver.receive(Uint8Array.of(0x80, 200, 0, 1, 0, 0, 0, 1), 42); // SRTCP without auth tag
+    receiver.receive(null as never, 43);
+    const d = receiver.stats().dropped;
+    expect(d.notRtp).toBe(4);
+    expect(d.wrongSsrc).toBe(1);
+    expect(d.srtcp).toBe(1);
+    expect(d.srtp + d.unknownPayloadType).toBe(3); // replay, tampered, and the PT 96 packet one way or the other
+    expect(receiver.stats().srtpErrors.auth_fail).toBeGreaterThanOrEqual(1);
+    expect(receiver.stats().rtp).toBe(2);
+    expect(() => receiver.poll(60)).not.toThrow();
+    for (const x of [sender, intruder, odd, receiver, tx, rx, other]) x.close();
+  });
+
+  it('payload-type change PCMU -> PCMA and an SSRC change mid-call keep the audio going', () => {
+    const a = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 10 });
+    const b = new AudioSender(kit, 0, { codec: 'pcma', ssrc: 10, sequenceNumber: 5000 });
+    const c = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 11 });
+    const r = new AudioReceiver(kit, 0, { ssrcSwitchMs: 200 });
+    const src = sine(8000 * 3, 500, 6000);
+    const levels: number[] = [];
+    for (let f = 0; f < 140; f++) {
+      const t = f * 20;
+      const x = src.subarray(f * 160, f * 160 + 160);
+      const s = f < 50 ? a : f < 90 ? b : c;
+      if (f >= 90 && f < 100) { /* SSRC 10 stops; 11 starts after 200 ms */ } else for (const d of s.send(x, t)) r.receive(d, t + 20);
+      if (f >= 3) levels.push(levelDbov(r.poll(t).pcm));
+    }
+    const st = r.stats();
+    expect(st.payloadTypeChanges).toBe(2); // to PCMA, then back to PCMU with the new SSRC
+    expect(st.ssrcChanges).toBe(1);
+    expect(st.ssrc).toBe(11);
+    const ref = levelDbov(src);
+    // steady audio in each segment
+    for (const [from, to] of [[10, 45], [55, 85], [110, 135]]) {
+      const seg = levels.slice(from, to);
+      expect(Math.min(...seg), `frames ${from}..${to}`).toBeGreaterThan(ref - 3);
+    }
+    for (const x of [a, b, c, r]) x.close();
+  });
+
+  it('DTX: the sender sends CN during silence, the receiver plays comfort noise at the noise level', () => {
+    const s = new AudioSender(kit, 0, { dtx: true, ssrc: 5 });
+    const r = new AudioReceiver(kit, 0);
+    let seed = 3;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 300;
+    const out: number[] = [];
+    for (let f = 0; f < 150; f++) {
+      const t = f * 20;
+      const x = Int16Array.from({ length: 160 }, (_, i) => Math.round(noise() + (f < 50 ? 8000 * Math.sin((2 * Math.PI * 440 * (f * 160 + i)) / 8000) : 0)));
+      for (const d of s.send(x, t)) r.receive(d, t + 30);
+      const p = r.poll(t);
+      if (f > 100) out.push(levelDbov(p.pcm));
+      if (f > 100) expect(p.op).toBe('comfort-noise');
+    }
+    const st = s.stats();
+    expect(st.cnPackets).toBeGreaterThanOrEqual(5);
+    expect(st.suppressedFrames).toBeGreaterThan(60);
+    const noiseLevel = 20 * Math.log10(300 / Math.sqrt(12) / 32768);
+    const mean = out.reduce((a, v) => a + v, 0) / out.length;
+    expect(Math.abs(mean - noiseLevel)).toBeLessThan(2);
+    s.close();
+    r.close();
+  });
+});

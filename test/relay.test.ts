@@ -1,0 +1,85 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { BACKENDS, kitFor } from './helpers/backends.js';
+import { AudioReceiver, AudioSender, RtpRelay, RtpView, levelDbov, parseRtcp, type VoipKit } from '../src/index.js';
+
+const K1 = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+const S1 = Uint8Array.from({ length: 14 }, (_, i) => 100 + i);
+const K2 = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
+const S2 = Uint8Array.from({ length: 14 }, (_, i) => 50 + i);
+
+describe.each(BACKENDS)('RtpRelay on %s', (backend) => {
+  let kit: VoipKit;
+  beforeAll(async () => {
+    kit = await kitFor(backend);
+  });
+  const srtp = (k: Uint8Array, s: Uint8Array) => kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', masterKey: k, masterSalt: s });
+
+  it('forward, SRTP (key 1) -> SRTP (key 2): SSRC / seq / timestamp rewritten, gaps kept, RTCP translated, RTT across the relay', () => {
+    const aTx = srtp(K1, S1), relayInA = srtp(K1, S1), relayOutB = srtp(K2, S2), bRx = srtp(K2, S2);
+    const relayInB = srtp(K2, S2), bTx = srtp(K2, S2), relayOutA = srtp(K1, S1), aRx = srtp(K1, S1);
+    const relay = new RtpRelay(kit, { a: { srtpIn: relayInA, srtpOut: relayOutA }, b: { srtpIn: relayInB, srtpOut: relayOutB, ssrc: 0xb0b0 } });
+    const sender = new AudioSender(kit, 0, { srtp: aTx, ssrc: 0xa0a0, rtcp: { wallClockMs: (t) => 1.7e12 + t } });
+    const receiver = new AudioReceiver(kit, 0, { srtp: bRx, localSsrc: 0xbeef, rtcp: { wallClockMs: (t) => 1.7e12 + t } });
+    const tone = Int16Array.from({ length: 160 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 500 * i) / 8000)));
+    const seqs: number[] = [];
+    let levels = 0;
+    for (let f = 0; f < 100; f++) {
+      const t = f * 20;
+      for (const d of sender.send(tone, t)) {
+        if (f === 40) continue; // lost between A and the relay
+        const out = relay.relay('a', d, t + 5);
+        expect(out).not.toBeNull();
+        const plain = srtp(K2, S2).unprotectRtp(out!); // a fresh context reads any packet
+        const v = RtpView.wrap(plain);
+        expect(v.ssrc).toBe(0xb0b0);
+        seqs.push(v.sequenceNumber);
+        receiver.receive(out!, t + 10);
+      }
+      if (f > 10) levels += levelDbov(receiver.poll(t).pcm) > -20 ? 1 : 0;
+    }
+    expect(levels).toBeGreaterThan(80);
+    const gaps = seqs.slice(1).map((s, i) => (s - seqs[i]) & 0xffff);
+    expect(gaps.filter((g) => g !== 1)).toEqual([2]); // the one loss stays a gap
+    expect(receiver.stats().reception!.cumulativeLost).toBe(1);
+    // RTCP: A's SR crosses to B; B's RR crosses back to A with its block mapped to A's SSRC
+    const sr = sender.rtcp.buildReport(2000);
+    const srOut = relay.relay('a', aTx.protectRtcp(serializeAll(sr)), 2005)!;
+    receiver.receive(srOut, 2010);
+    const rr = receiver.rtcp.buildReport(2300);
+    const rrOut = relay.relay('b', bTx.protectRtcp(serializeAll(rr)), 2305)!;
+    const back = parseRtcp(aRx.unprotectRtcp(rrOut));
+    const blk = (back[0] as { reports: Array<{ ssrc: number; cumulativeLost: number }> }).reports[0];
+    expect(blk.ssrc).toBe(0xa0a0);
+    expect(blk.cumulativeLost).toBe(1);
+    expect(sender.receiveRtcp(srtp(K1, S1).protectRtcp(serializeAll(back)), 2310)).toBe(true);
+    expect(sender.stats().roundTripMs).toBeCloseTo(20, 0); // 5 + 5 ms to B, 5 + 5 ms back
+    // a tampered packet is dropped and counted
+    const bad = sender.send(tone, 3000)[0].slice();
+    bad[30] ^= 0xff;
+    expect(relay.relay('a', bad, 3000)).toBeNull();
+    expect(relay.stats().a.dropped.srtp).toBe(1);
+    expect(relay.relay('a', new Uint8Array(5), 3001)).toBeNull();
+    expect(relay.stats().a.dropped.notRtp).toBe(1);
+    for (const x of [aTx, relayInA, relayOutB, bRx, relayInB, bTx, relayOutA, aRx]) x.close();
+    sender.close();
+    receiver.close();
+  });
+
+  it('transcode PCMU -> PCMA: the payload is exactly the G.711 transcoding of the input', () => {
+    const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'pcma' } });
+    const s = new AudioSender(kit, 0, { codec: 'pcmu' });
+    const x = Int16Array.from({ length: 160 }, (_, i) => Math.round(9000 * Math.sin(i / 3)));
+    const d = s.send(x, 0)[0];
+    const v = RtpView.wrap(relay.relay('a', d, 0)!);
+    expect(v.payloadType).toBe(8);
+    const mu = RtpView.wrap(d).payload;
+    expect(Array.from(v.payload)).toEqual(Array.from(kit.g711.encode('pcma', kit.g711.decode('pcmu', mu))));
+    expect(relay.stats().b.transcoded).toBe(1);
+    s.close();
+  });
+});
+
+import { serializeRtcp, type RtcpPacket } from '../src/index.js';
+function serializeAll(p: RtcpPacket[]): Uint8Array {
+  return serializeRtcp(p);
+}
