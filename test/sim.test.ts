@@ -103,14 +103,14 @@ describe.each(BACKENDS)('voipkit sim CLI on %s', (backend) => {
     expect(existsSync(join(out, 'o.wav'))).toBe(true);
   });
 
-  it('without --trace it replays the built-in trace and prints a report', () => {
+  it('without --trace it simulates the default network on the built-in signal and prints a report', () => {
     const r = cli(['sim']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^trace built-in/);
-    expect(r.stdout).toMatch(/E-model\s+R (8\d|9\d)\.\d\d/);
+    expect(r.stdout).toMatch(/^voipkit sim: profile wifi, seed 1;/);
+    expect(r.stdout).toMatch(/R (7\d|8\d|9\d)\.\d, MOS \d\.\d\d/);
     const j = cli(['sim', '--json']);
-    expect(JSON.parse(j.stdout).packets).toBe(3000);
+    expect(JSON.parse(j.stdout).network.stats.sent).toBe(3000);
   });
 
   it('bad input: one clear line on stderr, non-zero exit, no stack trace', () => {

@@ -442,13 +442,22 @@ export class RtpBuilder {
   }
 
   #validate(unchanged: boolean): number {
-    checkRange(this.payloadType, 0, 127, 'RtpBuilder.payloadType');
-    checkU16(this.sequenceNumber, 'RtpBuilder.sequenceNumber');
-    checkU32(this.timestamp, 'RtpBuilder.timestamp');
-    checkU32(this.ssrc, 'RtpBuilder.ssrc');
+    // Inline integer checks (the hot path); the helpers only build the error.
+    const pt = this.payloadType;
+    const seq = this.sequenceNumber;
+    const ts = this.timestamp;
+    const ssrc = this.ssrc;
+    if (typeof pt !== 'number' || (pt & 0x7f) !== pt) checkRange(pt, 0, 127, 'RtpBuilder.payloadType');
+    if (typeof seq !== 'number' || (seq & 0xffff) !== seq) checkU16(seq, 'RtpBuilder.sequenceNumber');
+    if (typeof ts !== 'number' || ts >>> 0 !== ts) checkU32(ts, 'RtpBuilder.timestamp');
+    if (typeof ssrc !== 'number' || ssrc >>> 0 !== ssrc) checkU32(ssrc, 'RtpBuilder.ssrc');
+    if (typeof this.marker !== 'boolean') badArg(`RtpBuilder.marker must be a boolean, got ${describe(this.marker)}`);
     const cs = this.csrcs;
     if (!Array.isArray(cs) || cs.length > 15) badArg('RtpBuilder.csrcs must be an array of at most 15 CSRCs');
-    for (let i = 0; i < cs.length; i++) checkU32(cs[i], `RtpBuilder.csrcs[${i}]`);
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
+      if (typeof c !== 'number' || c >>> 0 !== c) checkU32(c, `RtpBuilder.csrcs[${i}]`);
+    }
     if (unchanged) return this.#src!.length;
     const payload = this.payload;
     requireBytes(payload, 'RtpBuilder.payload');
@@ -478,7 +487,9 @@ export class RtpBuilder {
   serializeInto(out: Uint8Array, offset = 0): number {
     const unchanged = this.#unchanged();
     const n = this.#validate(unchanged);
-    checkOut(out, offset, n, 'RtpBuilder.serializeInto');
+    if (!(out instanceof Uint8Array) || typeof offset !== 'number' || (offset | 0) !== offset || offset < 0 || offset + n > out.length) {
+      checkOut(out, offset, n, 'RtpBuilder.serializeInto');
+    }
     const cs = this.csrcs;
     const x = this.extension;
     const pad = this.padding;
