@@ -23,7 +23,8 @@ while read -r f; do portable_sources+=("native/$f"); done < <(read_list VK_CORE_
 
 # A target <name>_portable is built from fuzz/<name>_fuzz.c against the WASM
 # siblings (portable crypto) instead of the native ones (OpenSSL's libcrypto).
-# Extra flags per target come from fuzz/<name>.flags if present.
+# Extra flags per target come from fuzz/<name>.flags if present (opus: the
+# native-only core/src/opus.c and -lopus).
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for f in fuzz/*_fuzz.c; do t=$(basename "$f" _fuzz.c); targets+=("$t"); done

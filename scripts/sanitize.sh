@@ -51,4 +51,15 @@ cmake --build "$build" -j2 >/dev/null
 
 echo "== sanitize: ctest"
 ctest --test-dir "$build" --output-on-failure -j2
+
+# Opus is native-only (core/src/opus.c over the system libopus) and not in
+# ctest's core library: the lifecycle test is built again with it.
+if pkg-config --exists opus && [ -f native/core/src/opus.c ]; then
+  echo "== sanitize: lifecycle_test with Opus (libopus $(pkg-config --modversion opus))"
+  mapfile -t core < <(awk '$0 ~ "^set\\(VK_CORE_(NATIVE_)?SOURCES$" {on=1; next} on && /^\)/ {on=0} on && NF {print "native/"$1}' native/core/sources.cmake)
+  clang $san -std=c11 -DVK_HAVE_OPUS=1 -Inative/core/include -Inative/core/src \
+    native/core/test/lifecycle_test.c native/core/src/opus.c "${core[@]}" \
+    $(pkg-config --cflags --libs opus) -lcrypto -lm -o "$build/lifecycle_test_opus"
+  "$build/lifecycle_test_opus"
+fi
 echo "sanitize: ok"

@@ -12,11 +12,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vk_cng.h"
 #include "vk_jb.h"
 #include "vk_ns.h"
 #include "vk_resample.h"
 #include "vk_seq.h"
 #include "vk_srtp.h"
+#ifdef VK_HAVE_OPUS
+#include "vk_opus.h"
+#endif
 #include "vk_test.h"
 
 #define ROUNDS 200
@@ -162,7 +166,65 @@ static void resample_cycle(void) {
   }
 }
 
+static void cng_cycle(void) {
+  CHECK_EQ_INT(vk_cng_create(1, NULL), VK_ERR_ARG);
+  vk_cng_destroy(NULL);
+  for (int r = 0; r < ROUNDS / 4; r++) {
+    vk_cng *g = NULL;
+    CHECK_EQ_INT(vk_cng_create((uint32_t)r, &g), VK_OK);
+    if (!g) continue;
+    int16_t pcm[320];
+    uint8_t payload[1 + VK_CN_MAX_ORDER];
+    for (int i = 0; i < 320; i++) pcm[i] = (int16_t)((i * 7919 + r) % 2001 - 1000);
+    int32_t n = vk_cn_analyze(pcm, 320, r % (VK_CN_MAX_ORDER + 1), payload, (int32_t)sizeof payload);
+    CHECK_EQ_INT(n, 1 + r % (VK_CN_MAX_ORDER + 1));
+    if (n > 0) CHECK_EQ_INT(vk_cng_update(g, payload, n), VK_OK);
+    CHECK_EQ_INT(vk_cng_generate(g, pcm, 320), 320);
+    vk_cng_destroy(g);
+  }
+}
+
+/* Opus is a native-only component over the system libopus: ctest's core
+ * library does not contain it, so scripts/sanitize.sh builds this file a
+ * second time with -DVK_HAVE_OPUS and core/src/opus.c. */
+static void opus_cycle(void) {
+#ifdef VK_HAVE_OPUS
+  CHECK_EQ_INT(vk_opus_encoder_create(48000, 1, VK_OPUS_APP_VOIP, NULL), VK_ERR_ARG);
+  CHECK_EQ_INT(vk_opus_decoder_create(48000, 1, NULL), VK_ERR_ARG);
+  vk_opus_encoder_destroy(NULL);
+  vk_opus_decoder_destroy(NULL);
+  static const int32_t rates[] = {8000, 12000, 16000, 24000, 48000};
+  for (int r = 0; r < ROUNDS / 8; r++) {
+    int32_t rate = rates[r % 5], ch = 1 + (r & 1);
+    vk_opus_encoder *e = NULL;
+    vk_opus_decoder *d = NULL;
+    CHECK_EQ_INT(vk_opus_encoder_create(rate, ch, VK_OPUS_APP_VOIP, &e), VK_OK);
+    CHECK_EQ_INT(vk_opus_decoder_create(rate, ch, &d), VK_OK);
+    if (e && d) {
+      int16_t pcm[960 * 2 * 6];
+      uint8_t pkt[VK_OPUS_MAX_PACKET];
+      int32_t fs = rate / 50;
+      for (int i = 0; i < fs * ch; i++) pcm[i] = (int16_t)((i * 37) % 4000 - 2000);
+      vk_opus_encoder_set(e, VK_OPUS_INBAND_FEC, 1);
+      int32_t n = vk_opus_encode(e, pcm, fs, pkt, sizeof pkt);
+      CHECK(n > 0);
+      if (n > 0) {
+        CHECK_EQ_INT(vk_opus_decode(d, pkt, (size_t)n, pcm, fs * 6), fs);
+        CHECK_EQ_INT(vk_opus_decode_fec(d, pkt, (size_t)n, pcm, fs), fs);
+      }
+      CHECK_EQ_INT(vk_opus_conceal(d, pcm, fs), fs);
+      vk_opus_encoder_reset(e);
+      vk_opus_decoder_reset(d);
+    }
+    vk_opus_encoder_destroy(e);
+    vk_opus_decoder_destroy(d);
+  }
+#endif
+}
+
 int main(void) {
+  cng_cycle();
+  opus_cycle();
   seq_cycle();
   srtp_cycle();
   jb_cycle();
