@@ -154,9 +154,7 @@ export class SrtpSession extends CoreResource {
   /** Bytes protectRtcp adds (tag + index word + MKI). */
   readonly rtcpOverhead: number;
   readonly #f64 = new Float64Array(16);
-  // The hot path reads the handle and the backend functions from own fields
-  // (cleared by close()) instead of going through CoreResource's getter.
-  #h: Handle | null;
+  // The hot path calls the backend functions from own fields.
   readonly #protectRtp: SrtpBackend['protectRtp'];
   readonly #unprotectRtp: SrtpBackend['unprotectRtp'];
   readonly #protectRtcp: SrtpBackend['protectRtcp'];
@@ -198,7 +196,6 @@ export class SrtpSession extends CoreResource {
     if (typeof h === 'number' && h < 0) srtpFail(h, 'createSrtpSession');
     super(h as Handle, (x) => backend.destroy(x), 'SrtpSession');
     this.#b = backend;
-    this.#h = h as Handle;
     this.#protectRtp = backend.protectRtp;
     this.#unprotectRtp = backend.unprotectRtp;
     this.#protectRtcp = backend.protectRtcp;
@@ -233,15 +230,7 @@ export class SrtpSession extends CoreResource {
   }
 
   #live(): Handle {
-    const h = this.#h;
-    if (h === null) return this.handle; // throws the `closed` error
-    return h;
-  }
-
-  /** Free the core session (idempotent). */
-  override close(): void {
-    this.#h = null;
-    super.close();
+    return this.handle; // throws the `closed` error after close()
   }
 
   /**
