@@ -6,7 +6,7 @@
  *    core compiled into the same C harness shape, timed by the harnesses
  *    (bench/ns-eval/harness: minimum over 20-frame chunks of the mean).
  *
- *   npx tsx bench/ns.bench.ts        writes bench/results/ns-cost.{md,json}
+ *   npm run bench -- ns   (or npx tsx bench/ns.bench.ts)   writes bench/results/ns-cost.{md,json}
  */
 import { Bench } from 'tinybench';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -58,7 +58,7 @@ async function apiBench(kit: VoipKit, rate: number, sig: Int16Array): Promise<nu
   const frames = Math.floor(sig.length / fs);
   const buf = new Int16Array(fs);
   let f = 0;
-  const bench = new Bench({ time: 400, warmup: true });
+  const bench = new Bench({ time: process.env.BENCH_QUICK === '1' ? 50 : 400, warmup: true });
   bench.add(`${kit.backend} ${rate}`, () => {
     buf.set(sig.subarray(f * fs, (f + 1) * fs));
     ns.process(buf, buf);
@@ -93,7 +93,8 @@ export async function nsCost(): Promise<CostRow[]> {
   return rows;
 }
 
-async function main() {
+/** Entry point for `npm run bench -- ns` (bench/run.ts). */
+export async function run(): Promise<void> {
   const rows = await nsCost();
   const date = new Date().toISOString();
   const machine = `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), node ${process.version}`;
@@ -120,7 +121,7 @@ async function main() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((e) => {
+  run().catch((e) => {
     console.error(e);
     process.exit(1);
   });
