@@ -414,7 +414,6 @@ const SRTP_ROWS: Record<string, Row> = {
     bad: badNumbers('ssrc', [-1, 2 ** 32, ...NOT_INTS, undefined], (c, v) => sess(c).streamInfo(v as never)),
     odd: [['an SSRC without a stream gives null', (c) => expect(sess(c).streamInfo(0xdeadbeef)).toBeNull()]],
   },
-  'SrtpSession.close': { bad: [], odd: [['close twice (its own override)', (c) => { const s2 = c.kit.createSrtpSession(SRTP_OPTS); s2.close(); s2.close(); expect(s2.closed).toBe(true); }]] },
   ...Object.fromEntries(
     (['protectRtpInto', 'unprotectRtpInto', 'protectRtcpInto', 'unprotectRtcpInto'] as const).map((m): [string, Row] => [
       `SrtpSession.${m}`,
