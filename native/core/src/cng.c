@@ -70,8 +70,12 @@ int32_t vk_cn_analyze(const int16_t *pcm, int32_t n, int32_t order, uint8_t *pay
 struct vk_cng {
   uint32_t rng;
   int32_t order;
-  double a[VK_CN_MAX_ORDER + 1];   /* direct-form predictor of 1 / A(z) */
-  double mem[VK_CN_MAX_ORDER];     /* past outputs, newest first */
+  /* 1 / A(z) runs as an all-pole lattice on the reflection coefficients:
+   * stable for |k| < 1 whatever the order, where the direct form of the
+   * same filter diverges in double precision once 16 coefficients sit near
+   * +-0.99 (a fuzzed payload did that: fuzz/regressions/cng/). */
+  double k[VK_CN_MAX_ORDER + 1];   /* k[1..order] */
+  double mem[VK_CN_MAX_ORDER];     /* backward errors b_m(n-1), m = 0..order-1 */
   double gain, target, step;       /* excitation scale, ramping to target */
   int32_t ramp;                    /* samples left in the ramp */
   int have;                        /* an update was received */
@@ -82,7 +86,6 @@ int32_t vk_cng_create(uint32_t seed, vk_cng **out) {
   vk_cng *g = (vk_cng *)calloc(1, sizeof *g);
   if (!g) return VK_ERR_NOMEM;
   g->rng = seed ? seed : 0x9e3779b9u;
-  g->a[0] = 1.0;
   *out = g;
   return VK_OK;
 }
@@ -93,18 +96,13 @@ int32_t vk_cng_update(vk_cng *g, const uint8_t *payload, int32_t len) {
   if (!g || !payload || len < 1) return VK_ERR_ARG;
   int32_t order = len - 1;
   if (order > VK_CN_MAX_ORDER) order = VK_CN_MAX_ORDER;
-  /* Step-up recursion: reflection coefficients -> direct form. */
-  double a[VK_CN_MAX_ORDER + 1] = {1.0}, tmp[VK_CN_MAX_ORDER + 1];
   double pe = 1.0; /* prediction error gain: prod(1 - k^2) */
   for (int32_t m = 1; m <= order; m++) {
     uint8_t b = payload[m] > 254 ? 254 : payload[m];
     double k = (b - 127.0) / 128.0;
-    memcpy(tmp, a, sizeof(double) * (size_t)m);
-    for (int32_t i = 1; i < m; i++) a[i] = tmp[i] + k * tmp[m - i];
-    a[m] = k;
+    g->k[m] = k;
     pe *= 1.0 - k * k;
   }
-  memcpy(g->a, a, sizeof a);
   if (order < g->order) memset(g->mem + order, 0, sizeof(double) * (size_t)(g->order - order));
   g->order = order;
   /* Unit-variance excitation through 1 / A(z) has variance 1 / pe. */
@@ -149,10 +147,19 @@ int32_t vk_cng_generate(vk_cng *g, int16_t *out, int32_t n) {
       g->gain += g->step;
       if (--g->ramp == 0) g->gain = g->target;
     }
-    double y = g->gain * noise(&g->rng);
-    for (int32_t j = 0; j < p; j++) y -= g->a[j + 1] * g->mem[j];
-    for (int32_t j = p - 1; j > 0; j--) g->mem[j] = g->mem[j - 1];
-    if (p > 0) g->mem[0] = y;
+    /* Lattice synthesis, the inverse of A_m(z) = A_{m-1}(z) + k_m z^-m A_{m-1}(1/z):
+     * f_{m-1}(n) = f_m(n) - k_m b_{m-1}(n-1);  b_m(n) = b_{m-1}(n-1) + k_m f_{m-1}(n). */
+    double f = g->gain * noise(&g->rng);
+    for (int32_t m = p; m >= 1; m--) {
+      f -= g->k[m] * g->mem[m - 1];
+      if (m < p) g->mem[m] = g->mem[m - 1] + g->k[m] * f;
+    }
+    if (p > 0) g->mem[0] = f;
+    double y = f;
+    if (!(fabs(y) < 1e9)) { /* never expected; NaN or runaway: restart the filter */
+      memset(g->mem, 0, sizeof g->mem);
+      y = 0.0;
+    }
     double v = y > 32767.0 ? 32767.0 : y < -32768.0 ? -32768.0 : y;
     out[i] = (int16_t)(v >= 0 ? v + 0.5 : v - 0.5);
   }
