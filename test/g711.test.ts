@@ -106,3 +106,19 @@ describe.each(BACKENDS)('G.711 on %s', (backend) => {
     expect(kit.g711.decode('pcmu', new Uint8Array([0xff]))[0]).toBe(0);
   });
 });
+
+describe.each(BACKENDS)('G.711 beside other users of the WASM scratch heap, on %s', (backend) => {
+  it('stays correct when another capability moves the shared scratch regions between calls', async () => {
+    const kit = await kitFor(backend);
+    const frame = src.subarray(20000, 20160);
+    const want = Array.from(codes.pcmu.subarray(20000, 20160));
+    expect(Array.from(kit.g711.encode('pcmu', frame))).toEqual(want);
+    // A much larger call (and a resampler, which shares the regions on WASM) reallocates them.
+    kit.g711.decode('pcma', new Uint8Array(1 << 18));
+    const rs = kit.createResampler({ inputRate: 8000, outputRate: 48000 });
+    rs.process(new Int16Array(1 << 16));
+    rs.close();
+    expect(Array.from(kit.g711.encode('pcmu', frame))).toEqual(want);
+    expect(Array.from(kit.g711.decode('pcmu', Uint8Array.from(want)))).toEqual(Array.from(roundTrip.pcmu.subarray(20000, 20160)));
+  });
+});
