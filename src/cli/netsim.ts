@@ -4,12 +4,12 @@
  * the exported trace and the progress bar.  `voipkit sim --trace` stays in
  * sim.ts; this module adds to the same command.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { load, type VoipKit } from '../index.js';
 import { VoipKitError } from '../errors.js';
+import { readBytes, write } from './io.js';
 import { PROFILE_NAMES, profile, resolveNetworkConfig, formatTrace as formatSimTrace, type NetworkConfig, type NetworkStats } from '../sim/network/index.js';
 import { parseNetemSpec, parsePercent, parseTimeMs } from '../sim/network/netem-spec.js';
 import { runNetSim, PTIME_MS, DEVICE_DELAY_MS, type NetSimResult, type QualityFigures } from '../sim/netsim.js';
@@ -82,21 +82,7 @@ export function addNetsimOptions(cmd: Command): Command {
     .option('--no-progress', 'no progress bar (it shows on a terminal for runs longer than a second)');
 }
 
-function readBytes(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new VoipKitError('invalid_argument', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
-function write(path: string, data: string | Uint8Array, what: string): void {
-  try {
-    writeFileSync(path, data);
-  } catch (e) {
-    throw new VoipKitError('invalid_argument', `cannot write ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 function num(flag: string, v: string, lo: number, hi: number): number {
   const x = Number(v);

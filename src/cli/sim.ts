@@ -2,10 +2,10 @@
  * `voipkit sim`: replay a network trace through the jitter buffer and
  * report.  Thin: the work is in src/sim/.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { load } from '../index.js';
 import { VoipKitError } from '../errors.js';
+import { readBytes, readText, write } from './io.js';
 import { defaultTrace, formatPlayoutLog, parseTrace, replayTrace, type TraceRow } from '../sim/trace.js';
 import { buildReport, formatReport } from '../sim/report.js';
 import { encodeWav } from '../sim/wav.js';
@@ -22,21 +22,7 @@ export interface SimOptions extends NetsimCliOptions {
   json?: boolean;
 }
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new VoipKitError('invalid_argument', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
-function write(path: string, data: string | Uint8Array, what: string): void {
-  try {
-    writeFileSync(path, data);
-  } catch (e) {
-    throw new VoipKitError('invalid_argument', `cannot write ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 export async function sim(o: SimOptions, print: (s: string) => void, given: (option: string) => boolean = () => false): Promise<void> {
   checkContradictions(o, given);
@@ -60,14 +46,8 @@ export async function sim(o: SimOptions, print: (s: string) => void, given: (opt
   let audio: Int16Array | undefined;
   const kit = await load();
   if (o.input) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(o.input);
-    } catch (e) {
-      throw new VoipKitError('invalid_argument', `cannot read --input ${o.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
     // read with the wav package; 16/24/48 kHz is resampled to 8 kHz
-    audio = await wavTo8kMono(kit, bytes, `--input ${o.input}`);
+    audio = await wavTo8kMono(kit, readBytes(o.input, '--input'), `--input ${o.input}`);
   }
   const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out, jitter: jitterFromOption(o.jb) });
   const rep = buildReport(name, codec, kit.backend, rows, r);
