@@ -109,11 +109,15 @@ function versionString(v: number): string {
   return `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`;
 }
 
+function backendArg(backend: Backend, what: string): void {
+  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
+    throw new VoipKitError('invalid_argument', `${what}: backend must be a Backend object (use load())`);
+  }
+}
+
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
-    throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
-  }
+  backendArg(backend, 'createKit');
   const opus = backend.opus;
   const noOpus = (): never => {
     throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
@@ -155,6 +159,7 @@ export function createKit(backend: Backend): VoipKit {
  * without it) gets Opus from opusscript, when that package is installed.
  */
 export async function withOpusFallback(backend: Backend): Promise<Backend> {
+  backendArg(backend, 'withOpusFallback');
   if (backend.opus) return backend;
   const { loadOpusscript } = await import('./backend/opusscript.js');
   return { ...backend, opus: await loadOpusscript().catch(() => null) };

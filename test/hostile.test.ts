@@ -867,7 +867,7 @@ const MORE_ROWS: Record<string, Row> = {
     bad: [['options null', (c) => c.kit.createComfortNoiseGenerator(null as never), 'invalid_argument'], ...badNumbers('seed', [-1, 1.5, NaN, '1'], (c, v) => c.kit.createComfortNoiseGenerator({ seed: v as never }))],
   },
   'ComfortNoiseGenerator.update': {
-    bad: [...badBytes('payload', (c, x) => cng(c).update(x as never)), ['an empty payload', (c) => cng(c).update(new Uint8Array(0)), ['invalid_argument', 'bad_packet']]],
+    bad: [...badBytes('payload', (c, x) => cng(c).update(x as never)), ['an empty payload', (c) => cng(c).update(new Uint8Array(0)), ['bad_length', 'bad_packet', 'invalid_argument']]],
     odd: [['a 300-byte payload (coefficients beyond order 16 are ignored, RFC 3389)', (c) => { cng(c).update(new Uint8Array(300).fill(200)); expect(cng(c).generate(160).length).toBe(160); }]],
   },
   'ComfortNoiseGenerator.generate': {
@@ -881,9 +881,19 @@ const MORE_ROWS: Record<string, Row> = {
   'EnergyVad.process': { bad: badBytes('pcm', (_c, x) => new api.EnergyVad().process(x as never)) },
   'DtmfEncoder.start': {
     bad: [
-      ...sweep('digit', (d) => new api.DtmfEncoder().start(d as never, 0), ['X', '', 17, -1, 1.5, null]),
+      ...sweep('digit', (d) => new api.DtmfEncoder().start(d as never, 0), ['X', '', 256, -1, 1.5, null]),
       ...badNumbers('timestamp', [-1, 2 ** 32, NaN, '0'], (_c, v) => new api.DtmfEncoder().start('5', v as never)),
       ...badNumbers('durationMs', [-1, NaN, 0], (_c, v) => new api.DtmfEncoder().start('5', 0, v as never)),
+    ],
+    odd: [
+      [
+        'a non-DTMF event code (RFC 4734 23, CRdSeg) is sent as such',
+        () => {
+          const e = new api.DtmfEncoder();
+          e.start(23, 0, 100);
+          expect(e.poll(800)[0].payload[0]).toBe(23);
+        },
+      ],
     ],
   },
   'DtmfEncoder.stop': { bad: [], odd: [['stop without start', () => new api.DtmfEncoder().stop()]] },
@@ -899,7 +909,11 @@ const MORE_ROWS: Record<string, Row> = {
   'DtmfDecoder.flush': { bad: [], odd: [['flush when empty', () => expect(new api.DtmfDecoder().flush()).toEqual([])]] },
   parseTelephoneEvents: { bad: [...badBytes('payload', (_c, x) => api.parseTelephoneEvents(x as never)), ['5 bytes', () => api.parseTelephoneEvents(new Uint8Array(5)), ['bad_length', 'bad_packet']]] },
   buildTelephoneEvent: { bad: [...sweep('event', (e) => api.buildTelephoneEvent(e as never), JUNK_STRINGS), ['event 256', () => api.buildTelephoneEvent({ event: 256, end: false, volume: 10, duration: 160 }), 'invalid_argument']] },
-  dtmfEventCode: { bad: sweep('digit', (d) => api.dtmfEventCode(d as never), ['X', '', '12', 16, -1, NaN, null]) },
+  dtmfEventCode: {
+    bad: sweep('digit', (d) => api.dtmfEventCode(d as never), ['X', '', '12', 256, -1, NaN, null, 1.5]),
+    // RFC 4733 3: event codes are 8 bits; the IANA registry assigns codes above 15 (23..: RFC 4734)
+    odd: [['event codes 16..255 pass through', () => { for (const c of [16, 23, 255]) expect(api.dtmfEventCode(c)).toBe(c); }]],
+  },
   dtmfDigit: { bad: sweep('event', (e) => api.dtmfDigit(e as never), [NaN, '1', null, 1.5]) },
   parseComfortNoise: { bad: [...badBytes('payload', (_c, x) => api.parseComfortNoise(x as never)), ['empty', () => api.parseComfortNoise(new Uint8Array(0)), ['bad_length', 'bad_packet', 'invalid_argument']]] },
   buildComfortNoise: { bad: [...sweep('params', (p) => api.buildComfortNoise(p as never), JUNK_STRINGS), ['level 128', () => api.buildComfortNoise({ levelDbov: 128, reflection: [] } as never), 'invalid_argument']] },
