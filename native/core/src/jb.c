@@ -333,7 +333,7 @@ int32_t vk_jb_push(vk_jb *jb, const uint8_t *pkt, size_t len, double arrival_ms)
     jb->resets++;
     result = VK_JB_PUSH_RESET;
   }
-  uint64_t ext = 0;
+  int64_t ext = 0;
   int32_t sr = vk_seq_update(&jb->seq, v.seq, &ext);
   if (sr == VK_SEQ_JUMP || sr == VK_SEQ_PROBATION) {
     jb->ignored++;
@@ -345,6 +345,11 @@ int32_t vk_jb_push(vk_jb *jb, const uint8_t *pkt, size_t len, double arrival_ms)
     sr = vk_seq_update(&jb->seq, v.seq, &ext);
     result = VK_JB_PUSH_RESET;
   }
+  /* A late packet from before the stream's first one across the wrap is
+   * numbered negatively (vk_seq.h, at least -32768); one cycle up keeps the
+   * window arithmetic (seen_test_set's %) on non-negative numbers.  Only
+   * differences of ext matter here, and 16-bit seqs are ext & 0xffff. */
+  ext += VK_SEQ_MOD;
   int32_t dur = payload_duration(jb, v.payload, v.payload_len);
   int first = !jb->have_stream;
   int64_t ets;
