@@ -66,6 +66,15 @@ export function typedArrayArg<C extends TypedArrayCtor>(x: unknown, C: C, what: 
 }
 
 /**
+ * For bytes from the network, which are dropped rather than refused: x as a
+ * plain Uint8Array (as typedArrayArg gives it) when it is a genuine one,
+ * else null.  Never throws (fakes and Proxies give null).
+ */
+export function bytesOrNull(x: unknown): Uint8Array | null {
+  return tagGet.call(x) === 'Uint8Array' ? typedArrayArg(x, Uint8Array, 'bytes') : null;
+}
+
+/**
  * typedArrayArg for an argument that may be an Int16Array or a Float32Array
  * (16-bit PCM or float PCM in [-1, 1]).
  * @throws VoipKitError `invalid_argument` for anything else.
@@ -120,6 +129,16 @@ export function intArg(x: unknown, lo: number, hi: number, what: string, E: Erro
  */
 export function numberArg(x: unknown, lo: number, hi: number, what: string, E: ErrorClass = VoipKitError): number {
   if (typeof x !== 'number' || !(x >= lo && x <= hi)) fail(E, `${what} must be a number in [${lo}, ${hi}], got ${describe(x)}`);
+  return x;
+}
+
+/**
+ * A finite number, e.g. a time on the caller's clock in ms (not NaN,
+ * ±Infinity, a numeric string, BigInt or null).
+ * @throws VoipKitError `invalid_argument`.
+ */
+export function finiteArg(x: unknown, what: string, E: ErrorClass = VoipKitError): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) fail(E, `${what} must be a finite number, got ${describe(x)}`);
   return x;
 }
 

@@ -20,6 +20,7 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
+import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
 import type { SrtpSession } from '../srtp/session.js';
@@ -240,7 +241,9 @@ export class AudioReceiver {
     srtpErrors: {} as Record<string, number>,
   };
 
-  constructor(kit: VoipKit, nowMs: number, options: AudioReceiverOptions = {}) {
+  constructor(kit: VoipKit, nowMs: number, options?: AudioReceiverOptions) {
+    finiteArg(nowMs, 'AudioReceiver: nowMs');
+    options = optionsArg(options, 'AudioReceiver: options');
     this.#kit = kit;
     this.ptimeMs = options.ptimeMs ?? 20;
     if (this.ptimeMs !== 10 && this.ptimeMs !== 20) invalidArg(`AudioReceiver: ptimeMs must be 10 or 20, got ${this.ptimeMs}`);
@@ -284,7 +287,9 @@ export class AudioReceiver {
 
   /** Account for one received datagram. Never throws for bad input: it is counted and dropped. */
   receive(datagram: Uint8Array, nowMs: number): void {
+    finiteArg(nowMs, 'AudioReceiver.receive: nowMs'); // the caller's clock: not dropped like bad datagrams
     if (this.#closed) return;
+    datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     this.#s.datagrams++;
     if (!(datagram instanceof Uint8Array) || datagram.length < 4 || (datagram[0] & 0xc0) !== 0x80) {
       this.#s.dropped.notRtp++;
@@ -441,6 +446,7 @@ export class AudioReceiver {
    * clock). Before any audio: silence (or comfort noise after a CN packet).
    */
   poll(nowMs: number): ReceivedFrame {
+    finiteArg(nowMs, 'AudioReceiver.poll: nowMs');
     let pcm: Int16Array = this.#frame;
     let op: ReceivedFrame['op'] = 'cng';
     let jitter: PollResult | undefined;
@@ -475,6 +481,7 @@ export class AudioReceiver {
 
   /** An RTCP receiver report if one is due (SRTCP-protected with srtp). */
   pollRtcp(nowMs: number): Uint8Array | undefined {
+    finiteArg(nowMs, 'AudioReceiver.pollRtcp: nowMs');
     if (!this.#ownsRtcp) return undefined;
     const r = this.rtcp.poll(nowMs);
     return r && this.#srtp ? this.#srtp.protectRtcp(r) : r;

@@ -21,6 +21,7 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
+import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
 import type { SrtpSession } from '../srtp/session.js';
@@ -73,6 +74,10 @@ interface Direction {
   outTsBase: number;
 }
 
+function legArg(leg: unknown, what: string): asserts leg is LegName {
+  if (leg !== 'a' && leg !== 'b') invalidArg(`${what} must be 'a' or 'b', got ${typeof leg === 'string' ? JSON.stringify(leg) : String(leg)}`);
+}
+
 function random32(): number {
   const a = new Uint32Array(1);
   globalThis.crypto.getRandomValues(a);
@@ -98,7 +103,8 @@ export class RtpRelay {
     return this.#legs[leg].codec === 'opus' ? 48000 : 8000;
   }
 
-  constructor(kit: VoipKit, options: RtpRelayOptions = {}) {
+  constructor(kit: VoipKit, options?: RtpRelayOptions) {
+    options = optionsArg(options, 'RtpRelay: options');
     this.#kit = kit;
     this.mode = options.mode ?? 'forward';
     if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);
@@ -116,6 +122,7 @@ export class RtpRelay {
 
   /** The SSRC the relay sends with on a leg. */
   ssrcOn(leg: LegName): number {
+    legArg(leg, 'RtpRelay.ssrcOn: leg');
     return this.#dir[leg].outSsrc;
   }
 
@@ -124,6 +131,9 @@ export class RtpRelay {
    * other leg, or null when it was dropped (counted in stats()).
    */
   relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array | null {
+    legArg(from, 'RtpRelay.relay: from');
+    finiteArg(nowMs, 'RtpRelay.relay: nowMs');
+    datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     const to: LegName = from === 'a' ? 'b' : 'a';
     const inLeg = this.#legs[from], outLeg = this.#legs[to];
     const st = this.#stats[from];
