@@ -20,10 +20,10 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
-import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
+import { bytesOrNull, finiteArg, instanceArg, kitArg, objectArg, optionsArg } from '../guard.js';
 import { RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { SrtpSession } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats, PollResult } from '../jitter/jitter-buffer.js';
 import { DtmfDecoder, type DtmfReport } from './dtmf.js';
@@ -242,8 +242,11 @@ export class AudioReceiver {
   };
 
   constructor(kit: VoipKit, nowMs: number, options?: AudioReceiverOptions) {
+    kitArg(kit, 'AudioReceiver: kit');
     finiteArg(nowMs, 'AudioReceiver: nowMs');
     options = optionsArg(options, 'AudioReceiver: options');
+    if (options.payloadTypes !== undefined) objectArg(options.payloadTypes, 'AudioReceiver: options.payloadTypes');
+    if (options.srtp !== undefined) instanceArg(options.srtp, SrtpSession, 'AudioReceiver: options.srtp');
     this.#kit = kit;
     this.ptimeMs = options.ptimeMs ?? 20;
     if (this.ptimeMs !== 10 && this.ptimeMs !== 20) invalidArg(`AudioReceiver: ptimeMs must be 10 or 20, got ${this.ptimeMs}`);

@@ -21,7 +21,7 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
-import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
+import { bytesOrNull, finiteArg, intArg, kitArg, optionsArg } from '../guard.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
 import type { SrtpSession } from '../srtp/session.js';
@@ -104,7 +104,12 @@ export class RtpRelay {
   }
 
   constructor(kit: VoipKit, options?: RtpRelayOptions) {
+    kitArg(kit, 'RtpRelay: kit');
     options = optionsArg(options, 'RtpRelay: options');
+    for (const l of ['a', 'b'] as const) {
+      const o = optionsArg(options[l], `RtpRelay: options.${l}`);
+      if (o.ssrc !== undefined) intArg(o.ssrc, 0, 0xffffffff, `RtpRelay: options.${l}.ssrc`);
+    }
     this.#kit = kit;
     this.mode = options.mode ?? 'forward';
     if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);

@@ -13,7 +13,7 @@
 import type { VoipKit } from '../index.js';
 import type { SequenceTracker } from '../seq.js';
 import { invalidArg } from '../errors.js';
-import { finiteArg, intArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
+import { finiteArg, intArg, kitArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
 import {
   ntpMiddle32, serializeRtcp, unixMsToNtp, SdesItemType,
   type ReportBlock, type RtcpPacket, type SenderReport, type ReceiverReport, type SourceDescription, type Goodbye,
@@ -53,6 +53,7 @@ export class ReceptionTracker {
 
   /** @param kit where the sequence tracker (C core) comes from. */
   constructor(kit: VoipKit, ssrc: number, clockRate: number, probation = 0) {
+    kitArg(kit, 'ReceptionTracker: kit');
     intArg(ssrc, 0, 0xffffffff, 'ReceptionTracker: ssrc');
     if (!Number.isInteger(clockRate) || clockRate < 1000 || clockRate > 192000) invalidArg(`ReceptionTracker: clockRate must be an integer in 1000..192000, got ${clockRate}`);
     this.ssrc = ssrc >>> 0;
@@ -179,6 +180,10 @@ export class RtcpScheduler {
   constructor(nowMs: number, options?: RtcpIntervalOptions) {
     finiteArg(nowMs, 'RtcpScheduler: nowMs');
     options = optionsArg(options, 'RtcpScheduler: options');
+    for (const k of ['sessionBandwidth', 'rtcpFraction', 'minIntervalMs'] as const) {
+      if (options[k] !== undefined) finiteArg(options[k], `RtcpScheduler: options.${k}`);
+    }
+    if (options.random !== undefined && typeof options.random !== 'function') invalidArg('RtcpScheduler: options.random must be a function returning [0, 1)');
     const bw = options.sessionBandwidth ?? 64000;
     const frac = options.rtcpFraction ?? 0.05;
     this.minIntervalMs = options.minIntervalMs ?? 5000;
@@ -290,7 +295,11 @@ export class RtcpSession {
   #sentSinceReport = false;
 
   constructor(kit: VoipKit, nowMs: number, options: RtcpSessionOptions) {
+    kitArg(kit, 'RtcpSession: kit');
     objectArg(options, 'RtcpSession: options');
+    intArg(options.ssrc, 0, 0xffffffff, 'RtcpSession: options.ssrc');
+    if (options.clockRate !== undefined) intArg(options.clockRate, 1000, 192000, 'RtcpSession: options.clockRate');
+    if (options.wallClockMs !== undefined && typeof options.wallClockMs !== 'function') invalidArg('RtcpSession: options.wallClockMs must be a function');
     this.ssrc = options.ssrc >>> 0;
     this.cname = options.cname;
     if (typeof this.cname !== 'string' || this.cname.length === 0 || new TextEncoder().encode(this.cname).length > 255) invalidArg('RtcpSession: cname must be a non-empty string of at most 255 bytes');
