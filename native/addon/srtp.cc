@@ -50,8 +50,14 @@ static napi_value Packet(napi_env env, napi_callback_info info) {
   vk_srtp *s = UnwrapHandle<vk_srtp>(env, argv[0], &kSrtpTag);
   View in = GetView(env, argv[1], napi_uint8_array);
   View out = GetView(env, argv[2], napi_uint8_array);
-  if (!s || !in.ok || !out.ok || !in.data || !out.data) return Int(env, VK_ERR_ARG);
-  return Int(env, F(s, (const uint8_t *)in.data, in.length, (uint8_t *)out.data, out.length));
+  if (!s || !in.ok || !out.ok) return Int(env, VK_ERR_ARG);
+  // An empty typed array may have no data pointer: give the core a valid
+  // zero-length one, so that it reports bad_length / buffer_too_small as the
+  // WASM build does (invalid_argument is for misuse, not for short packets).
+  uint8_t none[1];
+  const uint8_t *ip = in.data ? (const uint8_t *)in.data : none;
+  uint8_t *op = out.data ? (uint8_t *)out.data : none;
+  return Int(env, F(s, ip, in.length, op, out.length));
 }
 
 // srtpBatch(handle, op, buf: Uint8Array, off: Uint32Array, len: Int32Array, cap: Uint32Array, n) -> ok count | status
@@ -65,9 +71,10 @@ static napi_value Batch(napi_env env, napi_callback_info info) {
   View cap = GetView(env, argv[5], napi_uint32_array);
   int32_t n = ArgInt32(env, argv[6], -1);
   if (!s || !buf.ok || !off.ok || !len.ok || !cap.ok || n < 0 || (size_t)n > off.length ||
-      (size_t)n > len.length || (size_t)n > cap.length || !buf.data)
+      (size_t)n > len.length || (size_t)n > cap.length)
     return Int(env, VK_ERR_ARG);
-  return Int(env, vk_srtp_batch(s, ArgInt32(env, argv[1], -1), (uint8_t *)buf.data, buf.length,
+  uint8_t none[1];  // an empty buf: every packet fails alone, as on WASM
+  return Int(env, vk_srtp_batch(s, ArgInt32(env, argv[1], -1), buf.data ? (uint8_t *)buf.data : none, buf.length,
                                 (const uint32_t *)off.data, (int32_t *)len.data, (const uint32_t *)cap.data, (size_t)n));
 }
 

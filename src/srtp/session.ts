@@ -154,6 +154,8 @@ export class SrtpSession extends CoreResource {
   /** Bytes protectRtcp adds (tag + index word + MKI). */
   readonly rtcpOverhead: number;
   readonly #f64 = new Float64Array(16);
+  /** Where tryUnprotectRtp/Rtcp without `out` work (grown to the largest packet). */
+  #scratch = new Uint8Array(0);
   // The hot path calls the backend functions from own fields.
   readonly #protectRtp: SrtpBackend['protectRtp'];
   readonly #unprotectRtp: SrtpBackend['unprotectRtp'];
@@ -288,6 +290,46 @@ export class SrtpSession extends CoreResource {
     return this.#run(this.#unprotectRtcp, 'unprotectRtcp', packet, out, 0);
   }
 
+  #try(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined): Uint8Array | ErrorCode {
+    let o: Uint8Array;
+    if (out === undefined) {
+      if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
+      // Unprotect into the session's scratch buffer and copy out only what
+      // was accepted: a refused packet allocates nothing.
+      if (this.#scratch.length < packet.length) this.#scratch = new Uint8Array(Math.max(packet.length, 1500));
+      o = this.#scratch;
+    } else {
+      this.#check(what, packet, out);
+      o = out;
+    }
+    const r = fn(this.#live(), packet, o);
+    if (r < 0) return statusCode(r);
+    return out === undefined ? o.slice(0, r) : o.subarray(0, r);
+  }
+
+  /**
+   * The receive-loop form of {@link SrtpSession.unprotectRtp}: verify and
+   * decrypt an SRTP packet, and report a refused packet by returning its
+   * code (`'auth_fail'`, `'replay_duplicate'`, `'replay_old'`,
+   * `'bad_length'`, `'bad_version'`, `'bad_mki'`, `'key_expired'`,
+   * `'no_stream'`, `'buffer_too_small'`) instead of throwing: no Error is
+   * created, and without `out` nothing is allocated for a refused packet, so
+   * refusing a forgery costs no more than accepting a genuine packet.
+   * Returns a view of `out` (in place allowed), or without `out` a new array
+   * owned by the caller, holding the RTP packet.  The session's state and
+   * counters move exactly as with unprotectRtp.
+   * @throws SrtpError only for misuse: `invalid_argument` (not a Uint8Array,
+   *   partially overlapping out) or `closed`.
+   */
+  tryUnprotectRtp(packet: Uint8Array, out?: Uint8Array): Uint8Array | ErrorCode {
+    return this.#try(this.#unprotectRtp, 'tryUnprotectRtp', packet, out);
+  }
+
+  /** {@link SrtpSession.tryUnprotectRtp} for SRTCP: the RTCP packet, or the code of the refusal. */
+  tryUnprotectRtcp(packet: Uint8Array, out?: Uint8Array): Uint8Array | ErrorCode {
+    return this.#try(this.#unprotectRtcp, 'tryUnprotectRtcp', packet, out);
+  }
+
   /**
    * Process many packets in one call, in place in one packed buffer: packet
    * i is `buf[offsets[i] .. offsets[i] + lengths[i])` with room up to
@@ -304,9 +346,19 @@ export class SrtpSession extends CoreResource {
     if (!Number.isInteger(count) || count < 0 || count > offsets.length || count > lengths.length || count > capacities.length) {
       bad(`processBatch: count ${count} exceeds the arrays`);
     }
-    const r = this.#b.batch(this.#live(), code, buf, offsets, lengths, capacities, count);
+    const h = this.#live();
+    if (count === 0) return 0;
+    const r = this.#b.batch(h, code, buf, offsets, lengths, capacities, count);
     if (r < 0) srtpFail(r, 'processBatch');
     return r;
+  }
+
+  /**
+   * The code of a negative status left in a batch's lengths array (or
+   * `'internal'` for a number that is not one), without creating an Error.
+   */
+  static codeFor(status: number): ErrorCode {
+    return statusCode(status);
   }
 
   /** The SrtpError for a negative status left in a batch's lengths array. */
@@ -350,5 +402,18 @@ export class SrtpSession extends CoreResource {
       authFailures: o[4], replayDuplicates: o[5], replayTooOld: o[6], badPackets: o[7],
       streams: o[8], keyExpired: o[9],
     };
+  }
+}
+
+/**
+ * @internal For receive loops that count and drop (src/pipeline):
+ * tryUnprotectRtp / tryUnprotectRtcp, with misuse (a closed session, a
+ * datagram that is not a Uint8Array) reported as its code too.
+ */
+export function unprotectOrCode(s: SrtpSession, rtcp: boolean, datagram: Uint8Array): Uint8Array | ErrorCode {
+  try {
+    return rtcp ? s.tryUnprotectRtcp(datagram) : s.tryUnprotectRtp(datagram);
+  } catch (e) {
+    return e instanceof VoipKitError ? e.code : 'internal';
   }
 }

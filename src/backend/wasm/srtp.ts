@@ -28,8 +28,9 @@ export function wasmSrtp(core: WasmCore): SrtpBackend {
 
   function packet(fn: (...a: number[]) => number) {
     return (h: Handle, input: Uint8Array, out: Uint8Array): number => {
-      const cap = Math.max(out.length, input.length);
-      const p = pkt.reserve(cap);
+      // at least one byte, so that empty arrays still get a real address
+      // (the core then reports bad_length, as the native build does)
+      const p = pkt.reserve(Math.max(out.length, input.length, 1));
       core.u8.set(input, p);
       const r = fn(h as number, p, input.length, p, out.length);
       if (r > 0) out.set(core.u8.subarray(p, p + r));
