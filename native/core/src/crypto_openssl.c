@@ -15,8 +15,8 @@
  *    reduction of Gueron & Kounavis, "Intel Carry-Less Multiplication
  *    Instruction and its Usage for Computing the GCM Mode").  EVP's
  *    per-call overhead is most of the cost of a small packet otherwise.
- *  - HMAC-SHA1: the inner and outer SHA-1 states after the padded key are
- *    computed once; a tag costs two state copies and SHA-1 over the data
+ *  - SHA-1: the compression function for hmac.c (which keeps the inner and
+ *    outer states of the padded key), through OpenSSL's block function
  *    (SHA-NI when the CPU has it).  The low-level SHA-1 calls are deprecated
  *    in OpenSSL 3 but remain the allocation-free path.
  */
@@ -456,51 +456,15 @@ void vk_gcm_free(vk_gcm *g) {
   free(g);
 }
 
-/* ---- HMAC-SHA1 -------------------------------------------------------- */
+/* ---- SHA-1 ------------------------------------------------------------ */
 
-struct vk_hmac {
-  SHA_CTX inner, outer; /* states after absorbing key^ipad / key^opad */
-};
-
-int32_t vk_hmac_new(vk_hmac **out) {
-  vk_hmac *h = (vk_hmac *)calloc(1, sizeof *h);
-  if (!h) return VK_ERR_NOMEM;
-  *out = h;
-  return VK_OK;
-}
-
-int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
-  uint8_t k[64], pad[64];
-  memset(k, 0, sizeof k);
-  if (key_len > 64) {
-    SHA1(key, key_len, k);
-  } else {
-    memcpy(k, key, key_len);
-  }
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x36);
-  SHA1_Init(&h->inner);
-  SHA1_Update(&h->inner, pad, 64);
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
-  SHA1_Init(&h->outer);
-  SHA1_Update(&h->outer, pad, 64);
-  vk_wipe(k, sizeof k);
-  vk_wipe(pad, sizeof pad);
-  return VK_OK;
-}
-
-void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[20]) {
-  SHA_CTX c = h->inner;
-  uint8_t d[20];
-  SHA1_Update(&c, a, a_len);
-  if (b_len) SHA1_Update(&c, b, b_len);
-  SHA1_Final(d, &c);
-  c = h->outer;
-  SHA1_Update(&c, d, 20);
-  SHA1_Final(out, &c);
-}
-
-void vk_hmac_free(vk_hmac *h) {
-  if (!h) return;
-  vk_wipe(h, sizeof *h);
-  free(h);
+/* OpenSSL's block function through SHA1_Update: with an empty buffer and a
+ * whole number of blocks it compresses them all in one call of the assembly
+ * (SHA-NI when the CPU has it) and buffers nothing.  HMAC is in hmac.c. */
+void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) {
+  SHA_CTX c;
+  c.h0 = h[0]; c.h1 = h[1]; c.h2 = h[2]; c.h3 = h[3]; c.h4 = h[4];
+  c.Nl = 0; c.Nh = 0; c.num = 0;
+  SHA1_Update(&c, blocks, n * 64);
+  h[0] = c.h0; h[1] = c.h1; h[2] = c.h2; h[3] = c.h3; h[4] = c.h4;
 }

@@ -11,7 +11,9 @@
  * words, so timing does not depend on data or key.
  *
  * GHASH: the bit-serial multiplication of SP 800-38D Algorithm 1 with
- * masks instead of branches.  SHA-1: FIPS 180-4, branch-free by nature.
+ * masks instead of branches.  SHA-1: FIPS 180-4's compression function,
+ * branch-free by nature (padding and HMAC are in hmac.c, shared with the
+ * native build).
  */
 #include "crypto.h"
 #include "aes_sbox_tower.h"
@@ -442,14 +444,7 @@ void vk_gcm_free(vk_gcm *g) {
   free(g);
 }
 
-/* ---- SHA-1 / HMAC ------------------------------------------------------ */
-
-typedef struct sha1 {
-  uint32_t h[5];
-  uint64_t n;      /* bytes absorbed */
-  uint8_t buf[64];
-  size_t fill;
-} sha1;
+/* ---- SHA-1 ------------------------------------------------------------ */
 
 static inline uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
@@ -470,86 +465,7 @@ static void sha1_block(uint32_t h[5], const uint8_t *p) {
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
-static void sha1_init(sha1 *s) {
-  s->h[0] = 0x67452301u; s->h[1] = 0xefcdab89u; s->h[2] = 0x98badcfeu; s->h[3] = 0x10325476u; s->h[4] = 0xc3d2e1f0u;
-  s->n = 0;
-  s->fill = 0;
-}
-
-static void sha1_update(sha1 *s, const uint8_t *p, size_t len) {
-  s->n += len;
-  if (s->fill) {
-    size_t take = 64 - s->fill < len ? 64 - s->fill : len;
-    memcpy(s->buf + s->fill, p, take);
-    s->fill += take; p += take; len -= take;
-    if (s->fill < 64) return;
-    sha1_block(s->h, s->buf);
-    s->fill = 0;
-  }
-  while (len >= 64) { sha1_block(s->h, p); p += 64; len -= 64; }
-  if (len) { memcpy(s->buf, p, len); s->fill = len; }
-}
-
-static void sha1_final(sha1 *s, uint8_t out[20]) {
-  uint64_t bits = s->n * 8;
-  uint8_t pad[72];
-  size_t padlen = (s->fill < 56 ? 56 : 120) - s->fill;
-  memset(pad, 0, sizeof pad);
-  pad[0] = 0x80;
-  for (int i = 0; i < 8; i++) pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
-  sha1_update(s, pad, padlen + 8);
-  for (int i = 0; i < 5; i++) {
-    out[4 * i] = (uint8_t)(s->h[i] >> 24); out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-    out[4 * i + 2] = (uint8_t)(s->h[i] >> 8); out[4 * i + 3] = (uint8_t)s->h[i];
-  }
-}
-
-struct vk_hmac {
-  sha1 inner, outer;
-};
-
-int32_t vk_hmac_new(vk_hmac **out) {
-  vk_hmac *h = (vk_hmac *)calloc(1, sizeof *h);
-  if (!h) return VK_ERR_NOMEM;
-  *out = h;
-  return VK_OK;
-}
-
-int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
-  uint8_t k[64], pad[64];
-  memset(k, 0, sizeof k);
-  if (key_len > 64) {
-    sha1 s;
-    sha1_init(&s);
-    sha1_update(&s, key, key_len);
-    sha1_final(&s, k);
-  } else {
-    memcpy(k, key, key_len);
-  }
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x36);
-  sha1_init(&h->inner);
-  sha1_update(&h->inner, pad, 64);
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
-  sha1_init(&h->outer);
-  sha1_update(&h->outer, pad, 64);
-  vk_wipe(k, sizeof k);
-  vk_wipe(pad, sizeof pad);
-  return VK_OK;
-}
-
-void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[20]) {
-  sha1 c = h->inner;
-  uint8_t d[20];
-  sha1_update(&c, a, a_len);
-  if (b_len) sha1_update(&c, b, b_len);
-  sha1_final(&c, d);
-  c = h->outer;
-  sha1_update(&c, d, 20);
-  sha1_final(&c, out);
-}
-
-void vk_hmac_free(vk_hmac *h) {
-  if (!h) return;
-  vk_wipe(h, sizeof *h);
-  free(h);
+/* The compression function for hmac.c (which does padding and HMAC). */
+void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) {
+  for (size_t i = 0; i < n; i++) sha1_block(h, blocks + 64 * i);
 }

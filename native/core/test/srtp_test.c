@@ -49,6 +49,26 @@ int main(void) {
   vk_hmac_setkey(h, k20, 20);
   vk_hmac_sha1(h, (const uint8_t *)"Hi ", 3, (const uint8_t *)"There", 5, d);
   expect_hex("RFC 2202 HMAC-SHA1 1", d, "b617318655057264e28bc0b6fb378c8ef146be00");
+  {
+    /* RFC 2202 tests 6 and 7: an 80-byte key (hashed first) and 54- / 73-byte
+     * data; test 7's data split as a || b at every point (b longer than a
+     * block at the first splits) gives the same tag */
+    uint8_t kaa[80];
+    memset(kaa, 0xaa, sizeof kaa);
+    const char *t6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+    const char *t7 = "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data";
+    vk_hmac_setkey(h, kaa, sizeof kaa);
+    vk_hmac_sha1(h, (const uint8_t *)t6, strlen(t6), NULL, 0, d);
+    expect_hex("RFC 2202 HMAC-SHA1 6", d, "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+    size_t n7 = strlen(t7);
+    for (size_t cut = 0; cut <= n7; cut++) {
+      char what[48];
+      snprintf(what, sizeof what, "RFC 2202 HMAC-SHA1 7 split %zu", cut);
+      memset(d, 0, sizeof d);
+      vk_hmac_sha1(h, (const uint8_t *)t7, cut, (const uint8_t *)t7 + cut, n7 - cut, d);
+      expect_hex(what, d, "e8e99d0f45237d786d6bbaa7965c7808bbff1a91");
+    }
+  }
   vk_hmac_free(h);
 
   vk_gcm *g;
