@@ -97,6 +97,9 @@ export class SrtpError extends VoipKitError {
   }
 }
 
+/** vk_common.h VK_ERR_ARG. */
+const VK_ERR_ARG = -1;
+
 function srtpFail(status: number, what: string): never {
   const code = statusCode(status);
   throw new SrtpError(code, `${what}: ${code.replace(/_/g, ' ')} (status ${status})`, status);
@@ -211,10 +214,13 @@ export class SrtpSession extends CoreResource {
   #check(what: string, packet: Uint8Array, out: Uint8Array): void {
     if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
     if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
-    if (out.byteOffset !== packet.byteOffset && out.buffer === packet.buffer) {
-      const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
-      if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
-    }
+    // Partial overlap of out and packet is refused by the backend (status
+    // invalid_argument, see #misuse): the check costs nothing here per call.
+  }
+
+  /** The backends answer invalid_argument to a packet call only for an out partially overlapping the packet. */
+  #misuse(what: string): never {
+    bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
   }
 
   #run(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined, grow: number): Uint8Array {
@@ -227,8 +233,16 @@ export class SrtpSession extends CoreResource {
       o = out;
     }
     const r = fn(this.#live(), packet, o);
-    if (r < 0) srtpFail(r, what);
+    if (r < 0) {
+      if (r === VK_ERR_ARG) this.#misuse(what);
+      srtpFail(r, what);
+    }
     return o.subarray(0, r);
+  }
+
+  #fail(status: number, what: string): never {
+    if (status === VK_ERR_ARG) this.#misuse(what);
+    srtpFail(status, what);
   }
 
   #live(): Handle {
@@ -243,22 +257,22 @@ export class SrtpSession extends CoreResource {
   protectRtpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('protectRtpInto', packet, out);
     const r = this.#protectRtp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'protectRtpInto') : r;
+    return r < 0 ? this.#fail(r, 'protectRtpInto') : r;
   }
   unprotectRtpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('unprotectRtpInto', packet, out);
     const r = this.#unprotectRtp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'unprotectRtpInto') : r;
+    return r < 0 ? this.#fail(r, 'unprotectRtpInto') : r;
   }
   protectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('protectRtcpInto', packet, out);
     const r = this.#protectRtcp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'protectRtcpInto') : r;
+    return r < 0 ? this.#fail(r, 'protectRtcpInto') : r;
   }
   unprotectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('unprotectRtcpInto', packet, out);
     const r = this.#unprotectRtcp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'unprotectRtcpInto') : r;
+    return r < 0 ? this.#fail(r, 'unprotectRtcpInto') : r;
   }
 
   /**
@@ -303,7 +317,7 @@ export class SrtpSession extends CoreResource {
       o = out;
     }
     const r = fn(this.#live(), packet, o);
-    if (r < 0) return statusCode(r);
+    if (r < 0) return r === VK_ERR_ARG ? this.#misuse(what) : statusCode(r);
     return out === undefined ? o.slice(0, r) : o.subarray(0, r);
   }
 
