@@ -139,6 +139,8 @@ const OBJECTS: Record<string, { make: (kit: VoipKit) => Closable; ops: Record<st
       unprotectRtpInto: (o: api.SrtpSession) => o.unprotectRtpInto(rtp(1), new Uint8Array(200)),
       protectRtcpInto: (o: api.SrtpSession) => o.protectRtcpInto(RR, new Uint8Array(40)),
       unprotectRtcpInto: (o: api.SrtpSession) => o.unprotectRtcpInto(RR, new Uint8Array(40)),
+      tryUnprotectRtp: (o: api.SrtpSession) => o.tryUnprotectRtp(rtp(1)),
+      tryUnprotectRtcp: (o: api.SrtpSession) => o.tryUnprotectRtcp(RR),
       processBatch: (o: api.SrtpSession) => o.processBatch('protectRtp', new Uint8Array(200), Uint32Array.of(0), Int32Array.of(172), Uint32Array.of(200)),
       setRoc: (o: api.SrtpSession) => o.setRoc(1, 1),
       setRtcpIndex: (o: api.SrtpSession) => o.setRtcpIndex(1, 1),
@@ -435,6 +437,100 @@ const SRTP_ROWS: Record<string, Row> = {
       t.update(100);
       expect(t.report()).toEqual({ cumulativeLost: 99, fractionLost: Math.floor((99 * 256) / 101) });
     }]],
+  },
+  'SrtpSession.tryUnprotectRtp': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).tryUnprotectRtp(x as never)),
+      ...badBytes('out', (c, x) => sess(c).tryUnprotectRtp(protectedRun(c.kit, 1, 1)[0], x as never), ['undefined']),
+      [
+        'out overlapping the packet at another offset',
+        (c) => {
+          const b = new Uint8Array(400);
+          b.set(protectedRun(c.kit, 1, 1)[0], 0);
+          return sess(c).tryUnprotectRtp(b.subarray(0, 182), b.subarray(10, 192));
+        },
+        'invalid_argument',
+      ],
+    ],
+    odd: [
+      [
+        'refused packets come back as codes, nothing thrown, no state taken',
+        (c) => {
+          using rx = c.kit.createSrtpSession(SRTP_OPTS);
+          const run = protectedRun(c.kit, 1000, 200);
+          const tampered = run[5].slice();
+          tampered[tampered.length - 1] ^= 1;
+          const plainWithTag = new Uint8Array(182);
+          plainWithTag.set(rtp(9));
+          plainWithTag.fill(0xa5, 172);
+          const v1 = run[6].slice();
+          v1[0] = 0x40;
+          expect(rx.tryUnprotectRtp(new Uint8Array(0))).toBe('bad_length');
+          expect(rx.tryUnprotectRtp(rtp(1, 5, 0))).toBe('bad_length');
+          expect(rx.tryUnprotectRtp(run[5].subarray(0, 21))).toBe('bad_length');
+          expect(rx.tryUnprotectRtp(run[5].subarray(0, 181))).toBe('auth_fail');
+          expect(rx.tryUnprotectRtp(tampered)).toBe('auth_fail');
+          expect(rx.tryUnprotectRtp(plainWithTag)).toBe('auth_fail');
+          expect(rx.tryUnprotectRtp(v1)).toBe('bad_version');
+          expect(rx.tryUnprotectRtp(run[5], new Uint8Array(171))).toBe('buffer_too_small');
+          expect(rx.stats().rtpUnprotected).toBe(0);
+          const got = rx.tryUnprotectRtp(run[199]);
+          expect(got instanceof Uint8Array && Array.from(got)).toEqual(Array.from(rtp(1199)));
+          expect(rx.tryUnprotectRtp(run[199])).toBe('replay_duplicate');
+          expect(rx.tryUnprotectRtp(run[0])).toBe('replay_old');
+          const s = rx.stats();
+          expect([s.rtpUnprotected, s.authFailures, s.replayDuplicates, s.replayTooOld, s.badPackets]).toEqual([1, 3, 1, 1, 4]);
+        },
+      ],
+      [
+        'the array returned without out is the caller\'s (a later call does not change it)',
+        (c) => {
+          using rx = c.kit.createSrtpSession(SRTP_OPTS);
+          const [a, b] = protectedRun(c.kit, 40, 2);
+          const first = rx.tryUnprotectRtp(a) as Uint8Array;
+          rx.tryUnprotectRtp(b);
+          expect(Array.from(first)).toEqual(Array.from(rtp(40)));
+        },
+      ],
+    ],
+    usable: (c) => {
+      using tx = c.kit.createSrtpSession(SRTP_OPTS);
+      const got = sess(c).tryUnprotectRtp(tx.protectRtp(rtp(4000)));
+      expect(got instanceof Uint8Array && Array.from(got)).toEqual(Array.from(rtp(4000)));
+    },
+  },
+  'SrtpSession.tryUnprotectRtcp': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).tryUnprotectRtcp(x as never)),
+      ...badBytes('out', (c, x) => sess(c).tryUnprotectRtcp(RR, x as never), ['undefined']),
+    ],
+    odd: [
+      [
+        'refused packets come back as codes, nothing thrown',
+        (c) => {
+          using tx = c.kit.createSrtpSession(SRTP_OPTS);
+          using rx = c.kit.createSrtpSession(SRTP_OPTS);
+          const p = tx.protectRtcp(RR);
+          const t = p.slice();
+          t[t.length - 1] ^= 4;
+          expect(rx.tryUnprotectRtcp(new Uint8Array(0))).toBe('bad_length');
+          expect(rx.tryUnprotectRtcp(RR)).toBe('bad_length');
+          expect(rx.tryUnprotectRtcp(t)).toBe('auth_fail');
+          const got = rx.tryUnprotectRtcp(p, new Uint8Array(40));
+          expect(got instanceof Uint8Array && Array.from(got)).toEqual(Array.from(RR));
+          expect(rx.tryUnprotectRtcp(p)).toBe('replay_duplicate');
+        },
+      ],
+    ],
+  },
+  'SrtpSession.codeFor': {
+    bad: [],
+    odd: [
+      ['statuses map to codes, anything else to internal', () => {
+        expect([-40, -41, -42, -20, -1].map((st) => api.SrtpSession.codeFor(st))).toEqual(['auth_fail', 'replay_duplicate', 'replay_old', 'bad_length', 'invalid_argument']);
+        for (const st of [0, -999, NaN, 5, '1', undefined]) expect(api.SrtpSession.codeFor(st as number)).toBe('internal');
+      }],
+    ],
   },
   'SrtpSession.stats': { bad: [], odd: [['a snapshot', (c) => expect(typeof sess(c).stats().streams).toBe('number')]] },
   'SrtpSession.errorFor': {
@@ -1461,7 +1557,6 @@ const TABLE: Record<string, Row> = {
  * it.fails, so this list must shrink when one is fixed.
  */
 const KNOWN: [RegExp, string][] = [
-  [/^native > SrtpSession\.(protectRtp > packet of 0 bytes|unprotectRtp > empty packet)$/, 'srtp: an empty packet is invalid_argument on native, bad_length on WASM'],
 ];
 /** More known failures, listed case by case (the same on both backends). */
 const KNOWN_CASES = new Set(

@@ -23,7 +23,7 @@ import { invalidArg } from '../errors.js';
 import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats, PollResult } from '../jitter/jitter-buffer.js';
 import { DtmfDecoder, type DtmfReport } from './dtmf.js';
@@ -300,14 +300,14 @@ export class AudioReceiver {
 
     let rtp = datagram;
     if (this.#srtp) {
-      try {
-        rtp = this.#srtp.unprotectRtp(datagram);
-      } catch (e) {
+      // the non-throwing form: a flood of forgeries costs no Error each
+      const r = unprotectOrCode(this.#srtp, false, datagram);
+      if (typeof r === 'string') {
         this.#s.dropped.srtp++;
-        const code = (e as { code?: string }).code ?? 'internal';
-        this.#s.srtpErrors[code] = (this.#s.srtpErrors[code] ?? 0) + 1;
+        this.#s.srtpErrors[r] = (this.#s.srtpErrors[r] ?? 0) + 1;
         return;
       }
+      rtp = r;
     }
     const v = this.#view;
     try {
@@ -418,14 +418,13 @@ export class AudioReceiver {
   #receiveRtcp(datagram: Uint8Array, nowMs: number): void {
     let plain = datagram;
     if (this.#srtp) {
-      try {
-        plain = this.#srtp.unprotectRtcp(datagram);
-      } catch (e) {
+      const r = unprotectOrCode(this.#srtp, true, datagram);
+      if (typeof r === 'string') {
         this.#s.dropped.srtcp++;
-        const code = (e as { code?: string }).code ?? 'internal';
-        this.#s.srtpErrors[code] = (this.#s.srtpErrors[code] ?? 0) + 1;
+        this.#s.srtpErrors[r] = (this.#s.srtpErrors[r] ?? 0) + 1;
         return;
       }
+      plain = r;
     }
     try {
       const packets = parseRtcp(plain);

@@ -24,7 +24,7 @@ import { invalidArg } from '../errors.js';
 import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { AudioCodec, G711Codec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
@@ -143,10 +143,9 @@ export class RtpRelay {
       return null;
     }
     if (datagram[1] >= 192 && datagram[1] <= 223) return this.#relayRtcp(from, to, datagram);
-    let rtp: Uint8Array;
-    try {
-      rtp = inLeg.srtpIn ? inLeg.srtpIn.unprotectRtp(datagram) : datagram;
-    } catch {
+    // the non-throwing form: a flood of forgeries costs no Error each
+    const rtp = inLeg.srtpIn ? unprotectOrCode(inLeg.srtpIn, false, datagram) : datagram;
+    if (typeof rtp === 'string') {
       st.dropped.srtp++;
       return null;
     }
@@ -234,8 +233,12 @@ export class RtpRelay {
   #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {
     const st = this.#stats[from];
     let packets: RtcpPacket[];
+    const plain = this.#legs[from].srtpIn ? unprotectOrCode(this.#legs[from].srtpIn!, true, datagram) : datagram;
+    if (typeof plain === 'string') {
+      st.dropped.badRtcp++;
+      return null;
+    }
     try {
-      const plain = this.#legs[from].srtpIn ? this.#legs[from].srtpIn!.unprotectRtcp(datagram) : datagram;
       packets = parseRtcp(plain);
     } catch {
       st.dropped.badRtcp++;

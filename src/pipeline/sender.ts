@@ -15,7 +15,7 @@ import { VoipKitError, invalidArg } from '../errors.js';
 import { finiteArg, numberArg, optionsArg, stringArg, typedArrayArg } from '../guard.js';
 import { RtpBuilder } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import { DtmfEncoder, dtmfEventCode } from './dtmf.js';
 import type { DtxController } from './cn.js';
@@ -270,8 +270,9 @@ export class AudioSender {
   /** Hand received RTCP (reports about our stream) to the sender; bad datagrams are dropped. */
   receiveRtcp(datagram: Uint8Array, nowMs: number): boolean {
     finiteArg(nowMs, 'AudioSender.receiveRtcp: nowMs'); // the caller's clock: not dropped like bad datagrams
+    const plain = this.#srtp ? unprotectOrCode(this.#srtp, true, datagram) : datagram;
+    if (typeof plain === 'string') return false;
     try {
-      const plain = this.#srtp ? this.#srtp.unprotectRtcp(datagram) : datagram;
       this.rtcp.onRtcpReceived(parseRtcp(plain), datagram.length + 28, nowMs);
       return true;
     } catch {
