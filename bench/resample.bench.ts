@@ -94,7 +94,7 @@ async function measure() {
     for (const [i, o] of PAIRS) {
       const speex = measureFilter(speexConvert(q, i, o), i, o);
       const voipkit = measureFilter(vkConvert(q, i, o), i, o);
-      const c = spawnSync(harness, ['bench', '-', String(i), String(o), String(q), '1000'], { encoding: 'utf8' });
+      const c = spawnSync(harness, ['bench', '-', String(i), String(o), String(q), '300'], { encoding: 'utf8' });
       const cj = JSON.parse(c.stdout) as { speexNsPerBlock: number; vkNsPerBlock: number };
       // Same method as the C harness: best of alternating rounds, CPU time
       // of this (single-threaded) process.
@@ -139,7 +139,7 @@ export async function run(): Promise<void> {
     '',
     'Quality (tone method, test/helpers/tones.ts): ripple = max - min gain over 0.02..0.75 of the lower Nyquist frequency fN;',
     'bw = -3 dB point / fN; stop = worst alias/image power (relative to the tone) for aliases/images at >= 1.05 fN.',
-    'Cost per 20 ms mono int16 block: "C" = both libraries in one C process, alternating rounds, best thread-CPU time;',
+    'Cost per 20 ms mono int16 block: "C" = both libraries in one C process, 60 alternating rounds of 300 blocks, best thread-CPU time;',
     '"API" = voipkit Resampler.process() through the addon / the WASM module (same best-of-rounds CPU time), boundary cost included.',
     '"instr" = instructions executed per block inside speex_resampler_process_int / vk_resample_process_i16 (valgrind callgrind, 100 blocks; load-independent).',
     '',

@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < nin * 50; i++) { seed = seed * 1664525u + 1013904223u; sig[i] = (int16_t)((int32_t)(seed >> 18) - 8192); }
   double best[2] = {1e30, 1e30};
   volatile int sink = 0;
-  for (int run = 0; run < 14; run++) {
+  for (int run = 0; run < 60; run++) {
     R *x = &both[run & 1];
     double t0 = now_ns();
     for (int b = 0; b < blocks; b++) {

@@ -269,6 +269,49 @@ static inline void dot4(const float *const h[4], const float *const x[4], int32_
   v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
   memcpy(y, &r, sizeof r);
 }
+/* Four outputs with one phase shared by outputs 0 and 2 (hA) and one by 1
+ * and 3 (hB) -- hA == hB when downsampling by an integer: the taps are
+ * loaded once for the outputs that use them. */
+static inline void dot4h2(const float *hA, const float *hB, const float *const x[4], int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+  for (int32_t k = 0; k < K; k += 8) {
+    v4f ha = load4(hA + k), hb = load4(hA + k + 4);
+    a0 += ha * load4(x0 + k);
+    b0 += hb * load4(x0 + k + 4);
+    a2 += ha * load4(x2 + k);
+    b2 += hb * load4(x2 + k + 4);
+    v4f ga = load4(hB + k), gb = load4(hB + k + 4);
+    a1 += ga * load4(x1 + k);
+    b1 += gb * load4(x1 + k + 4);
+    a3 += ga * load4(x3 + k);
+    b3 += gb * load4(x3 + k + 4);
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
+/* Three outputs, the first two over window xA, the third over xB (3/2
+ * upsampling, 16 -> 24 kHz: the phases 0, 2, 1 of one cycle). */
+static inline void dot3x(const float *h0, const float *h1, const float *h2, const float *xA, const float *xB, int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
+  for (int32_t k = 0; k < K; k += 8) {
+    v4f xa = load4(xA + k), xb = load4(xA + k + 4);
+    a0 += load4(h0 + k) * xa;
+    b0 += load4(h0 + k + 4) * xb;
+    a1 += load4(h1 + k) * xa;
+    b1 += load4(h1 + k + 4) * xb;
+    a2 += load4(h2 + k) * load4(xB + k);
+    b2 += load4(h2 + k + 4) * load4(xB + k + 4);
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = {0, 0, 0, 0};
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
 /* Three outputs over one input window (integer upsampling: the phases of
  * one input position): the window is loaded once for the three. y[3] is
  * written too (0). */
@@ -317,6 +360,18 @@ static inline float dot1(const float *h, const float *x, int32_t K) {
 }
 static inline void dot4(const float *const h[4], const float *const x[4], int32_t K, float y[4]) {
   for (int j = 0; j < 4; j++) y[j] = dot1(h[j], x[j], K);
+}
+static inline void dot3x(const float *h0, const float *h1, const float *h2, const float *xA, const float *xB, int32_t K, float y[4]) {
+  y[0] = dot1(h0, xA, K);
+  y[1] = dot1(h1, xA, K);
+  y[2] = dot1(h2, xB, K);
+  y[3] = 0.0f;
+}
+static inline void dot4h2(const float *hA, const float *hB, const float *const x[4], int32_t K, float y[4]) {
+  y[0] = dot1(hA, x[0], K);
+  y[1] = dot1(hB, x[1], K);
+  y[2] = dot1(hA, x[2], K);
+  y[3] = dot1(hB, x[3], K);
 }
 static inline void dot3s(const float *h0, const float *h1, const float *h2, const float *x, int32_t K, float y[4]) {
   y[0] = dot1(h0, x, K);
@@ -443,6 +498,22 @@ static int32_t run(vk_resample *r, const void *in, int32_t in_frames, void *out,
         }
         produced += L;
       }
+    } else if (L == 3 && r->M == 2 && phase == 0 && VK_RS_DOT4) {
+      /* 3/2: each cycle is phases 0 and 2 at idx, phase 1 at idx + 1. */
+      const float *const *ph = r->phase_coef;
+      for (; idx + 1 + K <= avail; idx += 2) {
+        for (int32_t c = 0; c < C; c++) {
+          const float *x = r->buf + (size_t)c * cap + idx;
+          float y[4];
+          dot3x(ph[0], ph[2], ph[1], x, x + 1, K, y);
+          size_t o = (size_t)produced * C + c;
+          if (is_i16)
+            for (int32_t j = 0; j < 3; j++) out16[o + (size_t)j * C] = to_i16(y[j]);
+          else
+            for (int32_t j = 0; j < 3; j++) outf[o + (size_t)j * C] = y[j];
+        }
+        produced += 3;
+      }
     }
     for (;;) {
       /* Up to four consecutive outputs whose windows are all in the line. */
@@ -462,7 +533,8 @@ static int32_t run(vk_resample *r, const void *in, int32_t in_frames, void *out,
         float y[4];
         if (g == 4 && VK_RS_DOT4) {
           const float *x[4] = {line + at[0], line + at[1], line + at[2], line + at[3]};
-          dot4(h, x, K, y);
+          if (h[0] == h[2] && h[1] == h[3]) dot4h2(h[0], h[1], x, K, y); /* L = 1 or 2 */
+          else dot4(h, x, K, y);
         } else {
           for (int32_t j = 0; j < g; j++) y[j] = dot1(h[j], line + at[j], K);
         }
