@@ -367,6 +367,81 @@ static void test_fuzz(void) {
   vk_jb_destroy(jb);
 }
 
+/* The HOST codec under random input: random answers (decoded lengths,
+ * failures, wrong sizes), pushes between a request and its answer, resets
+ * and stream changes; the poll must always come to a frame, never crash,
+ * never grow. */
+static void test_fuzz_host(void) {
+  for (int rate_i = 0; rate_i < 2; rate_i++) {
+    vk_jb_config c;
+    vk_jb_config_default(&c);
+    c.codec = VK_JB_CODEC_HOST;
+    c.clock_rate = rate_i ? 16000 : 8000;
+    c.rtp_clock_rate = 48000;
+    c.frame_ms = rate_i ? 10 : 20;
+    c.max_packets = 24;
+    vk_jb *jb = NULL;
+    CHECK(vk_jb_create(&c, &jb) == VK_OK);
+    int32_t fs = vk_jb_frame_samples(jb);
+    uint8_t b[64];
+    int16_t pcm[320], dec[2000];
+    int32_t info[VK_JB_INFO_LEN], req[VK_JB_REQ_LEN];
+    for (int k = 0; k < 2000; k++) dec[k] = (int16_t)((k * 97) % 4000 - 2000);
+    double t = 0;
+    uint32_t ts = xs();
+    uint16_t seq = (uint16_t)xs();
+    int frames = 0;
+    for (int i = 0; i < 12000; i++) {
+      uint32_t r = xs();
+      /* mostly a stream of 20 ms packets with loss, reordering, jumps */
+      if (r % 10 < 7) {
+        uint16_t s = (uint16_t)(seq + (xs() % 5 == 0 ? (int)(xs() % 7) - 3 : 0));
+        uint32_t tsv = ts + (uint32_t)(s - seq) * 960u + (xs() % 200 == 0 ? xs() : 0);
+        size_t len = packet(b, s, tsv, (int)(i & 0x7fff));
+        if (xs() % 100 == 0) b[8] ^= 1; /* another SSRC now and then */
+        if (xs() % 10) vk_jb_push(jb, b, len, t);
+        seq++;
+        ts += 960;
+      }
+      t += (xs() % 50) / 2.0;
+      if (i % 2 == 0) {
+        int32_t n;
+        int guard = 0;
+        while ((n = vk_jb_poll(jb, t, pcm, 320, info, VK_JB_INFO_LEN)) == 0 && guard++ < 64) {
+          const uint8_t *pl = vk_jb_request(jb, req, VK_JB_REQ_LEN);
+          CHECK(req[0] == VK_JB_REQ_DECODE || req[0] == VK_JB_REQ_CONCEAL);
+          CHECK((pl != NULL) == (req[3] > 0));
+          if (pl) { /* the whole payload is readable (ASan) */
+            volatile uint8_t last = pl[req[3] - 1];
+            (void)last;
+          }
+          if (xs() % 8 == 0) { /* a push before the answer */
+            vk_jb_push(jb, b, packet(b, seq, ts, 1), t);
+            seq++;
+            ts += 960;
+          }
+          uint32_t a = xs() % 20;
+          int32_t ans = req[0] == VK_JB_REQ_CONCEAL ? req[1] : (int32_t)(fs / 2 + xs() % (uint32_t)(fs * 3));
+          if (ans > req[1]) ans = req[1];
+          if (a == 0) ans = -1;
+          if (a == 1) CHECK(vk_jb_supply(jb, dec, req[1] + 1) == VK_ERR_ARG);
+          if (a == 2) continue; /* no answer: the next poll asks again */
+          if (ans > 2000) ans = 2000;
+          CHECK(vk_jb_supply(jb, dec, ans) == VK_OK);
+        }
+        CHECK(n == fs);
+        if (n == fs) frames++;
+      }
+      if (i % 5000 == 4999) vk_jb_reset(jb);
+    }
+    CHECK(frames == 6000);
+    double st[VK_JB_STAT_COUNT];
+    vk_jb_stats(jb, st, VK_JB_STAT_COUNT);
+    CHECK(st[VK_JB_STAT_BUFFERED_PACKETS] <= 24);
+    vk_jb_destroy(jb);
+  }
+}
+
 int main(void) {
   test_external();
   test_external_fec_after_wait();
@@ -374,6 +449,7 @@ int main(void) {
   test_host_rtp_clock();
   test_args();
   test_fuzz();
+  test_fuzz_host();
   if (failures) {
     fprintf(stderr, "jb_test: %d failure(s)\n", failures);
     return 1;
