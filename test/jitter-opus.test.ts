@@ -150,6 +150,31 @@ describe.each(BACKENDS)('jitter buffer with the decoder outside the core, on %s'
     expect(kit.opusStats().decoders).toBe(before);
   });
 
+  it('Opus through AudioReceiver: a new SSRC mid-call gets a fresh buffer and decoder and plays on', () => {
+    if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
+    const r = new AudioReceiver(kit, 0, { sampleRate: 16000, ssrcSwitchMs: 100 });
+    let played = 0;
+    for (const [k, ssrc] of [[0, 1111], [1, 2222]] as const) {
+      const s = new AudioSender(kit, 0, { codec: 'opus', sampleRate: 16000, ssrc });
+      for (let f = 0; f < 50; f++) {
+        const t = k * 2000 + f * 20;
+        const x = Int16Array.from({ length: 320 }, (_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 300 * (f * 320 + i)) / 16000)));
+        for (const d of s.send(x, t)) r.receive(d, t + 5);
+        const out = r.poll(t + 5);
+        expect(out.pcm.length).toBe(320);
+        played += out.jitter?.packets.length ?? 0;
+      }
+      s.close();
+    }
+    const st = r.stats();
+    expect(st.ssrcChanges).toBe(1);
+    expect(st.ssrc).toBe(2222);
+    expect(st.dropped.unknownPayloadType + st.dropped.jitter).toBe(0);
+    expect(played).toBeGreaterThanOrEqual(96);
+    expect(st.opus!.played).toBeGreaterThanOrEqual(48); // the second stream's buffer
+    r.close();
+  });
+
   it('Opus through AudioReceiver over a jittery, lossy network with a delay step: adaptive delay, concealment, FEC', () => {
     if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
     const rate = 16000;

@@ -173,10 +173,12 @@ export class AudioReceiver {
     this.sampleRate = options.sampleRate ?? 8000;
     if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioReceiver: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
     this.frameSamples = (this.ptimeMs * this.sampleRate) / 1000;
-    this.#opusDelayMs = options.opusDelayMs;
-    if (this.#opusDelayMs !== undefined && (!Number.isInteger(this.#opusDelayMs) || this.#opusDelayMs < 0 || this.#opusDelayMs > 2000)) {
-      invalidArg(`AudioReceiver: opusDelayMs must be an integer in 0..2000, got ${String(this.#opusDelayMs)}`);
+    const od = options.opusDelayMs;
+    if (od !== undefined && (typeof od !== 'number' || !Number.isFinite(od) || od < 0)) {
+      invalidArg(`AudioReceiver: opusDelayMs must be a non-negative number of ms, got ${String(od)}`);
     }
+    // a floor under the adaptive delay, within the buffer's maximum
+    this.#opusDelayMs = od === undefined ? undefined : Math.min(Math.round(od), options.jitter?.maxDelayMs ?? 2000);
     const pts: Record<number, AudioCodec> = options.payloadTypes ?? { 0: 'pcmu', 8: 'pcma', 111: 'opus' };
     this.#pts = new Map(Object.entries(pts).map(([k, v]): [number, AudioCodec] => [Number(k), v]));
     for (const [pt, c] of this.#pts) {
@@ -273,7 +275,15 @@ export class AudioReceiver {
       this.#s.dropped.unknownPayloadType++;
       return;
     }
-    if (pt !== this.#jbPt) this.#switchCodec(pt, codec);
+    if (pt !== this.#jbPt) {
+      try {
+        this.#switchCodec(pt, codec);
+      } catch {
+        // no decoder for it here (Opus without libopus or opusscript), or bad jitter options
+        this.#s.dropped.unknownPayloadType++;
+        return;
+      }
+    }
     try {
       // the jitter buffer needs non-decreasing arrival times
       const at = Math.max(nowMs, this.#lastPushMs);
@@ -303,8 +313,13 @@ export class AudioReceiver {
       this.#ssrc = ssrc;
       this.#s.ssrcChanges++;
       this.#dtmf.flush();
-      // a new source: a fresh Opus decoder (the buffer itself resets on the new SSRC)
-      if (this.#codec === 'opus') this.#switchCodec(this.#jbPt, 'opus');
+      // a new Opus source gets a fresh buffer and decoder with its first
+      // packet (G.711: the buffer itself resets on the new SSRC)
+      if (this.#codec === 'opus') {
+        this.#jb?.close();
+        this.#jb = undefined;
+        this.#jbPt = -1;
+      }
     }
     this.#lastHeardMs = nowMs;
     return true;
@@ -314,8 +329,8 @@ export class AudioReceiver {
     if (this.#jb && pt !== this.#jbPt) this.#s.payloadTypeChanges++;
     this.#jb?.close();
     this.#jb = undefined;
+    this.#jbPt = -1;
     this.#codec = codec;
-    this.#jbPt = pt;
     if (codec === 'opus') {
       // decoded at the output rate: no resampling
       const floor = this.#opusDelayMs === undefined ? {} : { minDelayMs: this.#opusDelayMs };
@@ -323,6 +338,7 @@ export class AudioReceiver {
     } else {
       this.#jb = this.#kit.createJitterBuffer({ ...this.#jbOptions, clockRate: 8000, codec, payloadType: pt, ptimeMs: this.ptimeMs });
     }
+    this.#jbPt = pt;
   }
 
   #receiveRtcp(datagram: Uint8Array, nowMs: number): void {
