@@ -142,7 +142,7 @@ export function createKit(backend: Backend): VoipKit {
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
     createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
-    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
+    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o, opus ? (r) => new OpusDecoder(opus, { sampleRate: r as 48000, channels: 1 }) : undefined),
     createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
     createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
     createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
@@ -201,6 +201,8 @@ export {
   type PollResult,
   type PlayedPacket,
   type JitterStats,
+  type JitterDecoder,
+  type JitterCodecStats,
 } from './jitter/jitter-buffer.js';
 export {
   NoiseSuppressor,
