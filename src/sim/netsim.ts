@@ -326,7 +326,9 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
         if (jr) {
           anyJitter = true;
           for (const p of jr.packets) played(p.seq, tick + (p.offset * 1000) / 8000);
-          if (jr.concealedSeq !== null && after.opus && before && after.opus.fec > before.fec && rebuiltByFec(jr.concealedSeq)) fecSeqs.add(jr.concealedSeq);
+          // the receiver used the next packet's FEC: its counter says so, or (without Opus counters) the buffer had the successor
+          const usedFec = after.opus && before ? after.opus.fec > before.fec : jr.fecAvailable;
+          if (opus && jr.concealedSeq !== null && usedFec && rebuiltByFec(jr.concealedSeq)) fecSeqs.add(jr.concealedSeq);
         } else if (after.opus && opusNext !== undefined) {
           // AudioReceiver's fixed-delay Opus playout plays the sequence numbers in order, one
           // packet time per step, and counts each step as played, rebuilt by FEC or concealed
