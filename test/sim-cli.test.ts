@@ -394,7 +394,7 @@ describe('voipkit sim sweep and bad input', () => {
       [['sim', '--codec', 'pcma', '--fec'], /--fec \(Opus in-band FEC\) applies to opus, not pcma/],
       [['sim', '--codec', 'opus', '--bitrate', '100'], /--bitrate must be an integer in 6000\.\.510000/],
       [['sim', '--codec', 'opus', '--fec', '0'], /--fec expected loss must be an integer in 1\.\.100/],
-      [['sim', '--codec', 'opus', '--ptime', '40'], /--ptime 40 ms with opus: AudioReceiver's Opus playout conceals one 10 or 20 ms frame/],
+      [['sim', '--codec', 'opus', '--ptime', '40'], /--ptime 40 ms with opus: AudioReceiver's Opus playout conceals a lost packet \(when the next one is missing too\) with one 10 or 20 ms frame/],
       [['sim', '--codec', 'opus', '--ptime', '30'], /--ptime must be one of 10, 20 ms for opus/],
       [['sim', '--ptime', '25'], /--ptime must be one of 10, 20, 30, 40, 60 ms for pcmu/],
       [['sim', '--ptime', 'x'], /--ptime must be a whole number/],

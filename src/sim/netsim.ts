@@ -48,8 +48,8 @@ const CN_PT = 13;
 export const PTIMES: Readonly<Record<AudioCodec, readonly number[]>> = Object.freeze({
   pcmu: [10, 20, 30, 40, 60],
   pcma: [10, 20, 30, 40, 60],
-  // Opus frames are 10, 20, 40 or 60 ms, but AudioReceiver's Opus playout conceals one
-  // playout frame (ptimeMs: 10 or 20) per lost packet, so longer packets would lose time
+  // Opus frames are 10, 20, 40 or 60 ms, but AudioReceiver's Opus playout conceals a lost packet
+  // whose successor is missing too with one playout frame (ptimeMs: 10 or 20): longer packets lose time
   opus: [10, 20],
 });
 
@@ -145,7 +145,7 @@ export function sendPathProblem(o: Pick<NetSimOptions, 'codec' | 'ptimeMs' | 'bi
   const ptime = o.ptimeMs ?? PTIME_MS;
   if (!PTIMES[codec].includes(ptime)) {
     if (codec === 'opus' && (ptime === 40 || ptime === 60))
-      return `ptime ${ptime} ms with opus: AudioReceiver's Opus playout conceals one 10 or 20 ms frame per lost packet, so ${ptime} ms packets would play wrong; use 10 or 20`;
+      return `ptime ${ptime} ms with opus: AudioReceiver's Opus playout conceals a lost packet (when the next one is missing too) with one 10 or 20 ms frame, so ${ptime} ms packets would shorten the call; use 10 or 20`;
     return `ptime must be one of ${PTIMES[codec].join(', ')} ms for ${codec}, got ${String(ptime)}`;
   }
   if (codec !== 'opus') {
