@@ -156,6 +156,9 @@ export function createKit(backend: Backend): VoipKit {
  */
 export async function withOpusFallback(backend: Backend): Promise<Backend> {
   if (backend.opus) return backend;
+  // opusscript is found through Node's module resolution; a browser page
+  // has none, and trying would only put a failed import in its console.
+  if (typeof process === 'undefined' || !process.versions?.node) return backend;
   const { loadOpusscript } = await import('./backend/opusscript.js');
   return { ...backend, opus: await loadOpusscript().catch(() => null) };
 }
