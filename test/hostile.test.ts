@@ -139,6 +139,8 @@ const OBJECTS: Record<string, { make: (kit: VoipKit) => Closable; ops: Record<st
       unprotectRtpInto: (o: api.SrtpSession) => o.unprotectRtpInto(rtp(1), new Uint8Array(200)),
       protectRtcpInto: (o: api.SrtpSession) => o.protectRtcpInto(RR, new Uint8Array(40)),
       unprotectRtcpInto: (o: api.SrtpSession) => o.unprotectRtcpInto(RR, new Uint8Array(40)),
+      tryUnprotectRtp: (o: api.SrtpSession) => o.tryUnprotectRtp(rtp(1)),
+      tryUnprotectRtcp: (o: api.SrtpSession) => o.tryUnprotectRtcp(RR),
       processBatch: (o: api.SrtpSession) => o.processBatch('protectRtp', new Uint8Array(200), Uint32Array.of(0), Int32Array.of(172), Uint32Array.of(200)),
       setRoc: (o: api.SrtpSession) => o.setRoc(1, 1),
       setRtcpIndex: (o: api.SrtpSession) => o.setRtcpIndex(1, 1),
@@ -436,6 +438,100 @@ const SRTP_ROWS: Record<string, Row> = {
       expect(t.report()).toEqual({ cumulativeLost: 99, fractionLost: Math.floor((99 * 256) / 101) });
     }]],
   },
+  'SrtpSession.tryUnprotectRtp': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).tryUnprotectRtp(x as never)),
+      ...badBytes('out', (c, x) => sess(c).tryUnprotectRtp(protectedRun(c.kit, 1, 1)[0], x as never), ['undefined']),
+      [
+        'out overlapping the packet at another offset',
+        (c) => {
+          const b = new Uint8Array(400);
+          b.set(protectedRun(c.kit, 1, 1)[0], 0);
+          return sess(c).tryUnprotectRtp(b.subarray(0, 182), b.subarray(10, 192));
+        },
+        'invalid_argument',
+      ],
+    ],
+    odd: [
+      [
+        'refused packets come back as codes, nothing thrown, no state taken',
+        (c) => {
+          using rx = c.kit.createSrtpSession(SRTP_OPTS);
+          const run = protectedRun(c.kit, 1000, 200);
+          const tampered = run[5].slice();
+          tampered[tampered.length - 1] ^= 1;
+          const plainWithTag = new Uint8Array(182);
+          plainWithTag.set(rtp(9));
+          plainWithTag.fill(0xa5, 172);
+          const v1 = run[6].slice();
+          v1[0] = 0x40;
+          expect(rx.tryUnprotectRtp(new Uint8Array(0))).toBe('bad_length');
+          expect(rx.tryUnprotectRtp(rtp(1, 5, 0))).toBe('bad_length');
+          expect(rx.tryUnprotectRtp(run[5].subarray(0, 21))).toBe('bad_length');
+          expect(rx.tryUnprotectRtp(run[5].subarray(0, 181))).toBe('auth_fail');
+          expect(rx.tryUnprotectRtp(tampered)).toBe('auth_fail');
+          expect(rx.tryUnprotectRtp(plainWithTag)).toBe('auth_fail');
+          expect(rx.tryUnprotectRtp(v1)).toBe('bad_version');
+          expect(rx.tryUnprotectRtp(run[5], new Uint8Array(171))).toBe('buffer_too_small');
+          expect(rx.stats().rtpUnprotected).toBe(0);
+          const got = rx.tryUnprotectRtp(run[199]);
+          expect(got instanceof Uint8Array && Array.from(got)).toEqual(Array.from(rtp(1199)));
+          expect(rx.tryUnprotectRtp(run[199])).toBe('replay_duplicate');
+          expect(rx.tryUnprotectRtp(run[0])).toBe('replay_old');
+          const s = rx.stats();
+          expect([s.rtpUnprotected, s.authFailures, s.replayDuplicates, s.replayTooOld, s.badPackets]).toEqual([1, 3, 1, 1, 4]);
+        },
+      ],
+      [
+        'the array returned without out is the caller\'s (a later call does not change it)',
+        (c) => {
+          using rx = c.kit.createSrtpSession(SRTP_OPTS);
+          const [a, b] = protectedRun(c.kit, 40, 2);
+          const first = rx.tryUnprotectRtp(a) as Uint8Array;
+          rx.tryUnprotectRtp(b);
+          expect(Array.from(first)).toEqual(Array.from(rtp(40)));
+        },
+      ],
+    ],
+    usable: (c) => {
+      using tx = c.kit.createSrtpSession(SRTP_OPTS);
+      const got = sess(c).tryUnprotectRtp(tx.protectRtp(rtp(4000)));
+      expect(got instanceof Uint8Array && Array.from(got)).toEqual(Array.from(rtp(4000)));
+    },
+  },
+  'SrtpSession.tryUnprotectRtcp': {
+    bad: [
+      ...badBytes('packet', (c, x) => sess(c).tryUnprotectRtcp(x as never)),
+      ...badBytes('out', (c, x) => sess(c).tryUnprotectRtcp(RR, x as never), ['undefined']),
+    ],
+    odd: [
+      [
+        'refused packets come back as codes, nothing thrown',
+        (c) => {
+          using tx = c.kit.createSrtpSession(SRTP_OPTS);
+          using rx = c.kit.createSrtpSession(SRTP_OPTS);
+          const p = tx.protectRtcp(RR);
+          const t = p.slice();
+          t[t.length - 1] ^= 4;
+          expect(rx.tryUnprotectRtcp(new Uint8Array(0))).toBe('bad_length');
+          expect(rx.tryUnprotectRtcp(RR)).toBe('bad_length');
+          expect(rx.tryUnprotectRtcp(t)).toBe('auth_fail');
+          const got = rx.tryUnprotectRtcp(p, new Uint8Array(40));
+          expect(got instanceof Uint8Array && Array.from(got)).toEqual(Array.from(RR));
+          expect(rx.tryUnprotectRtcp(p)).toBe('replay_duplicate');
+        },
+      ],
+    ],
+  },
+  'SrtpSession.codeFor': {
+    bad: [],
+    odd: [
+      ['statuses map to codes, anything else to internal', () => {
+        expect([-40, -41, -42, -20, -1].map((st) => api.SrtpSession.codeFor(st))).toEqual(['auth_fail', 'replay_duplicate', 'replay_old', 'bad_length', 'invalid_argument']);
+        for (const st of [0, -999, NaN, 5, '1', undefined]) expect(api.SrtpSession.codeFor(st as number)).toBe('internal');
+      }],
+    ],
+  },
   'SrtpSession.stats': { bad: [], odd: [['a snapshot', (c) => expect(typeof sess(c).stats().streams).toBe('number')]] },
   'SrtpSession.errorFor': {
     bad: [],
@@ -455,7 +551,12 @@ const JITTER_ROWS: Record<string, Row> = {
       ...badNumbers('clockRate', [44100, 0, NaN, '8000'], (c, v) => c.kit.createJitterBuffer({ clockRate: v as never })),
       ['G.711 at 16 kHz', (c) => c.kit.createJitterBuffer({ clockRate: 16000 }), 'invalid_argument'],
       ...badNumbers('ptimeMs', [30, 0, NaN, '20'], (c, v) => c.kit.createJitterBuffer({ ptimeMs: v as never })),
-      ['codec opus', (c) => c.kit.createJitterBuffer({ codec: 'opus' as never }), 'invalid_argument'],
+      ['codec g722', (c) => c.kit.createJitterBuffer({ codec: 'g722' as never }), 'invalid_argument'],
+      ['codec custom without a decoder', (c) => c.kit.createJitterBuffer({ codec: 'custom' }), 'invalid_argument'],
+      ...[null, 5, 'x', {}, { decode: () => 0 }].map((d): Bad => [`codec custom, decoder ${JSON.stringify(d)}`, (c) => c.kit.createJitterBuffer({ codec: 'custom', decoder: d as never }), 'invalid_argument']),
+      ['a decoder with G.711', (c) => c.kit.createJitterBuffer({ decoder: { decode: () => 0, conceal: () => 0 } }), 'invalid_argument'],
+      ...badNumbers('sampleRate', [44100, 0, NaN, '16000', 12000], (c, v) => c.kit.createJitterBuffer({ codec: 'custom', clockRate: 48000, sampleRate: v as never, decoder: { decode: () => 0, conceal: () => 0 } })),
+      ['Opus at a 16 kHz RTP clock', (c) => c.kit.createJitterBuffer({ codec: 'opus', clockRate: 16000 }), 'invalid_argument'],
       ...badNumbers('maxDelayMs', [19, 10001, NaN, 50.5], (c, v) => c.kit.createJitterBuffer({ maxDelayMs: v as never })),
       ['minDelayMs above maxDelayMs', (c) => c.kit.createJitterBuffer({ minDelayMs: 500, maxDelayMs: 400 }), 'invalid_argument'],
       ...badNumbers('maxPackets', [1, 2001, NaN, Infinity], (c, v) => c.kit.createJitterBuffer({ maxPackets: v as never })),
@@ -783,7 +884,10 @@ const sweep = (what: string, call: (x: unknown) => unknown, junk: unknown[], cod
 
 const MORE_ROWS: Record<string, Row> = {
   withOpusFallback: {
-    bad: sweep('backend', (b) => api.withOpusFallback(b as never), [undefined, null, 42]),
+    bad: [
+      ...sweep('backend', (b) => api.withOpusFallback(b as never), [undefined, null, 42]),
+      ...sweep('opusscript source', (x) => api.withOpusFallback({ opus: null } as never, x as never), [null, 42, {}, { glue: 1, wasm: new Uint8Array(8) }, { glue: () => 0 }]),
+    ],
   },
   roundTripMs: {
     bad: [
@@ -1048,15 +1152,15 @@ const PIPELINE_ROWS: Record<string, Row> = {
       ...badNumbers('from', ['c', null, undefined], (c, l) => liveRelay(c).relay(l as never, rtp(1), 0)),
       ...badTimes('nowMs', (c, v) => liveRelay(c).relay('a', rtp(1), v as never)),
     ],
-    odd: [['junk datagrams are dropped (null) and counted', (c) => {
+    odd: [['junk datagrams are dropped (nothing to send) and counted', (c) => {
       const r = liveRelay(c);
       const before = r.stats().a.dropped.notRtp;
-      for (const [, x] of notTyped) expect(r.relay('a', x() as never, 0)).toBeNull();
+      for (const [, x] of notTyped) expect(r.relay('a', x() as never, 0)).toEqual([]);
       expect(r.stats().a.dropped.notRtp - before).toBe(notTyped.length);
     }]],
     usable: (c) => {
       // forwarded with the relay's SSRC on leg b, the payload untouched
-      const out = liveRelay(c).relay('a', rtp(7), 0)!;
+      const [out] = liveRelay(c).relay('a', rtp(7), 0);
       expect(api.RtpView.wrap(out).ssrc).toBe(0xb);
       expect(Array.from(out.subarray(12))).toEqual(Array.from(rtp(7).subarray(12)));
     },
@@ -1096,6 +1200,33 @@ const PIPELINE_ROWS: Record<string, Row> = {
   'RtcpScheduler.poll': { bad: badTimes('nowMs', (_c, v) => scheduler().poll(v as never)) },
   'RtcpScheduler.sent': {
     bad: [...badNumbers('bytes', [-1, NaN, '100', null], (_c, v) => scheduler().sent(v as never, 0)), ...badTimes('nowMs', (_c, v) => scheduler().sent(100, v as never))],
+  },
+  'RtcpScheduler.deterministicInterval': {
+    bad: [],
+    // RFC 3550 6.3.1 with the defaults: 2 members, avg 128 octets, 5 % of 64 kbit/s
+    // = 400 octets/s gives 0.64 s, below Tmin = 5 s halved before the first report
+    odd: [['Td of a fresh two-party session', () => expect(scheduler().deterministicInterval()).toBe(2500)]],
+  },
+  'RtcpScheduler.leave': {
+    bad: [
+      ...badTimes('nowMs', (_c, v) => scheduler().leave(v as never, 100)),
+      ...badNumbers('byeBytes', [0, -1, NaN, '100', null], (_c, v) => scheduler().leave(0, v as never)),
+      ...badNumbers('options', [null, 42], (_c, o) => scheduler().leave(0, 100, o as never)),
+    ],
+    odd: [['with fewer than 50 members the BYE is due at once (RFC 3550 6.3.7)', () => expect(scheduler().leave(1000, 100)).toBe(1000)]],
+  },
+  'RtcpScheduler.membersLeft': {
+    bad: [
+      ...badNumbers('members', [0, 1.5, NaN, '2', null], (_c, v) => scheduler().membersLeft(v as never, 0)),
+      ...badTimes('nowMs', (_c, v) => scheduler().membersLeft(1, v as never)),
+    ],
+  },
+  'RtcpSession.leave': {
+    bad: [
+      ...badTimes('nowMs', (c, v) => liveRtcp(c).leave(v as never)),
+      ...badNumbers('options', [null, 42], (c, o) => liveRtcp(c).leave(0, o as never)),
+      ['reason 42', (c) => liveRtcp(c).leave(0, { reason: 42 as never }), 'invalid_argument'],
+    ],
   },
   'RtcpScheduler.received': { bad: badNumbers('bytes', [-1, NaN, Infinity, '100', null], (_c, v) => scheduler().received(v as never)) },
   'RtcpSession.onRtpSent': {
@@ -1286,6 +1417,14 @@ const TABLE: Record<string, Row> = {
       ['wasm: garbage bytes', () => api.load({ backend: 'wasm', wasm: new Uint8Array([0, 97, 115, 109, 9, 9]) }), 'load_failed'],
       ['wasm: empty bytes', () => api.load({ backend: 'wasm', wasm: new Uint8Array(0) }), 'load_failed'],
       ['wasm: missing file', () => api.load({ backend: 'wasm', wasm: new URL('file:///nonexistent/voipkit.wasm') }), 'load_failed'],
+      ['opusscript: a number', () => api.load({ backend: 'wasm', opusscript: 42 as never }), 'invalid_argument'],
+      ['opusscript: null', () => api.load({ backend: 'wasm', opusscript: null as never }), 'invalid_argument'],
+      ['opusscript: glue not a function', () => api.load({ backend: 'wasm', opusscript: { glue: {}, wasm: new Uint8Array(8) } }), 'invalid_argument'],
+      ['opusscript: wasm a number', () => api.load({ backend: 'wasm', opusscript: { glue: () => 0, wasm: 42 as never } }), 'invalid_argument'],
+      ['opusscript: garbage wasm bytes', () => api.load({ backend: 'wasm', opusscript: { glue: () => ({}), wasm: new Uint8Array([0, 97, 115, 109, 9, 9]) } }), 'load_failed'],
+      ['opusscript: a glue that throws', () => api.load({ backend: 'wasm', opusscript: { glue: () => { throw new Error('no'); }, wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) } }), 'load_failed'],
+      ['opusscript: a glue that is not emscripten', () => api.load({ backend: 'wasm', opusscript: { glue: () => ({}), wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) } }), 'load_failed'],
+      ['opusscript: missing wasm file', () => api.load({ backend: 'wasm', opusscript: { glue: () => ({}), wasm: new URL('file:///nonexistent/opusscript.wasm') } }), 'load_failed'],
       [
         'VOIPKIT_BACKEND invalid',
         async () => {
@@ -1573,7 +1712,6 @@ const TABLE: Record<string, Row> = {
  * it.fails, so this list must shrink when one is fixed.
  */
 const KNOWN: [RegExp, string][] = [
-  [/^native > SrtpSession\.(protectRtp > packet of 0 bytes|unprotectRtp > empty packet)$/, 'srtp: an empty packet is invalid_argument on native, bad_length on WASM'],
 ];
 /** More known failures, listed case by case (the same on both backends). */
 const KNOWN_CASES = new Set(

@@ -15,7 +15,7 @@ import { VoipKitError, invalidArg } from '../errors.js';
 import { finiteArg, instanceArg, intArg, kitArg, numberArg, optionsArg, stringArg, typedArrayArg } from '../guard.js';
 import { RtpBuilder } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import { SrtpSession } from '../srtp/session.js';
+import { SrtpSession, unprotectOrCode } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import { DtmfEncoder, dtmfEventCode } from './dtmf.js';
 import type { DtxController } from './cn.js';
@@ -37,7 +37,7 @@ export interface AudioSenderOptions {
   sampleRate?: 8000 | 16000 | 24000 | 48000;
   /** Opus encoder options (bitrate, fec, packetLossPercent, complexity, dtx...). */
   opus?: Omit<import('../codec/opus.js').OpusEncoderOptions, 'sampleRate' | 'channels' | 'frameMs'>;
-  /** Frame duration, ms: 10, 20, 30 or 40. Default 20. */
+  /** Frame duration, ms: 10, 20, 30, 40 or 60 (Opus: not 30). Default 20. */
   ptimeMs?: number;
   /** SSRC. Default: random. */
   ssrc?: number;
@@ -149,7 +149,7 @@ export class AudioSender {
     if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioSender: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
     this.clockRate = this.codec === 'opus' ? 48000 : 8000;
     this.ptimeMs = options.ptimeMs ?? 20;
-    if (![10, 20, 30, 40].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs must be 10, 20, 30 or 40, got ${this.ptimeMs}`);
+    if (![10, 20, 30, 40, 60].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs must be 10, 20, 30, 40 or 60, got ${this.ptimeMs}`);
     for (const [k, v] of [['payloadType', this.payloadType], ['cnPayloadType', options.cnPayloadType ?? 13], ['dtmfPayloadType', options.dtmfPayloadType ?? 101]] as const) {
       if (!Number.isInteger(v) || v < 0 || v > 127) invalidArg(`AudioSender: ${k} must be 0..127, got ${v}`);
     }
@@ -162,7 +162,7 @@ export class AudioSender {
     this.#cnPt = options.cnPayloadType ?? 13;
     this.#dtmfPt = options.dtmfPayloadType ?? 101;
     if (this.codec === 'opus') {
-      this.#opus = kit.createOpusEncoder({ ...options.opus, sampleRate: this.sampleRate, channels: 1, frameMs: this.ptimeMs as 10 | 20 | 40 });
+      this.#opus = kit.createOpusEncoder({ ...options.opus, sampleRate: this.sampleRate, channels: 1, frameMs: this.ptimeMs as 10 | 20 | 40 | 60 });
     } else if (this.sampleRate !== 8000) {
       this.#down = kit.createResampler({ inputRate: this.sampleRate, outputRate: 8000, quality: 4 });
     }
@@ -275,8 +275,9 @@ export class AudioSender {
   /** Hand received RTCP (reports about our stream) to the sender; bad datagrams are dropped. */
   receiveRtcp(datagram: Uint8Array, nowMs: number): boolean {
     finiteArg(nowMs, 'AudioSender.receiveRtcp: nowMs'); // the caller's clock: not dropped like bad datagrams
+    const plain = this.#srtp ? unprotectOrCode(this.#srtp, true, datagram) : datagram;
+    if (typeof plain === 'string') return false;
     try {
-      const plain = this.#srtp ? this.#srtp.unprotectRtcp(datagram) : datagram;
       this.rtcp.onRtcpReceived(parseRtcp(plain), datagram.length + 28, nowMs);
       return true;
     } catch {
