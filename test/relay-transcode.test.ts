@@ -161,6 +161,10 @@ describe.each(BACKENDS)('RtpRelay transcoding across clocks and ptimes on %s', (
     // a packet older than what was sent is dropped as late
     expect(relay.relay('a', rtp(0, 105, 1000 + 5 * N, mu.subarray(0, N)), 950)).toEqual([]);
     expect(relay.stats().a.dropped.late).toBe(1);
+    // the source restarts its timestamps (same SSRC, far in the past): the relay continues its own timeline
+    const restart = relay.relay('a', rtp(0, 121, 77, mu.subarray(0, 2 * N)), 1000).map(view);
+    expect(restart.map((p) => (p.seq - after[0].seq) & 0xffff)).toEqual([1, 2, 3]); // 80 queued + 480 new = 3.5 packets
+    expect(restart.map((p) => ((p.ts - ts0) >>> 0) - 30 * N)).toEqual([160, 320, 480]);
     relay.close();
   });
 
