@@ -39,9 +39,10 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
+import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { AudioCodec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
@@ -134,6 +135,10 @@ interface Direction {
   event: EventState | null;
 }
 
+function legArg(leg: unknown, what: string): asserts leg is LegName {
+  if (leg !== 'a' && leg !== 'b') invalidArg(`${what} must be 'a' or 'b', got ${typeof leg === 'string' ? JSON.stringify(leg) : String(leg)}`);
+}
+
 function random32(): number {
   const a = new Uint32Array(1);
   globalThis.crypto.getRandomValues(a);
@@ -172,9 +177,9 @@ export class RtpRelay {
    * @param kit where codecs and the resampler come from (transcode mode).
    * @throws VoipKitError `invalid_argument` for an unknown mode, codec or ptime.
    */
-  constructor(kit: VoipKit, options: RtpRelayOptions = {}) {
+  constructor(kit: VoipKit, options?: RtpRelayOptions) {
+    options = optionsArg(options, 'RtpRelay: options');
     this.#kit = kit;
-    if (options === null || typeof options !== 'object') invalidArg('RtpRelay: options must be an object');
     this.mode = options.mode ?? 'forward';
     if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);
     const leg = (name: LegName, o: RelayLegOptions = {}): LegConfig => {
@@ -207,6 +212,7 @@ export class RtpRelay {
 
   /** The SSRC the relay sends with on a leg. */
   ssrcOn(leg: LegName): number {
+    legArg(leg, 'RtpRelay.ssrcOn: leg');
     return this.#dir[leg].outSsrc;
   }
 
@@ -219,7 +225,9 @@ export class RtpRelay {
    * for bad datagrams.
    */
   relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array[] {
-    if (from !== 'a' && from !== 'b') invalidArg(`RtpRelay.relay: leg must be 'a' or 'b', got ${String(from)}`);
+    legArg(from, 'RtpRelay.relay: from');
+    finiteArg(nowMs, 'RtpRelay.relay: nowMs');
+    datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     const to: LegName = from === 'a' ? 'b' : 'a';
     const inLeg = this.#legs[from];
     const st = this.#stats[from];
@@ -232,10 +240,9 @@ export class RtpRelay {
       const r = this.#relayRtcp(from, to, datagram);
       return r ? [r] : [];
     }
-    let rtp: Uint8Array;
-    try {
-      rtp = inLeg.srtpIn ? inLeg.srtpIn.unprotectRtp(datagram) : datagram;
-    } catch {
+    // the non-throwing form: a flood of forgeries costs no Error each
+    const rtp = inLeg.srtpIn ? unprotectOrCode(inLeg.srtpIn, false, datagram) : datagram;
+    if (typeof rtp === 'string') {
       st.dropped.srtp++;
       return [];
     }
@@ -516,8 +523,12 @@ export class RtpRelay {
   #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {
     const st = this.#stats[from];
     let packets: RtcpPacket[];
+    const plain = this.#legs[from].srtpIn ? unprotectOrCode(this.#legs[from].srtpIn!, true, datagram) : datagram;
+    if (typeof plain === 'string') {
+      st.dropped.badRtcp++;
+      return null;
+    }
     try {
-      const plain = this.#legs[from].srtpIn ? this.#legs[from].srtpIn!.unprotectRtcp(datagram) : datagram;
       packets = parseRtcp(plain);
     } catch {
       st.dropped.badRtcp++;

@@ -13,6 +13,7 @@
 import type { VoipKit } from '../index.js';
 import type { SequenceTracker } from '../seq.js';
 import { invalidArg } from '../errors.js';
+import { finiteArg, intArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
 import {
   ntpMiddle32, serializeRtcp, unixMsToNtp, SdesItemType,
   type ReportBlock, type RtcpPacket, type SenderReport, type ReceiverReport, type SourceDescription, type Goodbye,
@@ -52,6 +53,7 @@ export class ReceptionTracker {
 
   /** @param kit where the sequence tracker (C core) comes from. */
   constructor(kit: VoipKit, ssrc: number, clockRate: number, probation = 0) {
+    intArg(ssrc, 0, 0xffffffff, 'ReceptionTracker: ssrc');
     if (!Number.isInteger(clockRate) || clockRate < 1000 || clockRate > 192000) invalidArg(`ReceptionTracker: clockRate must be an integer in 1000..192000, got ${clockRate}`);
     this.ssrc = ssrc >>> 0;
     this.clockRate = clockRate;
@@ -64,6 +66,11 @@ export class ReceptionTracker {
    * @returns the sequence tracker's verdict ('in-order', 'old', ...).
    */
   onRtp(sequenceNumber: number, rtpTimestamp: number, payloadBytes: number, arrivalMs: number): string {
+    // checked before the sequence tracker counts the packet: junk leaves no trace
+    intArg(sequenceNumber, 0, 0xffff, 'ReceptionTracker.onRtp: sequenceNumber');
+    intArg(rtpTimestamp, 0, 0xffffffff, 'ReceptionTracker.onRtp: rtpTimestamp');
+    intArg(payloadBytes, 0, 0xffff, 'ReceptionTracker.onRtp: payloadBytes');
+    finiteArg(arrivalMs, 'ReceptionTracker.onRtp: arrivalMs');
     const r = this.#seq.update(sequenceNumber);
     if (r.result === 'probation' || r.result === 'jump') return r.result;
     this.#octets += payloadBytes;
@@ -84,6 +91,9 @@ export class ReceptionTracker {
 
   /** Record an SR received from this source (for LSR / DLSR). */
   onSenderReport(ntpSeconds: number, ntpFraction: number, arrivalMs: number): void {
+    intArg(ntpSeconds, 0, 0xffffffff, 'ReceptionTracker.onSenderReport: ntpSeconds');
+    intArg(ntpFraction, 0, 0xffffffff, 'ReceptionTracker.onSenderReport: ntpFraction');
+    finiteArg(arrivalMs, 'ReceptionTracker.onSenderReport: arrivalMs');
     this.#lastSr = ntpMiddle32(ntpSeconds, ntpFraction);
     this.#lastSrAtMs = arrivalMs;
   }
@@ -100,6 +110,7 @@ export class ReceptionTracker {
 
   /** A report block for an RTCP report sent at nowMs; starts a new loss interval. */
   reportBlock(nowMs: number): ReportBlock {
+    finiteArg(nowMs, 'ReceptionTracker.reportBlock: nowMs');
     const { cumulativeLost, fractionLost } = this.#seq.report();
     const s = this.#seq.stats();
     const dlsr = this.#lastSr === 0 || Number.isNaN(this.#lastSrAtMs) ? 0 : Math.max(0, Math.round(((nowMs - this.#lastSrAtMs) * 65536) / 1000));
@@ -187,7 +198,9 @@ export class RtcpScheduler {
   #byeNow = false;
   #done = false;
 
-  constructor(nowMs: number, options: RtcpIntervalOptions = {}) {
+  constructor(nowMs: number, options?: RtcpIntervalOptions) {
+    finiteArg(nowMs, 'RtcpScheduler: nowMs');
+    options = optionsArg(options, 'RtcpScheduler: options');
     const bw = options.sessionBandwidth ?? 64000;
     const frac = options.rtcpFraction ?? 0.05;
     this.minIntervalMs = options.minIntervalMs ?? 5000;
@@ -247,6 +260,7 @@ export class RtcpScheduler {
 
   /** True when a report (or, when leaving, the BYE) should be sent now; otherwise the timer is reconsidered. */
   poll(nowMs: number): boolean {
+    finiteArg(nowMs, 'RtcpScheduler.poll: nowMs');
     if (this.#done) return false;
     if (this.#byeNow) return true;
     if (nowMs < this.#tn) return false;
@@ -259,6 +273,8 @@ export class RtcpScheduler {
 
   /** A report (or the BYE) of `bytes` octets was sent at nowMs. */
   sent(bytes: number, nowMs: number): void {
+    numberArg(bytes, 0, 0xffffffff, 'RtcpScheduler.sent: bytes');
+    finiteArg(nowMs, 'RtcpScheduler.sent: nowMs');
     if (this.#leaving) {
       this.#done = true;
       this.#byeNow = false;
@@ -277,6 +293,7 @@ export class RtcpScheduler {
    * a member and updates avg_rtcp_size (§6.3.7).
    */
   received(bytes: number, isBye = false): void {
+    numberArg(bytes, 0, 0xffffffff, 'RtcpScheduler.received: bytes');
     if (this.#leaving) {
       if (!isBye || this.#byeNow || this.#done) return;
       this.members += 1;
@@ -376,6 +393,7 @@ export class RtcpSession {
   #byeReason: string | undefined;
 
   constructor(kit: VoipKit, nowMs: number, options: RtcpSessionOptions) {
+    objectArg(options, 'RtcpSession: options');
     this.ssrc = options.ssrc >>> 0;
     this.cname = options.cname;
     if (typeof this.cname !== 'string' || this.cname.length === 0 || new TextEncoder().encode(this.cname).length > 255) invalidArg('RtcpSession: cname must be a non-empty string of at most 255 bytes');
@@ -387,6 +405,9 @@ export class RtcpSession {
 
   /** Account for an RTP packet we sent (payload octets, its timestamp, when). */
   onRtpSent(payloadBytes: number, rtpTimestamp: number, nowMs: number): void {
+    intArg(payloadBytes, 0, 0xffff, 'RtcpSession.onRtpSent: payloadBytes');
+    intArg(rtpTimestamp, 0, 0xffffffff, 'RtcpSession.onRtpSent: rtpTimestamp');
+    finiteArg(nowMs, 'RtcpSession.onRtpSent: nowMs');
     this.#packets++;
     this.#octets += payloadBytes;
     this.#lastRtpTs = rtpTimestamp >>> 0;
@@ -396,6 +417,7 @@ export class RtcpSession {
 
   /** The tracker of a remote source (created on first use, at `clockRate`, default the session's). */
   remote(ssrc: number, clockRate = this.clockRate): ReceptionTracker {
+    intArg(ssrc, 0, 0xffffffff, 'RtcpSession.remote: ssrc');
     let r = this.#remotes.get(ssrc >>> 0);
     if (!r) {
       r = new ReceptionTracker(this.#kit, ssrc, clockRate);
@@ -412,6 +434,9 @@ export class RtcpSession {
 
   /** Account for received RTCP (already parsed), of `bytes` octets in all. */
   onRtcpReceived(packets: readonly RtcpPacket[], bytes: number, nowMs: number): void {
+    if (!Array.isArray(packets)) invalidArg('RtcpSession.onRtcpReceived: packets must be an array (of parseRtcp())');
+    numberArg(bytes, 0, 0xffffffff, 'RtcpSession.onRtcpReceived: bytes');
+    finiteArg(nowMs, 'RtcpSession.onRtcpReceived: nowMs');
     const byes = packets.filter((p) => p.type === 'bye').length;
     if (this.scheduler.leaving) {
       // BYE backoff (§6.3.7): every BYE packet received counts as a member
@@ -463,6 +488,7 @@ export class RtcpSession {
    * SDES CNAME. Starts new loss intervals.
    */
   buildReport(nowMs: number): RtcpPacket[] {
+    finiteArg(nowMs, 'RtcpSession.buildReport: nowMs');
     const reports = [...this.#remotes.values()].slice(0, 31).map((r) => r.reportBlock(nowMs));
     let first: SenderReport | ReceiverReport;
     if (this.#sentSinceReport) {
@@ -484,6 +510,7 @@ export class RtcpSession {
    * scheduler is told it was sent); otherwise undefined.
    */
   poll(nowMs: number): Uint8Array | undefined {
+    finiteArg(nowMs, 'RtcpSession.poll: nowMs');
     if (this.#gone || !this.scheduler.poll(nowMs)) return undefined;
     const bytes = this.scheduler.leaving ? this.bye(nowMs, this.#byeReason) : serializeRtcp(this.buildReport(nowMs));
     this.scheduler.sent(bytes.length + 28, nowMs); // + IPv4/UDP headers, as §6.2 counts them
@@ -522,6 +549,8 @@ export class RtcpSession {
 
   /** A final report + BYE (RFC 3550 §6.6), serialized. */
   bye(nowMs: number, reason?: string): Uint8Array {
+    finiteArg(nowMs, 'RtcpSession.bye: nowMs');
+    if (reason !== undefined) stringArg(reason, 'RtcpSession.bye: reason');
     const b: Goodbye = { type: 'bye', ssrcs: [this.ssrc], ...(reason ? { reason } : {}) };
     return serializeRtcp([...this.buildReport(nowMs), b]);
   }
