@@ -12,7 +12,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
 import {
-  AudioSender, DtmfDecoder, RtpBuilder, RtpRelay, RtpView, levelDbov, opusPacketSamples48k, parseTelephoneEvents,
+  AudioReceiver, AudioSender, DtmfDecoder, RtpBuilder, RtpRelay, RtpView, levelDbov, opusPacketSamples48k, parseTelephoneEvents,
   VoipKitError, type DtmfReport, type VoipKit,
 } from '../src/index.js';
 
@@ -127,6 +127,20 @@ describe.each(BACKENDS)('RtpRelay transcoding across clocks and ptimes on %s', (
     // the sender segmented the 1.8 s digit at 48 kHz; on the 8 kHz leg it is one segment
     expect(new Set(r.ins.filter((p) => p.pt === 101 && parseTelephoneEvents(p.payload)[0].event === 11).map((p) => p.ts)).size).toBe(2);
     checkEvents(r);
+  });
+
+  it('an Opus AudioReceiver behind the relay hears a PCMU caller\'s digit at its length (telephone-event on the 48 kHz clock)', () => {
+    if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
+    const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'opus' } });
+    const tx = new AudioSender(kit, 0, { codec: 'pcmu' });
+    const rx = new AudioReceiver(kit, 0, { sampleRate: 48000 });
+    for (let f = 0; f < 40; f++) {
+      if (f === 10) tx.sendDtmf('7', 160);
+      for (const d of tx.send(tone(f * 160, 160, 8000), f * 20)) for (const o of relay.relay('a', d, f * 20)) rx.receive(o, f * 20 + 5);
+      rx.poll(f * 20);
+    }
+    expect(rx.events().filter((e) => e.type === 'end').map((e) => [e.digit, e.durationMs])).toEqual([['7', 160]]);
+    for (const x of [tx, rx, relay]) x.close();
   });
 
   it('PCMU 30 ms in -> PCMA 20 ms out: exactly the G.711 transcoding of the stream cut at 20 ms; a loss keeps its gap, a timestamp jump without loss does not', () => {
