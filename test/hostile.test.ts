@@ -1160,7 +1160,9 @@ const PIPELINE_ROWS: Record<string, Row> = {
     }]],
     usable: (c) => {
       // forwarded with the relay's SSRC on leg b, the payload untouched
-      const [out] = liveRelay(c).relay('a', rtp(7), 0);
+      const outs = liveRelay(c).relay('a', rtp(7), 0);
+      expect(outs.length).toBe(1);
+      const out = outs[0];
       expect(api.RtpView.wrap(out).ssrc).toBe(0xb);
       expect(Array.from(out.subarray(12))).toEqual(Array.from(rtp(7).subarray(12)));
     },
@@ -1198,35 +1200,29 @@ const PIPELINE_ROWS: Record<string, Row> = {
     odd: [['the first interval', () => expect(scheduler().interval()).toBeCloseTo(2500 / (Math.E - 1.5), 6)]],
   },
   'RtcpScheduler.poll': { bad: badTimes('nowMs', (_c, v) => scheduler().poll(v as never)) },
-  'RtcpScheduler.sent': {
-    bad: [...badNumbers('bytes', [-1, NaN, '100', null], (_c, v) => scheduler().sent(v as never, 0)), ...badTimes('nowMs', (_c, v) => scheduler().sent(100, v as never))],
-  },
   'RtcpScheduler.deterministicInterval': {
     bad: [],
-    // RFC 3550 6.3.1 with the defaults: 2 members, avg 128 octets, 5 % of 64 kbit/s
-    // = 400 octets/s gives 0.64 s, below Tmin = 5 s halved before the first report
-    odd: [['Td of a fresh two-party session', () => expect(scheduler().deterministicInterval()).toBe(2500)]],
+    // RFC 3550 6.3.1 step 3 with the defaults: Tmin 5 s halved before the first report
+    odd: [['the first Td', () => expect(scheduler().deterministicInterval()).toBe(2500)]],
+  },
+  'RtcpScheduler.membersLeft': {
+    bad: [
+      ...badNumbers('members', [0, -1, 1.5, NaN, '2', null], (_c, v) => scheduler().membersLeft(v as never, 0)),
+      ...badTimes('nowMs', (_c, v) => scheduler().membersLeft(1, v as never)),
+    ],
   },
   'RtcpScheduler.leave': {
     bad: [
       ...badTimes('nowMs', (_c, v) => scheduler().leave(v as never, 100)),
       ...badNumbers('byeBytes', [0, -1, NaN, '100', null], (_c, v) => scheduler().leave(0, v as never)),
-      ...badNumbers('options', [null, 42], (_c, o) => scheduler().leave(0, 100, o as never)),
+      ...badNumbers('options', [null, 42, 'x'], (_c, v) => scheduler().leave(0, 100, v as never)),
+      ['options.backoff not a boolean', () => scheduler().leave(0, 100, { backoff: 1 as never }), 'invalid_argument'],
     ],
-    odd: [['with fewer than 50 members the BYE is due at once (RFC 3550 6.3.7)', () => expect(scheduler().leave(1000, 100)).toBe(1000)]],
+    // RFC 3550 6.3.7: with fewer than 50 members the BYE may go at once
+    odd: [['two members: due now', () => expect(scheduler().leave(1000, 100)).toBe(1000)]],
   },
-  'RtcpScheduler.membersLeft': {
-    bad: [
-      ...badNumbers('members', [0, 1.5, NaN, '2', null], (_c, v) => scheduler().membersLeft(v as never, 0)),
-      ...badTimes('nowMs', (_c, v) => scheduler().membersLeft(1, v as never)),
-    ],
-  },
-  'RtcpSession.leave': {
-    bad: [
-      ...badTimes('nowMs', (c, v) => liveRtcp(c).leave(v as never)),
-      ...badNumbers('options', [null, 42], (c, o) => liveRtcp(c).leave(0, o as never)),
-      ['reason 42', (c) => liveRtcp(c).leave(0, { reason: 42 as never }), 'invalid_argument'],
-    ],
+  'RtcpScheduler.sent': {
+    bad: [...badNumbers('bytes', [-1, NaN, '100', null], (_c, v) => scheduler().sent(v as never, 0)), ...badTimes('nowMs', (_c, v) => scheduler().sent(100, v as never))],
   },
   'RtcpScheduler.received': { bad: badNumbers('bytes', [-1, NaN, Infinity, '100', null], (_c, v) => scheduler().received(v as never)) },
   'RtcpSession.onRtpSent': {
@@ -1257,6 +1253,21 @@ const PIPELINE_ROWS: Record<string, Row> = {
   'RtcpSession.receptionStats': { bad: [], odd: [['a snapshot', (c) => expect(Array.isArray(liveRtcp(c).receptionStats())).toBe(true)]] },
   'RtcpSession.buildReport': { bad: badTimes('nowMs', (c, v) => liveRtcp(c).buildReport(v as never)) },
   'RtcpSession.poll': { bad: badTimes('nowMs', (c, v) => liveRtcp(c).poll(v as never)) },
+  'RtcpSession.leave': {
+    bad: [
+      ...badTimes('nowMs', (c, v) => PIPELINE_MAKERS.RtcpSession(c.kit).leave(v as never)),
+      ...badNumbers('options', [null, 42, 'x'], (c, v) => PIPELINE_MAKERS.RtcpSession(c.kit).leave(0, v as never)),
+      ['options.reason not a string', (c) => PIPELINE_MAKERS.RtcpSession(c.kit).leave(0, { reason: 42 as never }), 'invalid_argument'],
+      ['options.reason over 255 bytes', (c) => PIPELINE_MAKERS.RtcpSession(c.kit).leave(0, { reason: 'x'.repeat(256) }), 'invalid_argument'],
+    ],
+    // RFC 3550 6.3.7: a participant that never sent RTP or RTCP sends no BYE
+    odd: [['never sent: no BYE', (c) => {
+      const r = PIPELINE_MAKERS.RtcpSession(c.kit) as api.RtcpSession;
+      expect(r.leave(0)).toBe(false);
+      expect(r.poll(1e7)).toBeUndefined();
+      r.close();
+    }]],
+  },
   'RtcpSession.bye': {
     bad: [...badTimes('nowMs', (c, v) => liveRtcp(c).bye(v as never)), ['reason 42', (c) => liveRtcp(c).bye(0, 42 as never), 'invalid_argument']],
     usable: (c) => expect(api.parseRtcp(liveRtcp(c).bye(0)).map((p) => p.type)).toEqual(['rr', 'sdes', 'bye']),

@@ -147,7 +147,8 @@ export class AudioReceiver {
   readonly #fixedSsrc?: number;
   readonly #switchMs: number;
   readonly #ownsRtcp: boolean;
-  readonly #dtmf = new DtmfDecoder({ clockRate: 8000 });
+  /** telephone-events share the audio's RTP clock (8 kHz G.711, 48 kHz Opus; 8 kHz before any audio). */
+  #dtmf = new DtmfDecoder({ clockRate: 8000 });
   readonly #events: DtmfReport[] = [];
   readonly #view = new RtpView();
   readonly #frame: Int16Array;
@@ -258,6 +259,11 @@ export class AudioReceiver {
     const pt = v.payloadType;
     if (pt === this.#dtmfPt) {
       try {
+        const clock = this.#codec === 'opus' ? 48000 : 8000;
+        if (this.#dtmf.clockRate !== clock) {
+          this.#events.push(...this.#dtmf.flush());
+          this.#dtmf = new DtmfDecoder({ clockRate: clock });
+        }
         this.#events.push(...this.#dtmf.push(v.timestamp, v.payload));
         this.#s.dtmfPackets++;
         this.#count(v, nowMs);

@@ -22,7 +22,8 @@
  *    filled; a timestamp jump without loss, as after DTX or a DTMF event,
  *    skips no sequence number). A gap in the input is filled with silence
  *    up to the next packet boundary. Audio that arrives after its time was
- *    sent is dropped (`dropped.late`). Opus on both legs is forwarded
+ *    sent is dropped (`dropped.late`); more than 1 s behind, the source is
+ *    taken to have restarted its timestamps and our timeline continues. Opus on both legs is forwarded
  *    without re-encoding.
  *    RFC 4733 telephone-events are rewritten to the outgoing leg's payload
  *    type and clock: the event's timestamp is mapped like the audio (so it
@@ -361,6 +362,7 @@ export class RtpRelay {
 
   /** Decode, queue on the output timeline, and send every full packet. */
   #audio(from: LegName, to: LegName, v: RtpView, p: number, inGap: number, out: Uint8Array[]): void {
+    // p: the packet's 8 kHz position on the outgoing timeline
     const d = this.#dir[to];
     const st = this.#stats[from];
     const inCodec = this.#legs[from].codec;
@@ -385,7 +387,15 @@ export class RtpRelay {
       d.gridStarted = true;
     }
     const end = d.fifoPos + d.fifoLen;
-    if (p < end) {
+    if (p < end - 8000) {
+      // More than 1 s in the past: the source restarted its timestamps
+      // (same SSRC). Continue our timeline from here rather than drop all.
+      d.lastInExt = d.lastInExt + ((v.timestamp - d.lastInTs) | 0);
+      d.lastInTs = v.timestamp;
+      d.originP8 += end - p;
+      d.event = null;
+      p = end;
+    } else if (p < end) {
       st.dropped.late++;
       return;
     }

@@ -13,7 +13,7 @@
 import type { VoipKit } from '../index.js';
 import type { SequenceTracker } from '../seq.js';
 import { invalidArg } from '../errors.js';
-import { finiteArg, intArg, kitArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
+import { boolArg, finiteArg, intArg, kitArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
 import {
   ntpMiddle32, serializeRtcp, unixMsToNtp, SdesItemType,
   type ReportBlock, type RtcpPacket, type SenderReport, type ReceiverReport, type SourceDescription, type Goodbye,
@@ -299,6 +299,7 @@ export class RtcpScheduler {
    */
   received(bytes: number, isBye = false): void {
     numberArg(bytes, 0, 0xffffffff, 'RtcpScheduler.received: bytes');
+    boolArg(isBye, 'RtcpScheduler.received: isBye');
     if (this.#leaving) {
       if (!isBye || this.#byeNow || this.#done) return;
       this.members += 1;
@@ -312,8 +313,8 @@ export class RtcpScheduler {
    * while leaving.
    */
   membersLeft(members: number, nowMs: number): void {
+    intArg(members, 1, 0xffffffff, 'RtcpScheduler.membersLeft: members');
     finiteArg(nowMs, 'RtcpScheduler.membersLeft: nowMs');
-    if (!(Number.isInteger(members) && members >= 1)) invalidArg(`RtcpScheduler.membersLeft: members must be an integer >= 1, got ${members}`);
     if (this.#leaving) return;
     this.members = members;
     if (members < this.#pmembers) {
@@ -330,10 +331,11 @@ export class RtcpScheduler {
    * fewer than 50 members unless `backoff`). Then poll() says when to send
    * it; call sent() once it went.
    */
-  leave(nowMs: number, byeBytes: number, options: { backoff?: boolean } = {}): number {
+  leave(nowMs: number, byeBytes: number, options?: { backoff?: boolean }): number {
     finiteArg(nowMs, 'RtcpScheduler.leave: nowMs');
-    objectArg(options, 'RtcpScheduler.leave: options');
-    if (typeof byeBytes !== 'number' || !(byeBytes > 0)) invalidArg(`RtcpScheduler.leave: byeBytes must be > 0, got ${byeBytes}`);
+    numberArg(byeBytes, 1, 0xffffffff, 'RtcpScheduler.leave: byeBytes');
+    options = optionsArg(options, 'RtcpScheduler.leave: options');
+    if (options.backoff !== undefined) boolArg(options.backoff, 'RtcpScheduler.leave: options.backoff');
     if (this.#leaving) return this.nextMs;
     this.#leaving = true;
     if (this.members < 50 && !options.backoff) {
@@ -537,10 +539,14 @@ export class RtcpSession {
    * after the BYE backoff. Returns false, and no RTCP will be sent any more,
    * when we never sent an RTP or RTCP packet (a BYE MUST NOT be sent then).
    */
-  leave(nowMs: number, options: { reason?: string; backoff?: boolean } = {}): boolean {
+  leave(nowMs: number, options?: { reason?: string; backoff?: boolean }): boolean {
     finiteArg(nowMs, 'RtcpSession.leave: nowMs');
-    objectArg(options, 'RtcpSession.leave: options');
-    if (options.reason !== undefined) stringArg(options.reason, 'RtcpSession.leave: options.reason');
+    options = optionsArg(options, 'RtcpSession.leave: options');
+    if (options.reason !== undefined) {
+      stringArg(options.reason, 'RtcpSession.leave: options.reason');
+      if (new TextEncoder().encode(options.reason).length > 255) invalidArg('RtcpSession.leave: options.reason must be at most 255 bytes');
+    }
+    if (options.backoff !== undefined) boolArg(options.backoff, 'RtcpSession.leave: options.backoff');
     if (this.scheduler.leaving) return true;
     if (this.#packets === 0 && !this.#rtcpSent) {
       this.#gone = true;
