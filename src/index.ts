@@ -17,6 +17,7 @@ import type { WasmSource } from './backend/wasm/index.js';
 import { SrtpSession, type SrtpSessionOptions } from './srtp/session.js';
 import { Resampler, type ResamplerOptions } from './dsp/resample.js';
 import type { OpusBackendStats, OpusProvider } from './backend/types.js';
+import type { OpusscriptSource } from './backend/opusscript.js';
 import { OpusEncoder, OpusDecoder, type OpusEncoderOptions, type OpusDecoderOptions } from './codec/opus.js';
 import { ComfortNoiseGenerator, DtxController, analyzeComfortNoise, type ComfortNoiseGeneratorOptions, type DtxOptions } from './pipeline/cn.js';
 
@@ -31,6 +32,13 @@ export interface LoadOptions {
   backend?: BackendChoice;
   /** Where to get the WASM module (bytes, a compiled module, or a URL). Default: the committed wasm/dist/voipkit.wasm. */
   wasm?: WasmSource;
+  /**
+   * Where Opus comes from when the build has no libopus (WASM) in a runtime
+   * without Node's module resolution (browsers, bundles): opusscript's glue
+   * and module, `{ glue, wasm }` (docs/opus.md, "Browsers").  Default: found
+   * through Node's module resolution; without it Opus is 'none'.
+   */
+  opusscript?: OpusscriptSource;
 }
 
 /** What serves each capability. */
@@ -45,6 +53,8 @@ export interface Features {
   resample: BackendKind;
   /** Opus: 'native' (system libopus in the addon), 'opusscript', or 'none' (neither available). */
   opus: OpusProvider | 'none';
+  /** Whether OpusDecoder.decodeFec() decodes in-band FEC: true with libopus, false with opusscript (its build cannot; decodeFec conceals there; docs/opus.md). */
+  opusFec: boolean;
   cng: BackendKind;
 }
 
@@ -134,6 +144,7 @@ export function createKit(backend: Backend): VoipKit {
     resample: k,
     cng: k,
     opus: backend.opus?.provider ?? 'none',
+    opusFec: backend.opus?.canDecodeFec ?? false,
   });
   return Object.freeze({
     backend: backend.kind,
@@ -158,14 +169,33 @@ export function createKit(backend: Backend): VoipKit {
  * @internal A backend without libopus (the WASM build, or an addon built
  * without it) gets Opus from opusscript, when that package is installed.
  */
-export async function withOpusFallback(backend: Backend): Promise<Backend> {
+export async function withOpusFallback(backend: Backend, source?: OpusscriptSource): Promise<Backend> {
   backendArg(backend, 'withOpusFallback');
+  checkOpusscriptOption(source);
   if (backend.opus) return backend;
-  // opusscript is found through Node's module resolution; a browser page
-  // has none, and trying would only put a failed import in its console.
-  if (typeof process === 'undefined' || !process.versions?.node) return backend;
+  if (source === undefined) {
+    // opusscript is found through Node's module resolution; a browser page
+    // has none, and trying would only put a failed import in its console.
+    if (typeof process === 'undefined' || !process.versions?.node) return backend;
+    const { loadOpusscript } = await import('./backend/opusscript.js');
+    return { ...backend, opus: await loadOpusscript().catch(() => null) };
+  }
   const { loadOpusscript } = await import('./backend/opusscript.js');
-  return { ...backend, opus: await loadOpusscript().catch(() => null) };
+  try {
+    return { ...backend, opus: await loadOpusscript(source) };
+  } catch (err) {
+    throw new VoipKitError('load_failed', `load: opusscript did not load from the given glue and wasm (${(err as Error).message}); see docs/opus.md, "Browsers"`, { cause: err });
+  }
+}
+
+function checkOpusscriptOption(o: unknown): void {
+  if (o === undefined) return;
+  const src = o as { glue?: unknown; wasm?: unknown } | null;
+  const w = src?.wasm;
+  if (src === null || typeof src !== 'object' || typeof src.glue !== 'function' ||
+      !(w instanceof WebAssembly.Module || w instanceof URL || typeof w === 'string' || w instanceof ArrayBuffer || ArrayBuffer.isView(w))) {
+    throw new VoipKitError('invalid_argument', 'load: opusscript must be { glue, wasm }: glue the function opusscript/build/opusscript_native_wasm.js exports, wasm its .wasm as bytes, a WebAssembly.Module or a URL');
+  }
 }
 
 /**
@@ -181,7 +211,8 @@ export async function load(options: LoadOptions = {}): Promise<VoipKit> {
   if (choice !== 'auto' && choice !== 'native' && choice !== 'wasm') {
     throw new VoipKitError('invalid_argument', `backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(choice)}`);
   }
-  return createKit(await withOpusFallback(await loadBackend(choice, options)));
+  checkOpusscriptOption(options.opusscript);
+  return createKit(await withOpusFallback(await loadBackend(choice, options), options.opusscript));
 }
 
 export { VoipKitError, PacketError, type ErrorCode } from './errors.js';
@@ -218,6 +249,7 @@ export {
   type SdesCrypto, type SdesKey,
 } from './srtp/sdes.js';
 export type { BackendKind, OpusProvider } from './backend/types.js';
+export type { OpusscriptSource } from './backend/opusscript.js';
 export {
   OpusEncoder,
   OpusDecoder,

@@ -884,7 +884,10 @@ const sweep = (what: string, call: (x: unknown) => unknown, junk: unknown[], cod
 
 const MORE_ROWS: Record<string, Row> = {
   withOpusFallback: {
-    bad: sweep('backend', (b) => api.withOpusFallback(b as never), [undefined, null, 42]),
+    bad: [
+      ...sweep('backend', (b) => api.withOpusFallback(b as never), [undefined, null, 42]),
+      ...sweep('opusscript source', (x) => api.withOpusFallback({ opus: null } as never, x as never), [null, 42, {}, { glue: 1, wasm: new Uint8Array(8) }, { glue: () => 0 }]),
+    ],
   },
   roundTripMs: {
     bad: [
@@ -1276,6 +1279,14 @@ const TABLE: Record<string, Row> = {
       ['wasm: garbage bytes', () => api.load({ backend: 'wasm', wasm: new Uint8Array([0, 97, 115, 109, 9, 9]) }), 'load_failed'],
       ['wasm: empty bytes', () => api.load({ backend: 'wasm', wasm: new Uint8Array(0) }), 'load_failed'],
       ['wasm: missing file', () => api.load({ backend: 'wasm', wasm: new URL('file:///nonexistent/voipkit.wasm') }), 'load_failed'],
+      ['opusscript: a number', () => api.load({ backend: 'wasm', opusscript: 42 as never }), 'invalid_argument'],
+      ['opusscript: null', () => api.load({ backend: 'wasm', opusscript: null as never }), 'invalid_argument'],
+      ['opusscript: glue not a function', () => api.load({ backend: 'wasm', opusscript: { glue: {}, wasm: new Uint8Array(8) } }), 'invalid_argument'],
+      ['opusscript: wasm a number', () => api.load({ backend: 'wasm', opusscript: { glue: () => 0, wasm: 42 as never } }), 'invalid_argument'],
+      ['opusscript: garbage wasm bytes', () => api.load({ backend: 'wasm', opusscript: { glue: () => ({}), wasm: new Uint8Array([0, 97, 115, 109, 9, 9]) } }), 'load_failed'],
+      ['opusscript: a glue that throws', () => api.load({ backend: 'wasm', opusscript: { glue: () => { throw new Error('no'); }, wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) } }), 'load_failed'],
+      ['opusscript: a glue that is not emscripten', () => api.load({ backend: 'wasm', opusscript: { glue: () => ({}), wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) } }), 'load_failed'],
+      ['opusscript: missing wasm file', () => api.load({ backend: 'wasm', opusscript: { glue: () => ({}), wasm: new URL('file:///nonexistent/opusscript.wasm') } }), 'load_failed'],
       [
         'VOIPKIT_BACKEND invalid',
         async () => {

@@ -102,6 +102,9 @@ describe.each(BACKENDS)('Opus FEC on %s', (backend) => {
           (b.canDecodeFec ? '' : ' (opusscript cannot decode FEC: decodeFec conceals)'),
       );
       expect(losses / packets.length).toBeGreaterThan(0.06);
+      // kit.features says the same as the decoder: libopus decodes FEC, opusscript cannot.
+      expect(b.canDecodeFec).toBe(kit.features.opusFec);
+      expect(kit.features.opusFec).toBe(kit.features.opus === 'native');
       if (b.canDecodeFec) {
         // Gains over seeds 3, 7, 11, 12345: 1.7-3.6 dB on the lost frames, 0.4-2.6 dB overall
         // (at 48 kHz the stream is hybrid: FEC carries the SILK band only, the rest is concealed).
@@ -109,7 +112,8 @@ describe.each(BACKENDS)('Opus FEC on %s', (backend) => {
         expect(r.fec.snr).toBeGreaterThan(r.plc.snr + 0.2);
         expect(r.fec.seg).toBeGreaterThan(r.plc.seg + 0.2);
       } else {
-        // opusscript (the WASM build's Opus) has no decode_fec entry point:
+        // opusscript (the WASM build's Opus) cannot decode FEC: its module
+        // has no decode_fec path left (docs/opus.md, "In-band FEC").
         // decodeFec must then be exactly concealment, which this checks.
         expect(backend).toBe('wasm');
         expect(Array.from(pb)).toEqual(Array.from(pa));

@@ -209,14 +209,25 @@ export function createOpusscriptBackend(factory: OpusscriptFactory, module: WebA
     return r === 8000 || r === 12000 || r === 16000 || r === 24000 || r === 48000;
   }
 
-  /** Join the decoder's split output (two 16-bit slots per sample) into out. */
+  /**
+   * Join the decoder's split output into out: sample i is the 16-bit slots
+   * 2i (low byte) and 2i + 1 (high byte), so one aligned 32-bit word per
+   * sample, read once (the split block is 16-byte aligned): low | high << 16.
+   */
   function joinSplit(inst: Instance, n: number, out: Int16Array | Float32Array): void {
-    const u16 = inst.m.HEAPU16;
-    let j = inst.split >> 1;
+    const w32 = inst.m.HEAP32;
+    const j0 = inst.split >> 2;
     if (out instanceof Int16Array) {
-      for (let i = 0; i < n; i++, j += 2) out[i] = (u16[j] & 0xff) | (u16[j + 1] << 8);
+      // the Int16Array store keeps the low 16 bits: the sign comes out right
+      for (let i = 0; i < n; i++) {
+        const w = w32[j0 + i];
+        out[i] = (w & 0xff) | ((w >> 8) & 0xff00);
+      }
     } else {
-      for (let i = 0; i < n; i++, j += 2) out[i] = (((u16[j] & 0xff) | (u16[j + 1] << 8)) << 16 >> 16) / 32768;
+      for (let i = 0; i < n; i++) {
+        const w = w32[j0 + i];
+        out[i] = ((((w & 0xff) | ((w >> 8) & 0xff00)) << 16) >> 16) / 32768;
+      }
     }
   }
 
@@ -453,11 +464,68 @@ function opusscriptVersion(req: NodeRequire): string {
 }
 
 /**
- * Load opusscript (Node.js): its emscripten glue and its
- * compiled module, shared by every backend object of the process.
- * @throws Error when the package is not installed.
+ * opusscript given by the caller, for runtimes without Node's module
+ * resolution (browsers, bundles): `load({ opusscript: { glue, wasm } })`.
  */
-export async function loadOpusscript(): Promise<OpusBackend> {
+export interface OpusscriptSource {
+  /**
+   * The factory that `opusscript/build/opusscript_native_wasm.js` exports
+   * (its emscripten glue; a bundler turns the CommonJS export into the
+   * default import).
+   */
+  glue: unknown;
+  /** `opusscript/build/opusscript_native_wasm.wasm`: its bytes, a compiled module, or its URL (fetched). */
+  wasm: BufferSource | WebAssembly.Module | URL | string;
+}
+
+const given = new WeakMap<object, { wasm: unknown; module: WebAssembly.Module }>();
+
+async function compileGiven(src: OpusscriptSource): Promise<WebAssembly.Module> {
+  const w = src.wasm;
+  if (w instanceof WebAssembly.Module) return w;
+  const hit = given.get(src.glue as object);
+  if (hit && hit.wasm === w) return hit.module;
+  let bytes: BufferSource;
+  if (typeof w === 'string' || w instanceof URL) {
+    const url = typeof w === 'string' ? new URL(w, (globalThis as { location?: { href: string } }).location?.href) : w;
+    if (url.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      bytes = await readFile(url);
+    } else {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status} fetching ${url.href}`);
+      bytes = await res.arrayBuffer();
+    }
+  } else if (ArrayBuffer.isView(w) || w instanceof ArrayBuffer) {
+    bytes = w;
+  } else {
+    throw new TypeError('opusscript.wasm must be bytes, a WebAssembly.Module, a URL or a string');
+  }
+  const module = await WebAssembly.compile(bytes);
+  given.set(src.glue as object, { wasm: w, module });
+  return module;
+}
+
+/**
+ * Load opusscript: from `source` when given (any runtime), else through
+ * Node's module resolution.  The glue and the compiled module are shared by
+ * every backend object of the process.
+ * @throws Error when the package is not installed / the source is unusable.
+ */
+export async function loadOpusscript(source?: OpusscriptSource): Promise<OpusBackend> {
+  if (source !== undefined) {
+    if (source === null || typeof source !== 'object' || typeof source.glue !== 'function') {
+      throw new TypeError('opusscript must be { glue, wasm }: glue is the function opusscript/build/opusscript_native_wasm.js exports');
+    }
+    const module = await compileGiven(source);
+    const b = createOpusscriptBackend(source.glue as OpusscriptFactory, module, 'libopus (opusscript)');
+    // Start an instance now, so that a glue or module that does not work
+    // fails load() rather than the first createOpusEncoder.
+    const h = b.decoderCreate(48000, 1);
+    if (typeof h === 'number') throw new Error(`the opusscript module does not create a decoder (status ${h})`);
+    b.decoderDestroy(h);
+    return b;
+  }
   if (!cached) {
     const { createRequire } = await import('node:module');
     const { readFile } = await import('node:fs/promises');

@@ -270,5 +270,8 @@ int32_t vk_opus_decode_fec_float(vk_opus_decoder *dec, const uint8_t *next, size
 int32_t vk_opus_packet_samples(const vk_opus_decoder *dec, const uint8_t *packet, size_t len) {
   if (!dec || !packet || len == 0) return VK_ERR_ARG;
   if (len > MAX_INPUT) return VK_ERR_CORRUPT;
-  return map_err(opus_decoder_get_nb_samples(dec->st, packet, (opus_int32)len));
+  int r = opus_decoder_get_nb_samples(dec->st, packet, (opus_int32)len);
+  /* libopus counts a code-3 packet with M = 0 frames (RFC 6716 3.4, R5) as
+   * 0 samples; it is malformed, and opus_decode refuses it. */
+  return r == 0 ? VK_ERR_CORRUPT : map_err(r);
 }
