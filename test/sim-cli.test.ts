@@ -242,9 +242,11 @@ describe.each(BACKENDS)('voipkit sim with a simulated network (%s)', (backend) =
     expect(j.quality.emodel.source).toMatch(/^Alahmadi, Počta & Melvin/);
     expect([j.quality.emodel.Ie, j.quality.emodel.Bpl]).toEqual([2.03, 15.95]);
     expect(j.quality.packets).toBe(500);
-    // played, after arriving, and only the lost packets concealed
+    // played after arriving; the lost packets concealed, and not much more (the buffer also inserts while waiting)
     expect(j.quality.e2eMeanMs).toBeGreaterThan(j.quality.networkDelayMeanMs);
-    expect(j.quality.concealmentPct).toBeLessThanOrEqual(j.quality.networkLossPct + j.quality.lateLossPct + 0.5);
+    expect(j.quality.networkLossPct).toBeGreaterThan(0);
+    expect(j.quality.concealmentPct).toBeGreaterThanOrEqual(j.quality.networkLossPct / 2);
+    expect(j.quality.concealmentPct).toBeLessThan(10);
   }, 120_000);
 
   it('--fec on a lossy network: packets carry in-band FEC, lost ones are rebuilt from it where the decoder can, and the estimate is no worse', () => {
@@ -313,6 +315,10 @@ describe.each(BACKENDS)('voipkit sim with a simulated network (%s)', (backend) =
       expect(o10.quality.lateLossPct).toBe(0);
       expect(o10.quality.concealmentPct).toBeLessThan(0.5);
       expect(o10.quality.e2eMeanMs).toBeGreaterThan(o10.quality.networkDelayMeanMs);
+      const o40 = run(['--codec', 'opus', '--ptime', '40']);
+      expect(o40.quality.packets).toBe(250);
+      expect(o40.quality.lateLossPct).toBe(0);
+      expect(o40.quality.concealmentPct).toBeLessThan(0.5);
     }
   }, 120_000);
 
@@ -394,8 +400,7 @@ describe('voipkit sim sweep and bad input', () => {
       [['sim', '--codec', 'pcma', '--fec'], /--fec \(Opus in-band FEC\) applies to opus, not pcma/],
       [['sim', '--codec', 'opus', '--bitrate', '100'], /--bitrate must be an integer in 6000\.\.510000/],
       [['sim', '--codec', 'opus', '--fec', '0'], /--fec expected loss must be an integer in 1\.\.100/],
-      [['sim', '--codec', 'opus', '--ptime', '40'], /--ptime 40 ms with opus: AudioReceiver's Opus playout conceals a lost packet \(when the next one is missing too\) with one 10 or 20 ms frame/],
-      [['sim', '--codec', 'opus', '--ptime', '30'], /--ptime must be one of 10, 20 ms for opus/],
+      [['sim', '--codec', 'opus', '--ptime', '30'], /--ptime must be one of 10, 20, 40, 60 ms for opus/],
       [['sim', '--ptime', '25'], /--ptime must be one of 10, 20, 30, 40, 60 ms for pcmu/],
       [['sim', '--ptime', 'x'], /--ptime must be a whole number/],
       [['sim', '--trace', join(root, 'test/vectors/jitter-traces/a_lan.csv'), '--ptime', '40'], /--trace replays a recorded network .*; --ptime shapes the simulated send path/],

@@ -12,7 +12,7 @@ import { VoipKitError } from '../errors.js';
 import { readBytes, write } from './io.js';
 import { PROFILE_NAMES, profile, resolveNetworkConfig, formatTrace as formatSimTrace, type NetworkConfig, type NetworkStats } from '../sim/network/index.js';
 import { parseNetemSpec, parsePercent, parseTimeMs } from '../sim/network/netem-spec.js';
-import { runNetSim, sendPathProblem, PTIME_MS, DEFAULT_OPUS_BITRATE, DEFAULT_FEC_LOSS_PCT, type NetSimResult, type PlayoutSummary, type SendPathSummary } from '../sim/netsim.js';
+import { runNetSim, sendPathProblem, PTIME_MS, DEFAULT_OPUS_BITRATE, DEFAULT_FEC_LOSS_PCT, type NetSimResult, type SendPathSummary } from '../sim/netsim.js';
 import { listenerQuality, packetsFromRows, DEVICE_DELAY_MS, type QualityFigures } from '../sim/quality.js';
 import { replayTrace, formatPlayoutLog, formatTrace, type TraceRow, type ReplayResult, type PlayoutEntry } from '../sim/trace.js';
 import { renderHtmlReport, type ReportFrame, type ReportPacket } from '../sim/report/html.js';
@@ -84,9 +84,9 @@ export function addNetsimOptions(cmd: Command): Command {
     .option('--pcap <file.pcap>', 'replay the arrival times and payloads of a G.711 RTP stream from a capture (libpcap format)')
     .option('--ssrc <hex|dec>', 'with --pcap: the stream to replay (default: the SSRC with the most packets)')
     .option('--html <out.html>', 'write a self-contained HTML page with plots of delay, buffer and loss (also with --trace)')
-    .option('--jb <adaptive|fixed:MS>', 'jitter buffer: adaptive target delay, or a playout delay fixed at MS above the fastest packets; opus plays through AudioReceiver\'s fixed-delay Opus playout, 60 ms after the first packet, or MS with fixed:MS', 'adaptive')
+    .option('--jb <adaptive|fixed:MS>', 'jitter buffer (every codec): adaptive target delay, or a playout delay fixed at MS above the fastest packets', 'adaptive')
     .option('--ns [strength]', 'noise suppression in the sender, strength 0..1 (default: off; 0.5 when given without a value)')
-    .option('--ptime <ms>', 'packet time, ms: 10, 20, 30, 40 or 60 for pcmu/pcma; 10 or 20 for opus (default: 20)')
+    .option('--ptime <ms>', 'packet time, ms: 10, 20, 30, 40 or 60 for pcmu/pcma; 10, 20, 40 or 60 for opus (default: 20)')
     .option('--bitrate <bit/s>', `opus target bitrate, bit/s, 6000..510000 (default: ${DEFAULT_OPUS_BITRATE}; pcmu/pcma are 64 kbit/s)`)
     .option('--fec [loss%]', `opus in-band FEC, telling the encoder to expect this packet loss, % (default: off; ${DEFAULT_FEC_LOSS_PCT} when given without a value)`)
     .option('--dtx', 'discontinuous transmission: RFC 3389 comfort noise for pcmu/pcma, the encoder\'s DTX for opus (default: off)')
@@ -206,10 +206,8 @@ export interface NetsimReport {
   sendPath: { noiseSuppression: number | null; srtp: string | null } & Partial<SendPathSummary>;
   /** `adaptive` or `fixed:MS` (--jb). */
   jitterBufferMode: string;
-  /** How the receiver played: the jitter buffer, or AudioReceiver's fixed-delay Opus playout with its counts. */
-  playout: PlayoutSummary;
-  /** The jitter buffer's stats() at the end; null when Opus played through the fixed-delay playout. */
-  jitterBuffer: ReplayResult['stats'] | null;
+  /** The jitter buffer's stats() at the end. */
+  jitterBuffer: ReplayResult['stats'];
   ops: ReplayResult['ops'];
 }
 
@@ -228,9 +226,7 @@ function summaryLines(rep: NetsimReport): string[] {
     sp.fecExpectedLossPct != null
       ? [`fec      ${sp.fecPackets} of ${sp.audioPackets} packets carry in-band FEC; ${q.fecRecovered} lost or late packets rebuilt from it` + (sp.fecDecoding ? '' : ' (this backend\'s Opus decoder cannot decode FEC: it conceals instead)')]
       : [];
-  const buffer = j
-    ? `buffer   target ${j.targetDelayMs.toFixed(0)} ms at the end; late ${q.lateLossPct.toFixed(2)} %; concealed ${q.concealmentPct.toFixed(2)} % of the audio; accelerate ${(100 * j.accelerateRate).toFixed(2)} %, stretch ${(100 * j.preemptiveRate).toFixed(2)} %`
-    : `buffer   AudioReceiver's Opus playout, fixed ${rep.playout.fixedDelayMs} ms after the first packet; late ${q.lateLossPct.toFixed(2)} %; concealed ${q.concealmentPct.toFixed(2)} % of the audio`;
+  const buffer = `buffer   target ${j.targetDelayMs.toFixed(0)} ms at the end; late ${q.lateLossPct.toFixed(2)} %; concealed ${q.concealmentPct.toFixed(2)} % of the audio; accelerate ${(100 * j.accelerateRate).toFixed(2)} %, stretch ${(100 * j.preemptiveRate).toFixed(2)} %`;
   return [
     `voipkit sim: ${rep.source}${rep.seed !== null ? `, seed ${rep.seed}` : ''}; ${rep.durationS.toFixed(1)} s of ${rep.input}; ${codec}; ${rep.backend} backend`,
     `network  one-way delay mean ${q.networkDelayMeanMs.toFixed(1)} ms, p95 ${q.networkDelayP95Ms.toFixed(1)} ms; lost ${q.networkLossPct.toFixed(2)} %` +
@@ -333,7 +329,7 @@ export async function runNetsimCommand(
   let rows: TraceRow[];
   let log: PlayoutEntry[];
   let ops: ReplayResult['ops'];
-  let jb: ReplayResult['stats'] | null;
+  let jb: ReplayResult['stats'];
   let audioOut: Int16Array | undefined;
   let quality: QualityFigures;
   let source: string;
@@ -341,7 +337,6 @@ export async function runNetsimCommand(
   let codec: 'pcmu' | 'pcma' | 'opus' = send.codec;
   let ptime = send.ptimeMs;
   let durationMs: number | undefined;
-  let playout: PlayoutSummary = { kind: 'jitter buffer' };
   let sendPath: NetsimReport['sendPath'] = { noiseSuppression: nsStrength, srtp: o.srtp ?? null };
   let net: { config: NetworkConfig | null; stats: NetworkStats | null } = { config: null, stats: null };
   let html: { packets: readonly ReportPacket[]; frames: NetSimResult['frames'] };
@@ -380,7 +375,7 @@ export async function runNetsimCommand(
       const askedMs = o.duration !== undefined ? Math.round(num('--duration', o.duration, 0.02, 86400) * 1000) : audio ? undefined : DEFAULT_SECONDS * 1000;
       if (!audio) audio = speechLike(8000 * Math.min(60, Math.ceil((askedMs ?? 60_000) / 1000)), 1);
       const r = runNetSim(kit, { network: config, seed, durationMs: askedMs, ...send, audio, jitter, srtp: o.srtp, noiseSuppression: nsStrength ?? false, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
-      ({ rows, log, ops, audio: audioOut, quality, playout, durationMs } = r);
+      ({ rows, log, ops, audio: audioOut, quality, durationMs } = r);
       jb = r.stats;
       source = name;
       net = { config, stats: r.network };
@@ -403,7 +398,6 @@ export async function runNetsimCommand(
     quality,
     sendPath,
     jitterBufferMode: o.jb ?? 'adaptive',
-    playout,
     jitterBuffer: jb,
     ops,
   };

@@ -48,9 +48,8 @@ const CN_PT = 13;
 export const PTIMES: Readonly<Record<AudioCodec, readonly number[]>> = Object.freeze({
   pcmu: [10, 20, 30, 40, 60],
   pcma: [10, 20, 30, 40, 60],
-  // Opus frames are 10, 20, 40 or 60 ms, but AudioReceiver's Opus playout conceals a lost packet
-  // whose successor is missing too with one playout frame (ptimeMs: 10 or 20): longer packets lose time
-  opus: [10, 20],
+  // Opus frames are 10, 20, 40 or 60 ms (no 30); the jitter buffer plays packets up to 120 ms
+  opus: [10, 20, 40, 60],
 });
 
 export interface NetSimOptions {
@@ -72,7 +71,7 @@ export interface NetSimOptions {
   dtx?: boolean;
   /** Audio to send, 8 kHz mono (looped). Default: the built-in speech-like signal. */
   audio?: Int16Array;
-  /** Jitter buffer options (G.711; with Opus, minDelayMs is the fixed playout delay when it equals maxDelayMs). */
+  /** Jitter buffer options (the receiver's adaptive buffer, for every codec). */
   jitter?: ReplayOptions['jitter'];
   /** Keep the played audio. Default false. */
   keepAudio?: boolean;
@@ -82,16 +81,6 @@ export interface NetSimOptions {
   noiseSuppression?: boolean | number;
   /** Progress callback, fraction in [0, 1], called at most every 1 % of the run. */
   onProgress?: (fraction: number) => void;
-}
-
-/** How the receiver played the call. */
-export interface PlayoutSummary {
-  /** 'jitter buffer' (the adaptive buffer of src/jitter) or 'opus fixed delay' (AudioReceiver's Opus playout). */
-  kind: 'jitter buffer' | 'opus fixed delay';
-  /** The fixed playout delay after the first packet, ms ('opus fixed delay' only). */
-  fixedDelayMs?: number;
-  /** Packet slots played by decoding / rebuilt from FEC / concealed (Opus playout counters; with FEC unusable, FEC attempts count as concealed). */
-  opus?: { played: number; fec: number; concealed: number; late: number };
 }
 
 /** The send path as run. */
@@ -129,9 +118,8 @@ export interface NetSimResult {
   /** One per audio packet sent. */
   packets: QualityPacket[];
   quality: QualityFigures;
-  /** The jitter buffer's statistics at the end (null when Opus played through the fixed-delay playout). */
-  stats: JitterStats | null;
-  playout: PlayoutSummary;
+  /** The jitter buffer's statistics at the end. */
+  stats: JitterStats;
   send: SendPathSummary;
 }
 
@@ -144,8 +132,6 @@ export function sendPathProblem(o: Pick<NetSimOptions, 'codec' | 'ptimeMs' | 'bi
   if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus') return `codec must be pcmu, pcma or opus, got ${String(codec)}`;
   const ptime = o.ptimeMs ?? PTIME_MS;
   if (!PTIMES[codec].includes(ptime)) {
-    if (codec === 'opus' && (ptime === 40 || ptime === 60))
-      return `ptime ${ptime} ms with opus: AudioReceiver's Opus playout conceals a lost packet (when the next one is missing too) with one 10 or 20 ms frame, so ${ptime} ms packets would shorten the call; use 10 or 20`;
     return `ptime must be one of ${PTIMES[codec].join(', ')} ms for ${codec}, got ${String(ptime)}`;
   }
   if (codec !== 'opus') {
@@ -274,8 +260,6 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     canDecodeFec = d.canDecodeFec;
     d.close();
   }
-  const fixedMs = o.jitter && o.jitter.minDelayMs !== undefined && o.jitter.minDelayMs === o.jitter.maxDelayMs ? o.jitter.minDelayMs : undefined;
-  const opusDelayMs = fixedMs ?? 60;
   const frames: ReportFrame[] = [];
   const log: PlayoutEntry[] = rows.map((r) => ({ seq: r.seq, playMs: null }));
   const bySeq = new Map<number, number[]>();
@@ -297,15 +281,12 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     return next !== undefined && sent[next].lbrr;
   };
   const ops: Record<JitterOp, number> = { normal: 0, expand: 0, merge: 0, accelerate: 0, 'preemptive-expand': 0, cng: 0 };
-  const opusCounts = { played: 0, fec: 0, concealed: 0, late: 0 };
   const order = rows.map((_, i) => i).filter((i) => rows[i].arrivalMs !== null);
   order.sort((a, b) => (rows[a].arrivalMs as number) - (rows[b].arrivalMs as number) || a - b);
   const rxPtime = ptime === 10 ? 10 : 20;
-  const receiver = new AudioReceiver(kit, 0, { ptimeMs: rxPtime, jitter: o.jitter, opusDelayMs, srtp: rxSrtp, rtcp: { random: () => 0.5 }, cname: 'voipkit-sim' });
+  const receiver = new AudioReceiver(kit, 0, { ptimeMs: rxPtime, jitter: o.jitter, srtp: rxSrtp, rtcp: { random: () => 0.5 }, cname: 'voipkit-sim' });
   const out: Int16Array[] = [];
   let stats: JitterStats | undefined;
-  let anyJitter = false;
-  let opusNext: number | undefined; // with the fixed-delay Opus playout: the sequence number it plays next
   try {
     if (order.length > 0) {
       const t0 = rows[order[0]].arrivalMs as number;
@@ -315,7 +296,6 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
       for (let tick = t0; tick <= tEnd; tick += rxPtime) {
         while (k < order.length && (rows[order[k]].arrivalMs as number) <= tick) {
           const i = order[k++];
-          if (opusNext === undefined && opus && !sent[rowPacket[i]].cn) opusNext = rows[i].seq;
           receiver.receive(datagrams[rowPacket[i]], rows[i].arrivalMs as number);
         }
         const before = opus ? receiver.stats().opus : undefined;
@@ -324,45 +304,16 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
         const jr = res.jitter;
         ops[res.op === 'comfort-noise' ? 'cng' : res.op]++;
         if (jr) {
-          anyJitter = true;
-          for (const p of jr.packets) played(p.seq, tick + (p.offset * 1000) / 8000);
+          for (const p of jr.packets) played(p.seq, tick + (p.offset / jr.pcm.length) * rxPtime); // offset in samples of the buffer's frame
           // the receiver used the next packet's FEC: its counter says so, or (without Opus counters) the buffer had the successor
           const usedFec = after.opus && before ? after.opus.fec > before.fec : jr.fecAvailable;
           if (opus && jr.concealedSeq !== null && usedFec && rebuiltByFec(jr.concealedSeq)) fecSeqs.add(jr.concealedSeq);
-        } else if (after.opus && opusNext !== undefined) {
-          // AudioReceiver's fixed-delay Opus playout plays the sequence numbers in order, one
-          // packet time per step, and counts each step as played, rebuilt by FEC or concealed
-          const b = before ?? { played: 0, fec: 0, concealed: 0, late: 0 };
-          let dp = after.opus.played - b.played;
-          let df = after.opus.fec - b.fec;
-          let dc = after.opus.concealed - b.concealed;
-          let step = 0;
-          while (dp + df + dc > 0) {
-            const seq = opusNext;
-            opusNext = (opusNext + 1) & 0xffff;
-            if (dp > 0) {
-              dp--;
-              played(seq, tick + step * ptime);
-              opusCounts.played++;
-            } else if (df > 0) {
-              df--;
-              if (rebuiltByFec(seq)) {
-                fecSeqs.add(seq);
-                opusCounts.fec++;
-              } else opusCounts.concealed++;
-            } else {
-              dc--;
-              opusCounts.concealed++;
-            }
-            step++;
-          }
-          opusCounts.late = after.opus.late;
         }
         const st = after.jitter;
         frames.push({
           tMs: tick,
-          targetDelayMs: st?.targetDelayMs ?? (after.opus ? opusDelayMs : 0),
-          currentDelayMs: st?.currentDelayMs ?? (after.opus ? opusDelayMs : 0),
+          targetDelayMs: st?.targetDelayMs ?? 0,
+          currentDelayMs: st?.currentDelayMs ?? 0,
           bufferedMs: st?.bufferedMs ?? 0,
           concealed: res.op === 'expand' || res.op === 'cng' || res.op === 'comfort-noise' || (jr?.concealedSeq ?? null) !== null,
         });
@@ -374,10 +325,9 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
             o.onProgress(f);
           }
         }
-        if (k >= order.length) {
-          if (st && st.bufferedPackets === 0 && st.bufferedMs === 0) break;
-          if (!st && after.opus && opusNext !== undefined && !sent.some((p, id) => !p.cn && ((p.seq - (opusNext as number)) & 0xffff) < 0x8000 && arrivals[id].length > 0)) break;
-        }
+        // everything pushed and played out: stop (for Opus the buffer may keep a sample's
+        // worth of decoded audio, 0.125 ms at 8 kHz, which would otherwise be waited on)
+        if (k >= order.length && st && st.bufferedPackets === 0 && (st.bufferedMs === 0 || (opus && st.bufferedMs < rxPtime / 2))) break;
       }
     }
     stats = receiver.stats().jitter;
@@ -386,7 +336,7 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     rxSrtp?.close();
   }
   o.onProgress?.(1);
-  if (order.length === 0) throw new VoipKitError('invalid_argument', 'no packet reached the receiver: the network lost everything');
+  if (!stats) throw new VoipKitError('invalid_argument', 'no packet reached the receiver: the network lost everything');
   let audio: Int16Array | undefined;
   if (o.keepAudio) {
     audio = new Int16Array(out.reduce((a, b) => a + b.length, 0));
@@ -403,8 +353,7 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     audioRows.map((i) => rows[i]),
     audioRows.map((i) => log[i]),
   ).map((p: ReportPacket): QualityPacket => (fecSeqs.has(p.seq) && p.playMs === null ? { ...p, fec: true } : p));
-  const slots = opusCounts.played + opusCounts.fec + opusCounts.concealed;
-  const concealmentPct = stats ? 100 * stats.expandRate : slots ? (100 * opusCounts.concealed) / slots : 0;
+  const concealmentPct = 100 * stats.expandRate;
   const quality = listenerQuality({ packets, concealmentPct, impairment: codecImpairment(codec, true, { bitrateBps: bitrate ?? undefined }), ptimeMs: ptime });
   const audioSent = sent.filter((p) => !p.cn);
   return {
@@ -417,8 +366,7 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     frames,
     packets,
     quality,
-    stats: stats ?? null,
-    playout: anyJitter || !opus ? { kind: 'jitter buffer' } : { kind: 'opus fixed delay', fixedDelayMs: opusDelayMs, opus: opusCounts },
+    stats,
     send: {
       codec,
       ptimeMs: ptime,
