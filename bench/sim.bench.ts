@@ -1,7 +1,8 @@
 /**
  * The simulator: cost of the network model per packet (by profile), and of a
  * whole simulated call (AudioSender → network → AudioReceiver with the jitter
- * buffer) per second of call, on the native and WASM builds.  No peer exists
+ * buffer) per second of call, with G.711 and with Opus + FEC, on the native
+ * and WASM builds.  No peer exists
  * in npm for a netem-class model, so the ratios quoted are against our own
  * rows measured in the same run: the network model's share of a call, and
  * WASM against native.
@@ -27,6 +28,7 @@ export async function run(): Promise<void> {
   const audio = speechLike(8000 * 10, 1);
   for (const [label, kit] of [['voipkit native', native], ['voipkit wasm', wasm]] as const) {
     add(b, `${gCall} :: ${label}`, () => { runNetSim(kit, { network: profile('wifi'), seed: 1, durationMs: 10_000, audio }); });
+    add(b, `${gCall} :: ${label}, opus 20 kbit/s + FEC`, () => { runNetSim(kit, { network: profile('wifi'), seed: 1, durationMs: 10_000, audio, codec: 'opus', fec: true }); });
   }
   const rows = await runRows(b, perOp, 'packets');
   const hz = (g: string, n: string) => rows.find((r) => r.group === g && r.name === n)?.hz ?? NaN;
@@ -36,6 +38,7 @@ export async function run(): Promise<void> {
     `network model (wifi) per packet / whole simulated call per packet, native: ${(netPerPkt / callPerPkt * 100).toFixed(1)} % of the call's cost`,
     `simulated call, wasm / native time: ${(hz(gCall, 'voipkit native') / hz(gCall, 'voipkit wasm')).toFixed(2)}×`,
     `simulated call speed, native: ${(hz(gCall, 'voipkit native') * 10).toFixed(0)} s of call per second`,
+    `opus + FEC call / G.711 call time: native ${(hz(gCall, 'voipkit native') / hz(gCall, 'voipkit native, opus 20 kbit/s + FEC')).toFixed(2)}×, wasm ${(hz(gCall, 'voipkit wasm') / hz(gCall, 'voipkit wasm, opus 20 kbit/s + FEC')).toFixed(2)}×`,
   ];
   writeResults('sim', 'Simulator: network model and simulated calls', rows, table(rows), notes);
 }

@@ -76,8 +76,8 @@ async function main(): Promise<void> {
     a.peerPort = relaySock.a.address().port;
     b.peerPort = relaySock.b.address().port;
     const r = relay;
-    relaySock.a.on('message', (m) => { const o = r.relay('a', new Uint8Array(m), performance.now()); if (o) relaySock!.b.send(o, sb.address().port, '127.0.0.1'); });
-    relaySock.b.on('message', (m) => { const o = r.relay('b', new Uint8Array(m), performance.now()); if (o) relaySock!.a.send(o, sa.address().port, '127.0.0.1'); });
+    relaySock.a.on('message', (m) => { for (const o of r.relay('a', new Uint8Array(m), performance.now())) relaySock!.b.send(o, sb.address().port, '127.0.0.1'); });
+    relaySock.b.on('message', (m) => { for (const o of r.relay('b', new Uint8Array(m), performance.now())) relaySock!.a.send(o, sa.address().port, '127.0.0.1'); });
   } else {
     a.peerPort = sb.address().port;
     b.peerPort = sa.address().port;

@@ -119,11 +119,15 @@ function versionString(v: number): string {
   return `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`;
 }
 
+function backendArg(backend: Backend, what: string): void {
+  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
+    throw new VoipKitError('invalid_argument', `${what}: backend must be a Backend object (use load())`);
+  }
+}
+
 /** Build the public object over a backend. */
 export function createKit(backend: Backend): VoipKit {
-  if (backend === null || typeof backend !== 'object' || (backend.kind !== 'native' && backend.kind !== 'wasm')) {
-    throw new VoipKitError('invalid_argument', 'createKit: backend must be a Backend object (use load())');
-  }
+  backendArg(backend, 'createKit');
   const opus = backend.opus;
   const noOpus = (): never => {
     throw new VoipKitError('unsupported', 'Opus is not available: build the addon with libopus (pkg-config opus) or install the opusscript package');
@@ -149,7 +153,7 @@ export function createKit(backend: Backend): VoipKit {
     g711: new G711(backend.g711),
     createSequenceTracker: (o?: SequenceTrackerOptions) => new SequenceTracker(backend.seq, o),
     createSrtpSession: (o: SrtpSessionOptions) => new SrtpSession(backend.srtp, o),
-    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o),
+    createJitterBuffer: (o?: JitterBufferOptions) => new JitterBuffer(backend.jitter, o, opus ? (r) => new OpusDecoder(opus, { sampleRate: r as 48000, channels: 1 }) : undefined),
     createNoiseSuppressor: (o: NoiseSuppressorOptions) => new NoiseSuppressor(backend.ns, o),
     createResampler: (o: ResamplerOptions) => new Resampler(backend.resample, o),
     createOpusEncoder: (o: OpusEncoderOptions) => (opus ? new OpusEncoder(opus, o) : noOpus()),
@@ -166,6 +170,7 @@ export function createKit(backend: Backend): VoipKit {
  * without it) gets Opus from opusscript, when that package is installed.
  */
 export async function withOpusFallback(backend: Backend, source?: OpusscriptSource): Promise<Backend> {
+  backendArg(backend, 'withOpusFallback');
   checkOpusscriptOption(source);
   if (backend.opus) return backend;
   if (source === undefined) {
@@ -227,6 +232,8 @@ export {
   type PollResult,
   type PlayedPacket,
   type JitterStats,
+  type JitterDecoder,
+  type JitterCodecStats,
 } from './jitter/jitter-buffer.js';
 export {
   NoiseSuppressor,

@@ -325,7 +325,10 @@ describe.each(BACKENDS)('jitter buffer on %s', (backend) => {
 
   it('rejects out-of-range options with invalid_argument', () => {
     const bad = [
-      { clockRate: 44100 }, { clockRate: 16000 }, { ptimeMs: 30 }, { codec: 'opus' }, { minDelayMs: -1 },
+      { clockRate: 44100 }, { clockRate: 16000 }, { ptimeMs: 30 }, { codec: 'g722' }, { minDelayMs: -1 },
+      { codec: 'custom' }, { codec: 'custom', decoder: {} }, { codec: 'pcmu', decoder: { decode: () => 0, conceal: () => 0 } },
+      { codec: 'pcmu', sampleRate: 16000 }, { codec: 'custom', clockRate: 48000, sampleRate: 44100, decoder: { decode: () => 0, conceal: () => 0 } },
+      { codec: 'custom', clockRate: 16000, sampleRate: 48000, decoder: { decode: () => 0, conceal: () => 0 } },
       { maxDelayMs: 10 }, { maxDelayMs: 20000 }, { minDelayMs: 500, maxDelayMs: 100 }, { maxPackets: 1 },
       { maxPackets: 1e6 }, { maxPayloadBytes: 0 }, { payloadType: 128 }, { maxPackets: 2.5 },
     ];

@@ -11,8 +11,10 @@
  *  - Opus (RFC 7587), over RTP and SRTP: AudioSender's stream decoded by ffmpeg's libopus
  *    decoder from an SDP equals our decoder's output on the same packets
  *    (SNR > 40 dB after alignment); ffmpeg's libopus RTP stream of a 440 Hz
- *    tone is played by AudioReceiver at 48 kHz with SNR > 15 dB against the
- *    tone.
+ *    tone is played by AudioReceiver (the adaptive jitter buffer, Opus
+ *    decoder) at 48 kHz with a median per-20-ms-frame SNR > 15 dB against
+ *    the tone (each frame aligned on its own: the buffer's waits and
+ *    time-stretching move the phase).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
@@ -209,12 +211,18 @@ describe.each(BACKENDS)('interop with ffmpeg over loopback UDP (%s)', (backend) 
     expect(st.opus!.played).toBeGreaterThan(60);
     const out = Int16Array.from(frames.flatMap((f) => Array.from(f)));
     const src = Int16Array.from({ length: 48000 }, (_, k) => Math.round(32767 * 0.125 * Math.sin(2 * Math.PI * 440 * k / 48000))); // lavfi sine: amplitude 1/8
-    // Align on the tone (any phase): best SNR against the source over one period of lags.
-    const seg = out.subarray(12000, 12000 + 24000);
-    const { snr } = alignedSnr(seg, src, 0, 0);
-    let best = -Infinity;
-    for (let lag = 0; lag < 110; lag++) best = Math.max(best, alignedSnr(seg, src.subarray(lag), 0, 0).snr);
-    expect(Math.max(best, snr), 'SNR of the played tone against a 440 Hz sine at -18 dBFS').toBeGreaterThan(15);
+    // The adaptive buffer moves the tone's phase wherever it waits or
+    // time-stretches (the arrival times are real, from a loaded machine), so
+    // each 20 ms frame is aligned on the tone on its own (any phase: best SNR
+    // over one period of lags); the median frame of the middle second counts.
+    const per: number[] = [];
+    for (let f = 12000; f + 960 <= Math.min(out.length, 60000); f += 960) {
+      let best = -Infinity;
+      for (let lag = 0; lag < 110; lag++) best = Math.max(best, alignedSnr(out.subarray(f, f + 960), src.subarray(lag), 0, 0).snr);
+      per.push(best);
+    }
+    per.sort((a, b) => a - b);
+    expect(per[per.length >> 1], 'median per-frame SNR of the played tone against a 440 Hz sine at -18 dBFS').toBeGreaterThan(15);
     r.close();
     rxs?.close();
   });

@@ -172,3 +172,159 @@ describe('RTCP transmission interval (RFC 3550 6.3, A.7)', () => {
     expect(s.poll(s.nextMs)).toBe(true);
   });
 });
+
+describe('RTCP timer and BYE reconsideration (RFC 3550 6.3.4, 6.3.6, 6.3.7)', () => {
+  // Constants from RFC 3550 6.3.1 / A.7, written out here rather than taken from the code.
+  const COMP = 2.71828 - 1.5; // "divided by e-3/2=1.21828"
+  const RTCP_BW = (64000 * 0.05) / 8; // 400 octets/s: 5 % of a 64 kbit/s session
+  const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(0.5); // ms (e rounded to 2.71828)
+
+  it('T is uniform in [0.5, 1.5] x Td / 1.21828 (6.3.1 steps 4-5), Td = max(Tmin, n C)', () => {
+    const s = new RtcpScheduler(0);
+    s.sent(128, 0); // initial is over: Tmin = 5 s
+    s.members = 300;
+    s.senders = 2;
+    s.avgRtcpSize = 120;
+    const td = Math.max(5, (120 * (300 - 2)) / (0.75 * RTCP_BW)) * 1000; // receivers: 75 %, n = members - senders
+    expect(s.deterministicInterval()).toBeCloseTo(td, 6);
+    const draws = Array.from({ length: 4000 }, () => s.interval());
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual((0.5 * td) / COMP - 1);
+    expect(Math.max(...draws)).toBeLessThanOrEqual((1.5 * td) / COMP + 1);
+    const mean = draws.reduce((a, v) => a + v, 0) / draws.length;
+    expect(Math.abs(mean / (td / COMP) - 1)).toBeLessThan(0.03);
+    // both ends of the range are reached (uniform, not a fixed factor)
+    expect(Math.min(...draws)).toBeLessThan((0.55 * td) / COMP);
+    expect(Math.max(...draws)).toBeGreaterThan((1.45 * td) / COMP);
+  });
+
+  it('6.3.6: at expiry T is drawn again with the grown group; sent only if tp + T <= tc, else tn = tp + T; pmembers = members', () => {
+    const s = new RtcpScheduler(0, { random: () => 0.5 });
+    s.sent(128, 1000); // tp = 1000, initial over
+    s.avgRtcpSize = 128;
+    const tn = s.nextMs;
+    near(tn, 1000 + 5000 / COMP);
+    s.members = 200; // 199 receivers: 128 * 199 / 300 = 84.9 s
+    expect(s.poll(tn)).toBe(false);
+    near(s.nextMs, 1000 + ((128 * 199) / 300 / COMP) * 1000);
+    expect(s.previousMembers).toBe(200);
+    expect(s.poll(s.nextMs - 1)).toBe(false);
+    expect(s.poll(s.nextMs)).toBe(true);
+  });
+
+  it('6.3.4: a BYE that shrinks the group moves tn and tp towards now by members / pmembers', () => {
+    const s = new RtcpScheduler(0, { random: () => 0.5 });
+    s.sent(128, 0);
+    s.members = 100;
+    expect(s.poll(s.nextMs)).toBe(false); // reconsidered with 100 members: pmembers = 100
+    const tn = s.nextMs, tp = s.lastMs, now = tn / 2;
+    s.membersLeft(25, now);
+    near(s.nextMs, now + 0.25 * (tn - now));
+    near(s.lastMs, now - 0.25 * (now - tp));
+    expect(s.previousMembers).toBe(25);
+    expect(s.members).toBe(25);
+  });
+
+  it('6.3.7: under 50 members the BYE may go at once', () => {
+    const s = new RtcpScheduler(0, { random: () => 0.5 });
+    s.members = 49;
+    expect(s.leave(1234, 100)).toBe(1234);
+    expect(s.leaving).toBe(true);
+    expect(s.poll(1234)).toBe(true);
+    s.sent(100, 1234);
+    expect(s.poll(1e9)).toBe(false); // one BYE, then nothing
+    expect(s.nextMs).toBe(Infinity);
+  });
+
+  it('6.3.7: a member of a large session delays its BYE by the algorithm: members = 1, initial, avg = the BYE size', () => {
+    for (const r of [0, 0.5, 0.999999]) {
+      const s = new RtcpScheduler(0, { random: () => r });
+      s.sent(128, 0);
+      s.members = 500;
+      s.senders = 3;
+      s.weSent = true;
+      const due = s.leave(60_000, 100);
+      // members 1, senders 0, we_sent false -> receivers' 75 %: 100 / 300 s < Tmin 2.5 s (initial again)
+      near(due, 60_000 + ((r + 0.5) * 2500) / COMP);
+      expect(s.members).toBe(1);
+      expect(s.senders).toBe(0);
+      expect(s.weSent).toBe(false);
+      expect(s.avgRtcpSize).toBe(100);
+      expect(s.poll(60_000)).toBe(false);
+      expect(s.poll(due - 1)).toBe(false);
+      expect(s.poll(due)).toBe(true);
+    }
+    // exactly 50 members is not "less than 50": the algorithm runs
+    const f = new RtcpScheduler(0, { random: () => 0.5 });
+    f.members = 50;
+    expect(f.leave(0, 100)).toBeGreaterThan(0);
+    // backoff on request with a small group
+    const g = new RtcpScheduler(0, { random: () => 0.5 });
+    near(g.leave(0, 100, { backoff: true }), 2500 / COMP);
+  });
+
+  it('6.3.7: while leaving only BYEs count (members + 1 each, avg_rtcp_size); the BYE is reconsidered and pushed back', () => {
+    const s = new RtcpScheduler(0, { random: () => 0.5 });
+    s.sent(128, 0);
+    s.members = 1000;
+    const due = s.leave(0, 100);
+    near(due, 2500 / COMP);
+    s.received(1500, false); // a report: ignored while leaving
+    expect(s.members).toBe(1);
+    expect(s.avgRtcpSize).toBe(100);
+    for (let i = 0; i < 40; i++) s.received(100, true); // 40 other members leave at the same time
+    expect(s.members).toBe(41);
+    s.membersLeft(3, 100); // the member table no longer drives the count
+    expect(s.members).toBe(41);
+    // at expiry: T = 41 * 100 / 300 s = 13.67 s / COMP from tp = 0: not yet
+    expect(s.poll(due)).toBe(false);
+    near(s.nextMs, ((41 * 100) / 300 / COMP) * 1000);
+    expect(s.poll(s.nextMs)).toBe(true);
+  });
+});
+
+describe.each(BACKENDS)('RtcpSession.leave on %s', (backend) => {
+  let kit: VoipKit;
+  beforeAll(async () => {
+    kit = await kitFor(backend);
+  });
+
+  it('two parties: the compound BYE (report, SDES, BYE with reason) is due at once, then nothing; never sent: no BYE', () => {
+    const silent = new RtcpSession(kit, 0, { ssrc: 1, cname: 'q@voipkit' });
+    expect(silent.leave(100)).toBe(false); // 6.3.7: never sent RTP or RTCP
+    expect(silent.poll(1e7)).toBeUndefined();
+    silent.close();
+    const a = new RtcpSession(kit, 0, { ssrc: 0xaaaa, cname: 'a@voipkit', random: () => 0.5 });
+    a.onRtpSent(160, 0, 0);
+    a.onRtpReceived(0xbbbb, 1, 0, 160, 10);
+    expect(a.leave(500, { reason: 'hung up' })).toBe(true);
+    const bye = a.poll(500);
+    expect(bye).toBeDefined();
+    const p = parseRtcp(bye!);
+    expect(p.map((x) => x.type)).toEqual(['sr', 'sdes', 'bye']);
+    expect(p[2]).toMatchObject({ ssrcs: [0xaaaa], reason: 'hung up' });
+    expect(a.poll(600)).toBeUndefined();
+    expect(a.poll(1e7)).toBeUndefined();
+    a.close();
+  });
+
+  it('a large session: the BYE waits for the backoff; BYEs received meanwhile push it back', () => {
+    const s = new RtcpSession(kit, 0, { ssrc: 0xcccc, cname: 'c@voipkit', random: () => 0.5 });
+    s.onRtpSent(160, 0, 0);
+    s.scheduler.members = 120;
+    expect(s.leave(10_000)).toBe(true);
+    const due = s.scheduler.nextMs;
+    expect(due).toBeGreaterThan(10_000 + 2000); // 2.5 s / 1.21828 at the earliest draw 0.5 -> 2052 ms
+    expect(s.poll(10_000)).toBeUndefined();
+    for (let i = 0; i < 30; i++) {
+      const other = serializeRtcp([{ type: 'rr', ssrc: 100 + i, reports: [] }, { type: 'bye', ssrcs: [100 + i] }]);
+      s.onRtcpReceived(parseRtcp(other), other.length + 28, 10_100);
+    }
+    expect(s.scheduler.members).toBe(31);
+    expect(s.poll(due)).toBeUndefined(); // reconsidered: 31 members now
+    const later = s.scheduler.nextMs;
+    expect(later).toBeGreaterThan(due);
+    const bye = s.poll(later);
+    expect(parseRtcp(bye!).map((x) => x.type)).toEqual(['sr', 'sdes', 'bye']);
+    s.close();
+  });
+});

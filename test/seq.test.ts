@@ -36,6 +36,29 @@ describe.each(BACKENDS)('sequence tracking (RFC 3550 A.1) on %s', (backend) => {
     t.close();
   });
 
+  it('numbers a late packet from before the first one, across the wrap, in cycle -1', () => {
+    // The first counted packet is cycle 0 (A.1 init_seq), so 65535 arriving
+    // after a first packet 0 is the one before it: -1, not 0 (the first
+    // packet's number) -- distinct, and before 65534's -2 in order.
+    using t = kit.createSequenceTracker({ probation: 0 });
+    expect(t.update(0)).toEqual({ result: 'in-order', extended: 0 });
+    expect(t.update(1)).toEqual({ result: 'in-order', extended: 1 });
+    expect(t.update(65535)).toEqual({ result: 'old', extended: -1 });
+    expect(t.update(65534)).toEqual({ result: 'old', extended: -2 });
+    expect(t.update(0)).toEqual({ result: 'old', extended: 0 }); // a duplicate of the first
+    // A.1 counts them as any reordered packet; the maximum does not move.
+    expect(t.stats()).toEqual({ extendedMax: 1, expected: 2, received: 5, lost: -3 });
+    // Without a wrap nothing changes: 3 after a first 5 is 3.
+    using u = kit.createSequenceTracker({ probation: 0 });
+    u.update(5);
+    expect(u.update(3)).toEqual({ result: 'old', extended: 3 });
+    // After probation (MIN_SEQUENTIAL = 2) the validating packet is cycle 0.
+    using v = kit.createSequenceTracker();
+    v.update(0);
+    expect(v.update(1)).toEqual({ result: 'in-order', extended: 1 });
+    expect(v.update(65530)).toEqual({ result: 'old', extended: 65530 - 65536 });
+  });
+
   it('counts a gap below MAX_DROPOUT as loss', () => {
     const t = kit.createSequenceTracker({ probation: 0 });
     t.update(10);

@@ -16,6 +16,7 @@ import { parseTrace, replayTrace, formatPlayoutLog } from '../src/sim/trace.js';
 import { parsePcapRtp, pickStream } from '../src/sim/pcap.js';
 import { captureToTrace } from '../src/sim/capture.js';
 import { parseNetemSpec } from '../src/sim/network/netem-spec.js';
+import { runNetsimCommand } from '../src/cli/netsim.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'voipkit-simcli-'));
@@ -218,6 +219,103 @@ describe.each(BACKENDS)('voipkit sim with a simulated network (%s)', (backend) =
     expect(b.stdout.split('\n').slice(1)).toEqual(a.stdout.split('\n').slice(1));
   }, 60_000);
 
+  it('--codec opus runs the Opus encoder and decoder of the kit; the same seed gives the same report', () => {
+    if (kit.features.opus === 'none') {
+      const r = cli(backend, ['sim', '--codec', 'opus', '--duration', '2']);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^voipkit: --codec opus: Opus is not available/)]);
+      return;
+    }
+    const rep = join(work, `opus-${backend}.json`);
+    const a = cli(backend, ['sim', '--codec', 'opus', '--duration', '10', '--seed', '4', '--report', rep]);
+    expect(a.stderr).toBe('');
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/; opus 20\.0 kbit\/s, 20 ms; /);
+    const b = cli(backend, ['sim', '--codec', 'opus', '--duration', '10', '--seed', '4']);
+    expect(b.stdout).toBe(a.stdout);
+    const j = JSON.parse(readFileSync(rep, 'utf8'));
+    expect(j.codec).toBe('opus');
+    expect(j.sendPath).toMatchObject({ codec: 'opus', ptimeMs: 20, bitrate: 20000, fecExpectedLossPct: null, audioPackets: 500 });
+    // the Opus encoder's output, not 160-byte G.711 payloads: about 20 kbit/s
+    expect(j.sendPath.payloadBitrate).toBeGreaterThan(12000);
+    expect(j.sendPath.payloadBitrate).toBeLessThan(24000);
+    expect(j.quality.emodel.source).toMatch(/^Alahmadi, Počta & Melvin/);
+    expect([j.quality.emodel.Ie, j.quality.emodel.Bpl]).toEqual([2.03, 15.95]);
+    expect(j.quality.packets).toBe(500);
+    // played, after arriving, and only the lost packets concealed
+    expect(j.quality.e2eMeanMs).toBeGreaterThan(j.quality.networkDelayMeanMs);
+    expect(j.quality.concealmentPct).toBeLessThanOrEqual(j.quality.networkLossPct + j.quality.lateLossPct + 0.5);
+  }, 120_000);
+
+  it('--fec on a lossy network: packets carry in-band FEC, lost ones are rebuilt from it where the decoder can, and the estimate is no worse', () => {
+    if (kit.features.opus === 'none') return; // covered by the previous test's refusal
+    const run = (fec: boolean) => {
+      const rep = join(work, `fec-${fec}-${backend}.json`);
+      const r = cli(backend, ['sim', '--codec', 'opus', '--netem', 'delay 20ms loss 5%', '--duration', '20', '--seed', '3', '--report', rep, ...(fec ? ['--fec'] : [])]);
+      expect(r.status, r.stderr).toBe(0);
+      return { out: r.stdout, j: JSON.parse(readFileSync(rep, 'utf8')) };
+    };
+    const off = run(false);
+    const on = run(true);
+    expect(off.j.sendPath.fecPackets).toBe(0);
+    expect(on.j.sendPath.fecExpectedLossPct).toBe(10);
+    // LBRR is spent on active speech: roughly the half of the built-in signal that is voiced
+    expect(on.j.sendPath.fecPackets).toBeGreaterThan(on.j.sendPath.audioPackets / 4);
+    // the same network either way (no byte-dependent stage): the same packets lost
+    expect(on.j.quality.networkLossPct).toBe(off.j.quality.networkLossPct);
+    expect(on.j.quality.networkLossPct).toBeGreaterThan(2);
+    expect(off.j.quality.fecRecovered).toBe(0);
+    const decoder = kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
+    const canDecodeFec = decoder.canDecodeFec;
+    decoder.close();
+    expect(on.j.sendPath.fecDecoding).toBe(canDecodeFec);
+    if (canDecodeFec) {
+      expect(on.j.quality.fecRecovered).toBeGreaterThan(0);
+      expect(on.j.quality.emodel.Ppl).toBeLessThan(off.j.quality.emodel.Ppl);
+      expect(on.out).toMatch(new RegExp(`; ${on.j.quality.fecRecovered} lost or late packets rebuilt from it\n`));
+    } else {
+      // opusscript conceals instead of decoding FEC: nothing is claimed as rebuilt, and the summary says why
+      expect(on.j.quality.fecRecovered).toBe(0);
+      expect(on.out).toMatch(/cannot decode FEC: it conceals instead/);
+    }
+    expect(on.j.quality.emodel.R).toBeGreaterThanOrEqual(off.j.quality.emodel.R);
+  }, 120_000);
+
+  it('--ptime changes the packetisation end to end: 40 ms sends half the packets of 20 ms, 10 ms twice as many', () => {
+    const run = (args: string[]) => {
+      const rep = join(work, `ptime-${args.join('')}-${backend}.json`);
+      const r = cli(backend, ['sim', '--profile', 'lan', '--duration', '10', '--report', rep, ...args]);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(rep, 'utf8'));
+    };
+    const p20 = run([]);
+    const p40 = run(['--ptime', '40']);
+    const p10 = run(['--ptime', '10']);
+    expect(p20.quality.packets).toBe(500);
+    expect(p40.quality.packets).toBe(250);
+    expect(p10.quality.packets).toBe(1000);
+    const p60 = run(['--ptime', '60']);
+    expect(p60.quality.packets).toBe(166); // whole 60 ms packets in 10 s
+    expect(p60.quality.concealmentPct).toBeLessThan(0.5);
+    expect(p40.network.stats.sent).toBe(p20.network.stats.sent / 2);
+    // 320-byte payloads: the same 64 kbit/s of G.711
+    expect(p40.sendPath.payloadBitrate).toBe(64000);
+    // every packet played once, whole: nothing lost or concealed on the lan profile
+    for (const p of [p10, p20, p40]) {
+      expect(p.quality.lateLossPct).toBe(0);
+      expect(p.quality.concealmentPct).toBeLessThan(0.5);
+    }
+    // packetisation is part of the mouth-to-ear delay
+    expect(p40.quality.emodel.assumptions).toMatch(/\+ 40 ms packetisation/);
+    if (kit.features.opus !== 'none') {
+      const o10 = run(['--codec', 'opus', '--ptime', '10']);
+      expect(o10.quality.packets).toBe(1000);
+      expect(o10.quality.lateLossPct).toBe(0);
+      expect(o10.quality.concealmentPct).toBeLessThan(0.5);
+      expect(o10.quality.e2eMeanMs).toBeGreaterThan(o10.quality.networkDelayMeanMs);
+    }
+  }, 120_000);
+
   it('replays a pcap capture: its packets, arrival times and losses', () => {
     const cap = makeCapture(300);
     const rep = join(work, `pcap-${backend}.json`);
@@ -261,6 +359,17 @@ describe('voipkit sim sweep and bad input', () => {
     expect(JSON.parse(readFileSync(rep, 'utf8')).mos).toEqual(j.mos);
   }, 180_000);
 
+  it('without Opus (kit.features.opus none), --codec opus is refused with one line before anything runs', async () => {
+    const real = await kitFor(backend);
+    const noOpus = { ...real, features: { ...real.features, opus: 'none' as const } };
+    const printed: string[] = [];
+    const err = await runNetsimCommand({ codec: 'opus', duration: '1', progress: false }, (t) => printed.push(t), noOpus).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unsupported' });
+    expect((err as Error).message).toMatch(/^--codec opus: Opus is not available on the \w+ backend \(build the addon with libopus/);
+    expect((err as Error).message).not.toMatch(/\n/);
+    expect(printed).toEqual([]);
+  });
+
   it('bad input: one clear line, non-zero exit, no stack trace', () => {
     const notWav = join(work, 'x.wav');
     writeFileSync(notWav, 'hello');
@@ -280,6 +389,19 @@ describe('voipkit sim sweep and bad input', () => {
       [['sim', '--trace', join(root, 'test/vectors/jitter-traces/a_lan.csv'), '--srtp', 'AEAD_AES_128_GCM'], /--srtp applies to the simulated pipeline/],
       [['sim', 'sweep', '--x', 'loss', '--y', 'loss'], /--x and --y must differ/],
       [['sim', 'sweep', '--x-values', '1,,2'], /--x-values must be a comma-separated list/],
+      [['sim', '--codec', 'g729'], /--codec must be pcmu, pcma or opus, got "g729"/],
+      [['sim', '--bitrate', '16000'], /--bitrate applies to opus; pcmu is 64 kbit\/s/],
+      [['sim', '--codec', 'pcma', '--fec'], /--fec \(Opus in-band FEC\) applies to opus, not pcma/],
+      [['sim', '--codec', 'opus', '--bitrate', '100'], /--bitrate must be an integer in 6000\.\.510000/],
+      [['sim', '--codec', 'opus', '--fec', '0'], /--fec expected loss must be an integer in 1\.\.100/],
+      [['sim', '--codec', 'opus', '--ptime', '40'], /--ptime 40 ms with opus: AudioReceiver's Opus playout conceals a lost packet \(when the next one is missing too\) with one 10 or 20 ms frame/],
+      [['sim', '--codec', 'opus', '--ptime', '30'], /--ptime must be one of 10, 20 ms for opus/],
+      [['sim', '--ptime', '25'], /--ptime must be one of 10, 20, 30, 40, 60 ms for pcmu/],
+      [['sim', '--ptime', 'x'], /--ptime must be a whole number/],
+      [['sim', '--trace', join(root, 'test/vectors/jitter-traces/a_lan.csv'), '--ptime', '40'], /--trace replays a recorded network .*; --ptime shapes the simulated send path/],
+      [['sim', '--trace', join(root, 'test/vectors/jitter-traces/a_lan.csv'), '--codec', 'opus'], /--codec opus needs the simulated network/],
+      [['sim', '--pcap', 'a.pcap', '--dtx'], /--pcap replays the captured packets; --dtx shapes the simulated send path/],
+      [['sim', '--ptime', '40', '--export-trace', join(work, 'x.csv')], /--export-trace writes the trace format of 20 ms G\.711 packets .* --ptime 40/],
     ];
     for (const [args, re] of cases) {
       const r = cli(backend, args);

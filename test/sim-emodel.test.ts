@@ -65,7 +65,27 @@ describe('E-model, ITU-T G.107', () => {
     expect(eModel({ Ie: 0, Bpl: 25.1, Ppl: 1 }).R).toBeCloseTo(93.2 - 3.64, 1);
     // bursty loss hurts more at the same Ppl
     expect(eModel({ Bpl: 25.1, Ppl: 5, BurstR: 2 }).R).toBeLessThan(eModel({ Bpl: 25.1, Ppl: 5, BurstR: 1 }).R);
-    expect(codecImpairment('opus').source).toMatch(/assumption/);
+  });
+
+  it('Opus values are those published for narrowband Opus (Alahmadi, Počta & Melvin, ACM TOMM 17(4):133, 2021), named with their source', () => {
+    const at = (bps: number) => {
+      const v = codecImpairment('opus', true, { bitrateBps: bps });
+      return [v.Ie, v.Bpl];
+    };
+    // VBR, random loss: 6, 7, 8, 9 kbit/s
+    expect(at(6000)).toEqual([23.0, 24.56]);
+    expect(at(7000)).toEqual([21.26, 22.46]);
+    expect(at(8000)).toEqual([16.02, 20.26]);
+    expect(at(9000)).toEqual([11.74, 18.91]);
+    // between measured rates: the lower rate's (larger) impairment
+    expect(at(8999)).toEqual([16.02, 20.26]);
+    // above the VBR range: the CBR value at the same rate, up to 11 kbit/s
+    expect(at(10000)).toEqual([6.2, 15.33]);
+    expect(at(11000)).toEqual([2.03, 15.95]);
+    expect(at(64000)).toEqual([2.03, 15.95]);
+    expect(codecImpairment('opus', true, { bitrateBps: 8000 }).source).toMatch(/^Alahmadi, Počta & Melvin, ACM TOMM 17\(4\):133, 2021 .*VBR 8 kbit\/s: Ie 16\.02, Bpl 20\.26/);
+    expect(codecImpairment('opus').source).toMatch(/CBR 11 kbit\/s .* upper bound/);
+    expect(() => codecImpairment('opus', true, { bitrateBps: 5999 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 
   it('burst ratio: 1 for random loss, 1/(p+q) for a 2-state pattern', () => {

@@ -5,7 +5,8 @@
  * Screenshots go to build/test-artifacts/ for a person to look at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { BACKENDS, kitFor } from './helpers/backends.js';
 import { runNetSim } from '../src/sim/netsim.js';
 import { profile } from '../src/sim/network/index.js';
 import { renderHeatmapHtml, renderHtmlReport } from '../src/sim/report/html.js';
+import { parseTrace } from '../src/sim/trace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -103,6 +105,58 @@ describe.each(BACKENDS)('HTML report of a simulated call (%s)', (backend) => {
     expect(outside).toEqual([]);
     await page.close();
   }, 60_000);
+});
+
+describe.each(BACKENDS)('HTML report of a trace replay, voipkit sim --trace --html (%s)', (backend) => {
+  it('plots the recorded delays, the playout and target delay, the buffer and the events', async () => {
+    const trace = join(root, 'test/vectors/jitter-traces/c_mobile.csv');
+    const file = join(work, `trace-${backend}.html`);
+    const log = join(work, `trace-${backend}.csv`);
+    // the CLI as installed (dist/, built by npm run build)
+    const r = spawnSync(process.execPath, [join(root, 'bin/voipkit.js'), 'sim', '--trace', trace, '--html', file, '--playout-log', log], { encoding: 'utf8', env: { ...process.env, VOIPKIT_BACKEND: backend }, timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const rows = parseTrace(readFileSync(trace, 'utf8'));
+    const played = readFileSync(log, 'utf8').trim().split('\n').slice(1).filter((l) => !l.endsWith(',')).length;
+    const { page, outside } = await open(file);
+    const geo = await page.evaluate(() => {
+      const bb = (sel: string) => {
+        const el = document.querySelector(sel) as SVGGraphicsElement | null;
+        if (!el) return null;
+        const b = el.getBBox();
+        return { w: b.width, h: b.height, d: el.getAttribute('d')?.length ?? 0 };
+      };
+      return {
+        playout: bb('#plot-delay path.series-playout'),
+        target: bb('#plot-delay path.series-target'),
+        owd: bb('#plot-delay g.series-owd'),
+        buffer: bb('#plot-buffer path.series-buffer'),
+        dots: document.querySelectorAll('#plot-delay g.series-owd circle').length,
+        loss: document.querySelectorAll('#plot-events rect.ev-loss').length,
+        conceal: document.querySelectorAll('#plot-events rect.ev-conceal').length,
+        title: document.title,
+      };
+    });
+    for (const k of ['playout', 'target', 'owd', 'buffer'] as const) {
+      expect(geo[k], k).not.toBeNull();
+      expect(geo[k]!.w, k).toBeGreaterThan(500);
+      expect(geo[k]!.h, k).toBeGreaterThan(5);
+    }
+    expect(geo.playout!.d).toBeGreaterThan(1000);
+    // one dot per packet that arrived, one loss mark per packet lost, as in the trace
+    const seqSend = new Map<string, boolean>();
+    for (const row of rows) seqSend.set(`${row.seq}/${row.sendMs}`, (seqSend.get(`${row.seq}/${row.sendMs}`) ?? false) || row.arrivalMs !== null);
+    expect(geo.dots).toBe([...seqSend.values()].filter(Boolean).length);
+    expect(geo.loss).toBe([...seqSend.values()].filter((v) => !v).length);
+    expect(geo.loss).toBeGreaterThan(0);
+    expect(geo.conceal).toBeGreaterThan(0);
+    expect(played).toBeGreaterThan(rows.length * 0.9);
+    expect(geo.title).toMatch(/voipkit sim: trace c_mobile/);
+    const png = await page.screenshot({ fullPage: true, path: join(artifacts, `sim-trace-report-${backend}.png`) });
+    expect(png.length).toBeGreaterThan(20_000);
+    expect(outside).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
 
 describe('HTML heat map of a sweep', () => {

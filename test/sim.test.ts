@@ -117,7 +117,7 @@ describe.each(BACKENDS)('voipkit sim CLI on %s', (backend) => {
     const cases: [string[], RegExp][] = [
       [['sim', '--trace', '/nonexistent/x.csv'], /cannot read trace .*ENOENT/],
       [['sim', '--trace', join(root, 'test/vectors/jitter-traces/README.md')], /README\.md:\d+: header must be/],
-      [['sim', '--codec', 'g729'], /--codec must be pcmu or pcma/],
+      [['sim', '--codec', 'g729'], /--codec must be pcmu, pcma or opus/],
       [['sim', '--input', join(root, 'package.json')], /not a WAV file/],
       [['sim', '--bogus'], /unknown option '--bogus'/],
     ];

@@ -10,7 +10,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
-import { SrtpError, type SrtpProfile, type SrtpSession, type VoipKit } from '../src/index.js';
+import { SrtpError, SrtpSession, type SrtpProfile, type VoipKit } from '../src/index.js';
 
 const PROFILES: SrtpProfile[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'];
 const KEYS: Record<string, [number, number]> = {
@@ -162,6 +162,52 @@ describe.each(BACKENDS)('SRTP attacks on %s', (backend) => {
         expect(rx.streamInfo(0xabc)?.rxRoc).toBe(1);
         tx.close();
         rx.close();
+      });
+
+      it('tryUnprotectRtp/Rtcp and the batch give the throwing calls\' verdict as a code, without throwing', () => {
+        // Three receivers in the same state judge the same material: one
+        // through unprotect* (throws), one through tryUnprotect* (returns a
+        // code), one through processBatch (a status per packet).
+        const [tx, a] = pair(profile);
+        const b = pair(profile)[1];
+        const c = pair(profile)[1];
+        const r = rng(SEED + 2);
+        const material: [boolean, Uint8Array][] = [];
+        for (let i = 0; i < 40; i++) {
+          const rtcp = i % 4 === 3;
+          const p = rtcp ? tx.protectRtcp(rr(0x77)) : tx.protectRtp(rtp(2000 + i, 0x77, 60));
+          material.push([rtcp, p]);
+          const f = p.slice();
+          f[r() % f.length] ^= 1 << (r() & 7);
+          material.push([rtcp, f]);
+          material.push([rtcp, p.slice(0, r() % p.length)]);
+          if (i % 5 === 0) material.push([rtcp, p]); // replayed
+        }
+        const buf = new Uint8Array(400);
+        const off = Uint32Array.of(0), len = new Int32Array(1), cap = Uint32Array.of(400);
+        const verdicts = new Set<string>();
+        for (const [rtcp, p] of material) {
+          const thrown = codeOf(() => (rtcp ? a.unprotectRtcp(p.slice()) : a.unprotectRtp(p.slice())));
+          const got = rtcp ? b.tryUnprotectRtcp(p.slice()) : b.tryUnprotectRtp(p.slice());
+          buf.set(p);
+          len[0] = p.length;
+          c.processBatch(rtcp ? 'unprotectRtcp' : 'unprotectRtp', buf, off, len, cap);
+          const batched = len[0] < 0 ? SrtpSession.codeFor(len[0]) : 'accepted';
+          verdicts.add(thrown);
+          if (thrown === 'accepted') {
+            expect(got).toBeInstanceOf(Uint8Array);
+            const plain = got as Uint8Array;
+            expect(Array.from(buf.subarray(0, len[0]))).toEqual(Array.from(plain));
+            expect(Array.from(plain.subarray(0, 8))).toEqual(Array.from(p.subarray(0, 8)));
+          } else {
+            expect(got).toBe(thrown);
+          }
+          expect(batched).toBe(thrown);
+        }
+        for (const v of ['accepted', 'auth_fail', 'bad_length', 'replay_duplicate']) expect(verdicts).toContain(v);
+        expect(b.stats()).toEqual(a.stats());
+        expect(c.stats()).toEqual(a.stats());
+        for (const x of [tx, a, b, c]) x.close();
       });
 
       it('a flood of forged SSRCs creates no streams; a key holder cannot exceed maxStreams', () => {

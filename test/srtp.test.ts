@@ -140,6 +140,68 @@ describe.each(BACKENDS)('SRTP vectors on %s', (backend) => {
   }
 });
 
+describe.each(BACKENDS)('SRTP against node:crypto at every payload length on %s', (backend) => {
+  // With unsafeSessionKeys the master key and salt are the session keys (and
+  // the CM auth key is 20 zero bytes), so each packet can be built here
+  // independently with Node's OpenSSL: RFC 3711 4.1.1 / 4.2.1 for AES-CM +
+  // HMAC-SHA1, RFC 7714 8 for AES-GCM.  Lengths 0..1500 cover every tail and
+  // every multi-block step of the crypto backends (the 4/8/16-block CTR and
+  // GHASH loops of the native one, the 4-block bitsliced AES of WASM).
+  let kit: VoipKit;
+  beforeAll(async () => {
+    kit = await kitFor(backend);
+  });
+  const LENGTHS = [...Array.from({ length: 300 }, (_, i) => i), ...Array.from({ length: 40 }, (_, i) => 300 + i * 31), 1199, 1200, 1201, 1500];
+  for (const profile of ['AES_CM_128_HMAC_SHA1_80', 'AES_256_CM_HMAC_SHA1_80', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'] as SrtpProfile[]) {
+    it(`${profile}: protect equals the reference, unprotect inverts it`, () => {
+      const gcm = profile.startsWith('AEAD');
+      const key = Uint8Array.from({ length: profile.includes('256') ? 32 : 16 }, (_, i) => (i * 37 + 11) & 255);
+      const salt = Uint8Array.from({ length: gcm ? 12 : 14 }, (_, i) => (i * 91 + 5) & 255);
+      const opts = { profile, masterKey: key, masterSalt: salt, unsafeSessionKeys: true, replayWindow: 65536 };
+      using tx = kit.createSrtpSession(opts);
+      using rx = kit.createSrtpSession(opts);
+      const ssrc = 0x5eed1234;
+      const bits = key.length * 8;
+      LENGTHS.forEach((n, k) => {
+        const seq = 1000 + k;
+        const csrcs = k % 3; // headers of 12, 16 and 20 bytes
+        const payload = Uint8Array.from({ length: n }, (_, i) => (i * 7 + k) & 255);
+        const p = new Uint8Array(12 + 4 * csrcs + n);
+        const v = new DataView(p.buffer);
+        p[0] = 0x80 | csrcs; p[1] = 0;
+        v.setUint16(2, seq); v.setUint32(4, k * 160); v.setUint32(8, ssrc);
+        for (let c = 0; c < csrcs; c++) v.setUint32(12 + 4 * c, 0x1000 + c);
+        p.set(payload, 12 + 4 * csrcs);
+        const hl = 12 + 4 * csrcs;
+        let want: Buffer;
+        if (gcm) {
+          const iv = Buffer.from(salt);
+          const w = Buffer.alloc(12);
+          w.writeUInt32BE(ssrc, 2); w.writeUInt32BE(0, 6); w.writeUInt16BE(seq, 10);
+          for (let i = 0; i < 12; i++) iv[i] ^= w[i];
+          const c = createCipheriv(`aes-${bits}-gcm`, key, iv);
+          c.setAAD(p.subarray(0, hl));
+          const ct = Buffer.concat([c.update(p.subarray(hl)), c.final()]);
+          want = Buffer.concat([p.subarray(0, hl), ct, c.getAuthTag()]);
+        } else {
+          const iv = Buffer.alloc(16);
+          iv.set(salt);
+          const x = Buffer.alloc(16);
+          x.writeUInt32BE(ssrc, 4); x.writeUInt32BE(0, 8); x.writeUInt16BE(seq, 12);
+          for (let i = 0; i < 16; i++) iv[i] ^= x[i];
+          const c = createCipheriv(`aes-${bits}-ctr`, key, iv);
+          const body = Buffer.concat([p.subarray(0, hl), c.update(p.subarray(hl)), c.final()]);
+          const tag = createHmac('sha1', Buffer.alloc(20)).update(body).update(Buffer.alloc(4)).digest().subarray(0, 10);
+          want = Buffer.concat([body, tag]);
+        }
+        const got = tx.protectRtp(p);
+        expect(toHex(got), `${n}-byte payload`).toBe(want.toString('hex'));
+        expect(toHex(rx.unprotectRtp(got)), `${n}-byte payload`).toBe(toHex(p));
+      });
+    });
+  }
+});
+
 describe.each(BACKENDS)('SRTP API on %s', (backend) => {
   let kit: VoipKit;
   beforeAll(async () => {

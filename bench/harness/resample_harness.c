@@ -9,6 +9,10 @@
  *       int16 mono, 20 ms blocks of a fixed noise signal, both
  *       implementations in alternating rounds; prints JSON with the best
  *       thread-CPU nanoseconds per block of each.
+ *   resample_harness count <speex|vk> <in_rate> <out_rate> <quality> <blocks>
+ *       int16 mono, 20 ms blocks of the same signal through one
+ *       implementation only, no timing: for load-independent instruction
+ *       counts under valgrind --tool=callgrind --toggle-collect=<process fn>.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <speex/speex_resampler.h>
@@ -81,6 +85,25 @@ int main(int argc, char **argv) {
     return 0;
   }
   int blocks = argc > 6 ? atoi(argv[6]) : 2000;
+  if (!strcmp(mode, "count")) {
+    R x = make(impl, in, out, q);
+    int16_t *sig = malloc(sizeof(int16_t) * nin * 50), *o = malloc(sizeof(int16_t) * cap);
+    uint32_t seed = 12345;
+    for (int i = 0; i < nin * 50; i++) { seed = seed * 1664525u + 1013904223u; sig[i] = (int16_t)((int32_t)(seed >> 18) - 8192); }
+    long total = 0;
+    for (int b = 0; b < blocks; b++) {
+      const int16_t *blk = sig + (b % 50) * nin;
+      if (x.speex) {
+        spx_uint32_t il = nin, ol = cap;
+        speex_resampler_process_int(x.sp, 0, blk, &il, o, &ol);
+        total += ol;
+      } else {
+        total += vk_resample_process_i16(x.vk, blk, nin, o, cap);
+      }
+    }
+    printf("%ld\n", total);
+    return 0;
+  }
   /* Both implementations, alternating rounds in one process, thread CPU
    * time (less disturbed by other processes than wall time); best round. */
   R both[2] = {make("speex", in, out, q), make("vk", in, out, q)};
@@ -89,7 +112,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < nin * 50; i++) { seed = seed * 1664525u + 1013904223u; sig[i] = (int16_t)((int32_t)(seed >> 18) - 8192); }
   double best[2] = {1e30, 1e30};
   volatile int sink = 0;
-  for (int run = 0; run < 14; run++) {
+  for (int run = 0; run < 60; run++) {
     R *x = &both[run & 1];
     double t0 = now_ns();
     for (int b = 0; b < blocks; b++) {

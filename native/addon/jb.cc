@@ -1,16 +1,17 @@
 #include "addon.h"
 #include "vk_jb.h"
+#include <cstring>
 
 namespace vk {
 
 static const napi_type_tag kJbTag = {0x766b5f6a62000001ULL, 0x5a4b3c2d1e0f7788ULL};
 
-// jbCreate(config: Int32Array[VK_JB_CONFIG_FIELDS]) -> handle | status
+// jbCreate(config: Int32Array[VK_JB_CONFIG_FIELDS], or the first 8 fields) -> handle | status
 static napi_value Create(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   Args(env, info, argv);
   View c = GetView(env, argv[0], napi_int32_array);
-  if (!c.ok || c.length < VK_JB_CONFIG_FIELDS) return Int(env, VK_ERR_ARG);
+  if (!c.ok || c.length < VK_JB_CONFIG_FIELDS_V1) return Int(env, VK_ERR_ARG);
   const int32_t *v = (const int32_t *)c.data;
   vk_jb_config cfg;
   cfg.clock_rate = v[0];
@@ -21,6 +22,7 @@ static napi_value Create(napi_env env, napi_callback_info info) {
   cfg.max_packets = v[5];
   cfg.max_payload = v[6];
   cfg.payload_type = v[7];
+  cfg.rtp_clock_rate = c.length >= VK_JB_CONFIG_FIELDS ? v[8] : 0;
   vk_jb *jb = nullptr;
   int32_t st = vk_jb_create(&cfg, &jb);
   if (st != VK_OK) return Int(env, st);
@@ -76,6 +78,34 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   return Int(env, vk_jb_stats(jb, (double *)o.data, o.length));
 }
 
+// jbRequest(handle, req: Int32Array[VK_JB_REQ_LEN], payload: Uint8Array) -> payload bytes copied | status
+// (HOST codec: what the poll in progress needs; req[0] VK_JB_REQ_NONE when nothing)
+static napi_value Request(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Args(env, info, argv);
+  vk_jb *jb = UnwrapHandle<vk_jb>(env, argv[0], &kJbTag);
+  View r = GetView(env, argv[1], napi_int32_array);
+  View p = GetView(env, argv[2], napi_uint8_array);
+  if (!jb || !r.ok || !p.ok || r.length < VK_JB_REQ_LEN) return Int(env, VK_ERR_ARG);
+  int32_t *req = (int32_t *)r.data;
+  const uint8_t *pl = vk_jb_request(jb, req, VK_JB_REQ_LEN);
+  if (!pl) return Int(env, 0);
+  if ((size_t)req[3] > p.length) return Int(env, VK_ERR_BUFFER_SMALL);
+  memcpy(p.data, pl, (size_t)req[3]);
+  return Int(env, req[3]);
+}
+
+// jbSupply(handle, pcm: Int16Array, n) -> status
+static napi_value Supply(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Args(env, info, argv);
+  vk_jb *jb = UnwrapHandle<vk_jb>(env, argv[0], &kJbTag);
+  View pcm = GetView(env, argv[1], napi_int16_array);
+  double n = ArgDouble(env, argv[2], 0.0 / 0.0);
+  if (!jb || !pcm.ok || !(n >= -1 && n <= (double)pcm.length)) return Int(env, VK_ERR_ARG);
+  return Int(env, vk_jb_supply(jb, (const int16_t *)pcm.data, (int32_t)n));
+}
+
 void InitJb(Napi::Env env, Napi::Object exports) {
   SetFn(env, exports, "jbCreate", Create);
   SetFn(env, exports, "jbDestroy", Destroy);
@@ -83,6 +113,8 @@ void InitJb(Napi::Env env, Napi::Object exports) {
   SetFn(env, exports, "jbPush", Push);
   SetFn(env, exports, "jbPoll", Poll);
   SetFn(env, exports, "jbStats", Stats);
+  SetFn(env, exports, "jbRequest", Request);
+  SetFn(env, exports, "jbSupply", Supply);
 }
 
 }  // namespace vk

@@ -24,7 +24,8 @@ static napi_value Destroy(napi_env env, napi_callback_info info) {
 }
 
 // seqUpdate(handle, seq, out: Float64Array[1]) -> result | status;
-// out[0] receives the extended sequence number (exact below 2^53).
+// out[0] receives the extended sequence number (exact below 2^53; negative
+// for a late packet from before the first one across the wrap, vk_seq.h).
 static napi_value Update(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   Args(env, info, argv);
@@ -32,7 +33,7 @@ static napi_value Update(napi_env env, napi_callback_info info) {
   View out = GetView(env, argv[2], napi_float64_array);
   int32_t seq = ArgInt32(env, argv[1], -1);
   if (!s || !out.ok || out.length < 1 || seq < 0 || seq > 65535) return Int(env, VK_ERR_ARG);
-  uint64_t ext = 0;
+  int64_t ext = 0;
   int32_t r = vk_seq_update(s, (uint16_t)seq, &ext);
   ((double *)out.data)[0] = (double)ext;
   return Int(env, r);

@@ -7,6 +7,7 @@ set(VK_CORE_SOURCES
   core/src/g711.c
   core/src/seq.c
   core/src/srtp.c
+  core/src/hmac.c
   core/src/jb.c
   core/src/jb_buffer.c
   core/src/jb_decision.c

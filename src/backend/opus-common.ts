@@ -1,5 +1,5 @@
 /** Shared by the Opus backends: libopus error mapping and argument checks. */
-import { opusPacketSamples48k } from '../codec/opus-packet.js';
+import { packetSamples48kOrRule } from '../codec/opus-packet.js';
 
 export const VK_ERR_ARG = -1;
 export const VK_ERR_NOMEM = -2;
@@ -66,6 +66,6 @@ export function validPlcSize(rate: number, n: number): boolean {
 
 /** Samples at 48 kHz a packet decodes to, or VK_ERR_CORRUPT. */
 export function packetSamples48k(packet: Uint8Array): number {
-  const n = opusPacketSamples48k(packet);
+  const n = packetSamples48kOrRule(packet);
   return n < 0 ? VK_ERR_CORRUPT : n;
 }

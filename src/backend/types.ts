@@ -77,6 +77,14 @@ export interface JitterBackend {
   poll(h: Handle, nowMs: number, pcm: Int16Array, info: Int32Array): number;
   /** Writes the statistics (vk_jb_stats order) to out; returns the count or a status. */
   stats(h: Handle, out: Float64Array): number;
+  /**
+   * HOST codec (poll returned 0): writes the pending request (VK_JB_REQ_LEN
+   * int32s, see vk_jb_request) to req and its payload to payload (room for
+   * max payload bytes); returns the payload length (0: none) or a status.
+   */
+  request(h: Handle, req: Int32Array, payload: Uint8Array): number;
+  /** Answers the pending request with pcm[0..n), or n = -1 for "could not". Returns a status. */
+  supply(h: Handle, pcm: Int16Array, n: number): number;
 }
 
 export interface NsBackend {

@@ -19,7 +19,7 @@ export function program(print: (s: string) => void = (s) => process.stdout.write
   const simCmd = p.command('sim')
     .description('simulate a call over a network (netem-class model, a recorded trace or a capture) through the jitter buffer and report delay, loss, concealment and the ITU-T G.107 R and MOS')
     .option('--trace <file.csv>', 'replay a recorded network trace: seq,rtp_timestamp,send_ms,arrival_ms (default: none, the network is simulated)')
-    .option('--codec <pcmu|pcma>', 'G.711 law of the replayed packets', 'pcmu')
+    .option('--codec <pcmu|pcma|opus>', 'codec of the call: G.711 μ-law or A-law, or narrowband Opus (8 kHz audio; needs Opus, see kit.features.opus); --trace replays G.711 only, --pcap takes the capture\'s law', 'pcmu')
     .option('--playout-log <out.csv>', 'write seq,play_ms per sent packet, in trace order')
     .option('--report <out.json>', 'write the report as JSON')
     .option('--out <out.wav>', 'write the played audio (8 kHz mono WAV)')

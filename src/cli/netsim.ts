@@ -12,15 +12,16 @@ import { VoipKitError } from '../errors.js';
 import { readBytes, write } from './io.js';
 import { PROFILE_NAMES, profile, resolveNetworkConfig, formatTrace as formatSimTrace, type NetworkConfig, type NetworkStats } from '../sim/network/index.js';
 import { parseNetemSpec, parsePercent, parseTimeMs } from '../sim/network/netem-spec.js';
-import { runNetSim, PTIME_MS, DEVICE_DELAY_MS, type NetSimResult, type QualityFigures } from '../sim/netsim.js';
-import { replayTrace, formatPlayoutLog, formatTrace, type TraceRow, type ReplayResult } from '../sim/trace.js';
-import { renderHtmlReport } from '../sim/report/html.js';
+import { runNetSim, sendPathProblem, PTIME_MS, DEFAULT_OPUS_BITRATE, DEFAULT_FEC_LOSS_PCT, type NetSimResult, type PlayoutSummary, type SendPathSummary } from '../sim/netsim.js';
+import { listenerQuality, packetsFromRows, DEVICE_DELAY_MS, type QualityFigures } from '../sim/quality.js';
+import { replayTrace, formatPlayoutLog, formatTrace, type TraceRow, type ReplayResult, type PlayoutEntry } from '../sim/trace.js';
+import { renderHtmlReport, type ReportFrame, type ReportPacket } from '../sim/report/html.js';
 import { encodeWav } from '../sim/wav.js';
 import { wavTo8kMono } from '../sim/wav-input.js';
 import { parsePcapRtp, pickStream } from '../sim/pcap.js';
 import { captureToTrace } from '../sim/capture.js';
 import { SRTP_KEY_LENGTHS } from '../srtp/session.js';
-import { burstRatio, codecImpairment, eModel } from '../sim/emodel.js';
+import { codecImpairment } from '../sim/emodel.js';
 import { speechLike } from '../sim/speech.js';
 
 /** Default profile when neither a trace, a capture nor network options are given. */
@@ -44,6 +45,11 @@ export interface NetsimCliOptions {
   jb?: string;
   ns?: boolean | string;
   srtp?: string;
+  codec?: string;
+  ptime?: string;
+  bitrate?: string;
+  fec?: boolean | string;
+  dtx?: boolean;
 }
 
 /**
@@ -61,6 +67,8 @@ export function jitterFromOption(jb: string | undefined): { minDelayMs?: number;
 
 /** The network-related options: if any is given, the network model is used. */
 const NETWORK_OPTS = ['seed', 'profile', 'netem', 'delay', 'jitter', 'loss', 'duration', 'exportTrace'] as const;
+/** Options of the simulated send path (not for --trace or --pcap, which bring their own packets). */
+const SEND_OPTS = ['ptime', 'bitrate', 'fec', 'dtx'] as const;
 
 /** Register the simulator options on the `sim` command. */
 export function addNetsimOptions(cmd: Command): Command {
@@ -75,9 +83,13 @@ export function addNetsimOptions(cmd: Command): Command {
     .option('--export-trace <out.csv>', 'write the simulated network as a trace (seq,rtp_timestamp,send_ms,arrival_ms)')
     .option('--pcap <file.pcap>', 'replay the arrival times and payloads of a G.711 RTP stream from a capture (libpcap format)')
     .option('--ssrc <hex|dec>', 'with --pcap: the stream to replay (default: the SSRC with the most packets)')
-    .option('--html <out.html>', 'write a self-contained HTML page with plots of delay, buffer and loss')
-    .option('--jb <adaptive|fixed:MS>', 'jitter buffer: adaptive target delay, or a playout delay fixed at MS above the fastest packets', 'adaptive')
+    .option('--html <out.html>', 'write a self-contained HTML page with plots of delay, buffer and loss (also with --trace)')
+    .option('--jb <adaptive|fixed:MS>', 'jitter buffer: adaptive target delay, or a playout delay fixed at MS above the fastest packets; opus plays through AudioReceiver\'s fixed-delay Opus playout, 60 ms after the first packet, or MS with fixed:MS', 'adaptive')
     .option('--ns [strength]', 'noise suppression in the sender, strength 0..1 (default: off; 0.5 when given without a value)')
+    .option('--ptime <ms>', 'packet time, ms: 10, 20, 30, 40 or 60 for pcmu/pcma; 10 or 20 for opus (default: 20)')
+    .option('--bitrate <bit/s>', `opus target bitrate, bit/s, 6000..510000 (default: ${DEFAULT_OPUS_BITRATE}; pcmu/pcma are 64 kbit/s)`)
+    .option('--fec [loss%]', `opus in-band FEC, telling the encoder to expect this packet loss, % (default: off; ${DEFAULT_FEC_LOSS_PCT} when given without a value)`)
+    .option('--dtx', 'discontinuous transmission: RFC 3389 comfort noise for pcmu/pcma, the encoder\'s DTX for opus (default: off)')
     .addOption(new Option('--srtp <profile>', 'protect the call with SRTP (keys drawn from the seed) (default: plain RTP)').choices(Object.keys(SRTP_KEY_LENGTHS)))
     .option('--no-progress', 'no progress bar (it shows on a terminal for runs longer than a second)');
 }
@@ -102,7 +114,31 @@ export function checkContradictions(o: NetsimCliOptions & { trace?: string; seed
   if (o.trace && netOpts.length) throw new VoipKitError('invalid_argument', `--trace replays a recorded network; --${kebab(netOpts[0])} describes a simulated one: give one or the other`);
   if (o.pcap && netOpts.length) throw new VoipKitError('invalid_argument', `--pcap replays a capture; --${kebab(netOpts[0])} describes a simulated network: give one or the other`);
   if (o.ssrc && !o.pcap) throw new VoipKitError('invalid_argument', '--ssrc selects a stream of --pcap, which is missing');
-  if (o.html && o.trace) throw new VoipKitError('invalid_argument', '--html is not available with --trace yet (use the simulated network or --pcap)');
+  const sendOpts = SEND_OPTS.filter((k) => given(k));
+  const from = o.trace ? '--trace replays a recorded network with 20 ms G.711 packets made here' : o.pcap ? '--pcap replays the captured packets' : '';
+  if (from && sendOpts.length) throw new VoipKitError('invalid_argument', `${from}; --${sendOpts[0]} shapes the simulated send path: drop one`);
+  if (from && o.codec === 'opus') throw new VoipKitError('invalid_argument', `${from}; --codec opus needs the simulated network`);
+  if (o.exportTrace) {
+    const why = o.codec === 'opus' ? '--codec opus' : o.dtx ? '--dtx' : o.ptime !== undefined && Number(o.ptime) !== PTIME_MS ? `--ptime ${o.ptime}` : '';
+    if (why) throw new VoipKitError('invalid_argument', `--export-trace writes the trace format of 20 ms G.711 packets (what --trace replays); it cannot describe a call with ${why}`);
+  }
+}
+
+/** The send path from --codec, --ptime, --bitrate, --fec and --dtx, checked (one message for the first problem). */
+export function sendPathFromOptions(o: NetsimCliOptions): { codec: 'pcmu' | 'pcma' | 'opus'; ptimeMs: number; bitrate?: number; fec?: boolean | number; dtx: boolean } {
+  const codec = o.codec ?? 'pcmu';
+  if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus') throw new VoipKitError('invalid_argument', `--codec must be pcmu, pcma or opus, got ${JSON.stringify(codec)}`);
+  const int = (flag: string, v: string): number => {
+    if (!/^\d+$/.test(v.trim())) throw new VoipKitError('invalid_argument', `${flag} must be a whole number, got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  const ptimeMs = o.ptime !== undefined ? int('--ptime', o.ptime) : PTIME_MS;
+  const bitrate = o.bitrate !== undefined ? int('--bitrate', o.bitrate) : undefined;
+  const fec = o.fec === undefined || o.fec === false ? undefined : o.fec === true ? true : int('--fec', o.fec);
+  const sp = { codec, ptimeMs, bitrate, fec, dtx: !!o.dtx } as const;
+  const problem = sendPathProblem(sp);
+  if (problem) throw new VoipKitError('invalid_argument', '--' + problem);
+  return sp;
 }
 
 const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
@@ -160,17 +196,20 @@ export interface NetsimReport {
   tool: 'voipkit sim';
   source: string;
   seed: number | null;
-  codec: 'pcmu' | 'pcma';
+  codec: 'pcmu' | 'pcma' | 'opus';
   backend: string;
   input: string;
   durationS: number;
   network: { config: NetworkConfig | null; stats: NetworkStats | null };
   quality: QualityFigures;
-  /** Send path: noise suppression strength (--ns), null when off. */
-  sendPath: { noiseSuppression: number | null; srtp: string | null };
+  /** Send path: noise suppression strength (--ns, null when off), SRTP profile, and the codec as run (simulated calls). */
+  sendPath: { noiseSuppression: number | null; srtp: string | null } & Partial<SendPathSummary>;
   /** `adaptive` or `fixed:MS` (--jb). */
   jitterBufferMode: string;
-  jitterBuffer: ReplayResult['stats'];
+  /** How the receiver played: the jitter buffer, or AudioReceiver's fixed-delay Opus playout with its counts. */
+  playout: PlayoutSummary;
+  /** The jitter buffer's stats() at the end; null when Opus played through the fixed-delay playout. */
+  jitterBuffer: ReplayResult['stats'] | null;
   ops: ReplayResult['ops'];
 }
 
@@ -179,16 +218,29 @@ function summaryLines(rep: NetsimReport): string[] {
   const e = q.emodel;
   const n = rep.network.stats;
   const j = rep.jitterBuffer;
-  const lines = [
-    `voipkit sim: ${rep.source}${rep.seed !== null ? `, seed ${rep.seed}` : ''}; ${rep.durationS.toFixed(1)} s of ${rep.input}; ${rep.codec}; ${rep.backend} backend`,
+  const sp = rep.sendPath;
+  const ptime = sp.ptimeMs ?? PTIME_MS;
+  const codec =
+    rep.codec === 'opus'
+      ? `opus ${((sp.bitrate ?? 0) / 1000).toFixed(1)} kbit/s, ${ptime} ms` + (sp.fecExpectedLossPct != null ? `, FEC (expecting ${sp.fecExpectedLossPct} % loss)` : '') + (sp.dtx ? ', DTX' : '')
+      : `${rep.codec}${ptime !== PTIME_MS ? `, ${ptime} ms` : ''}${sp.dtx ? ', DTX' : ''}`;
+  const fec =
+    sp.fecExpectedLossPct != null
+      ? [`fec      ${sp.fecPackets} of ${sp.audioPackets} packets carry in-band FEC; ${q.fecRecovered} lost or late packets rebuilt from it` + (sp.fecDecoding ? '' : ' (this backend\'s Opus decoder cannot decode FEC: it conceals instead)')]
+      : [];
+  const buffer = j
+    ? `buffer   target ${j.targetDelayMs.toFixed(0)} ms at the end; late ${q.lateLossPct.toFixed(2)} %; concealed ${q.concealmentPct.toFixed(2)} % of the audio; accelerate ${(100 * j.accelerateRate).toFixed(2)} %, stretch ${(100 * j.preemptiveRate).toFixed(2)} %`
+    : `buffer   AudioReceiver's Opus playout, fixed ${rep.playout.fixedDelayMs} ms after the first packet; late ${q.lateLossPct.toFixed(2)} %; concealed ${q.concealmentPct.toFixed(2)} % of the audio`;
+  return [
+    `voipkit sim: ${rep.source}${rep.seed !== null ? `, seed ${rep.seed}` : ''}; ${rep.durationS.toFixed(1)} s of ${rep.input}; ${codec}; ${rep.backend} backend`,
     `network  one-way delay mean ${q.networkDelayMeanMs.toFixed(1)} ms, p95 ${q.networkDelayP95Ms.toFixed(1)} ms; lost ${q.networkLossPct.toFixed(2)} %` +
       (n ? `; duplicated ${n.duplicated}, reordered ${n.reordered}, queue drops ${n.queueDropped}, out of order ${n.outOfOrder}` : ''),
-    `buffer   target ${j.targetDelayMs.toFixed(0)} ms at the end; late ${q.lateLossPct.toFixed(2)} %; concealed ${q.concealmentPct.toFixed(2)} % of the audio; accelerate ${(100 * j.accelerateRate).toFixed(2)} %, stretch ${(100 * j.preemptiveRate).toFixed(2)} %`,
-    `delay    send to play mean ${q.e2eMeanMs.toFixed(1)} ms, p95 ${q.e2eP95Ms.toFixed(1)} ms; mouth to ear ${q.mouthToEarMs.toFixed(1)} ms (+${PTIME_MS} ms packetisation, +${DEVICE_DELAY_MS} ms device)`,
+    buffer,
+    ...fec,
+    `delay    send to play mean ${q.e2eMeanMs.toFixed(1)} ms, p95 ${q.e2eP95Ms.toFixed(1)} ms; mouth to ear ${q.mouthToEarMs.toFixed(1)} ms (+${ptime} ms packetisation, +${DEVICE_DELAY_MS} ms device)`,
     `quality  R ${e.R.toFixed(1)}, MOS ${e.MOS.toFixed(2)} (ITU-T G.107: Id ${e.Id.toFixed(1)}, Ie,eff ${e.IeEff.toFixed(1)} from Ppl ${e.Ppl.toFixed(2)} %, BurstR ${e.BurstR.toFixed(2)}, Ie ${e.Ie}, Bpl ${e.Bpl})`,
     `         ${verdict(e.R)}`,
   ];
-  return lines;
 }
 
 /** G.109's user-satisfaction categories of R. */
@@ -201,51 +253,58 @@ export function verdict(R: number): string {
   return 'not recommended (G.109: R < 50)';
 }
 
-/** Quality figures of a capture replay (no network model; same definitions as runNetSim). */
-function captureQuality(rows: TraceRow[], r: ReplayResult, codec: 'pcmu' | 'pcma'): QualityFigures {
-  const sent = new Map<string, { send: number; arr: number | null; play: number | null }>();
-  rows.forEach((row, i) => {
-    const k = `${row.seq}/${row.sendMs}`;
-    const e = sent.get(k) ?? { send: row.sendMs, arr: null, play: null };
-    if (row.arrivalMs !== null && (e.arr === null || row.arrivalMs < e.arr)) e.arr = row.arrivalMs;
-    const p = r.log[i].playMs;
-    if (p !== null && (e.play === null || p < e.play)) e.play = p;
-    sent.set(k, e);
-  });
-  const pk = [...sent.values()];
-  const owd = pk.filter((p) => p.arr !== null).map((p) => (p.arr as number) - p.send).sort((a, b) => a - b);
-  const e2e = pk.filter((p) => p.play !== null).map((p) => (p.play as number) - p.send).sort((a, b) => a - b);
-  const mean = (a: number[]) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : 0);
-  const p95 = (a: number[]) => (a.length ? a[Math.max(0, Math.ceil(0.95 * a.length) - 1)] : 0);
-  const lost = pk.filter((p) => p.arr === null).length;
-  const late = pk.filter((p) => p.arr !== null && p.play === null).length;
-  const Ta = mean(e2e) + PTIME_MS + DEVICE_DELAY_MS;
-  const Ppl = (100 * (lost + late)) / Math.max(1, pk.length);
-  const BurstR = burstRatio(pk.map((p) => p.play === null));
-  const imp = codecImpairment(codec, true);
-  const em = eModel({ Ta, T: Ta, Tr: 2 * Ta, Ie: imp.Ie, Bpl: imp.Bpl, Ppl, BurstR });
+/** Playout frames for the HTML page from a trace replay's onPoll (the buffer's state after each poll). */
+export function frameRecorder(): { frames: ReportFrame[]; onPoll: NonNullable<Parameters<typeof replayTrace>[2]>['onPoll'] } {
+  const frames: ReportFrame[] = [];
   return {
-    packets: pk.length,
-    networkLossPct: (100 * lost) / Math.max(1, pk.length),
-    lateLossPct: (100 * late) / Math.max(1, pk.length),
-    concealmentPct: 100 * r.stats.expandRate,
-    networkDelayMeanMs: mean(owd),
-    networkDelayP95Ms: p95(owd),
-    e2eMeanMs: mean(e2e),
-    e2eP95Ms: p95(e2e),
-    mouthToEarMs: Ta,
-    burstR: BurstR,
-    emodel: {
-      ...em,
-      Ta,
-      Ppl,
-      BurstR,
-      Ie: imp.Ie,
-      Bpl: imp.Bpl,
-      source: imp.source,
-      assumptions: 'delays relative to the fastest packet of the capture (its one-way delay taken as 0); Ta = mean send→play delay + 20 ms packetisation + 5 ms device; T = Ta, Tr = 2·Ta; other G.107 parameters at their defaults',
+    frames,
+    onPoll: (tick, res, jb) => {
+      const st = jb.stats();
+      frames.push({ tMs: tick, targetDelayMs: st.targetDelayMs, currentDelayMs: st.currentDelayMs, bufferedMs: st.bufferedMs, concealed: res.op === 'expand' || res.op === 'cng' || res.concealedSeq !== null });
     },
   };
+}
+
+/** Quality figures of a trace or capture replay of G.711 (the same builder as simulated calls). */
+export function replayQuality(rows: TraceRow[], log: PlayoutEntry[], stats: ReplayResult['stats'], codec: 'pcmu' | 'pcma', ptimeMs: number, note?: string): { quality: QualityFigures; packets: ReportPacket[] } {
+  const packets = packetsFromRows(rows, log);
+  return { packets, quality: listenerQuality({ packets, concealmentPct: 100 * stats.expandRate, impairment: codecImpairment(codec, true), ptimeMs, note }) };
+}
+
+/** Write the self-contained HTML page of a run. */
+export function writeHtmlReport(file: string, title: string, subtitle: string, quality: QualityFigures, packets: readonly ReportPacket[], frames: readonly ReportFrame[]): void {
+  const q = quality;
+  write(
+    file,
+    renderHtmlReport({
+      title,
+      subtitle,
+      summary: [
+        ['R / MOS (ITU-T G.107)', `${q.emodel.R.toFixed(1)} / ${q.emodel.MOS.toFixed(2)} — ${verdict(q.emodel.R)}`],
+        ['mouth-to-ear delay', `${q.mouthToEarMs.toFixed(1)} ms`],
+        ['send → play delay', `mean ${q.e2eMeanMs.toFixed(1)} ms, p95 ${q.e2eP95Ms.toFixed(1)} ms`],
+        ['network one-way delay', `mean ${q.networkDelayMeanMs.toFixed(1)} ms, p95 ${q.networkDelayP95Ms.toFixed(1)} ms`],
+        ['lost in the network', `${q.networkLossPct.toFixed(2)} % (burst ratio ${q.burstR.toFixed(2)})`],
+        ['late (dropped by the buffer)', `${q.lateLossPct.toFixed(2)} %`],
+        ['concealed audio', `${q.concealmentPct.toFixed(2)} %`],
+        ...(q.fecRecovered ? [['rebuilt from in-band FEC', `${q.fecRecovered} packets`] as [string, string]] : []),
+        ['codec values', q.emodel.source],
+      ],
+      packets,
+      frames,
+    }),
+    '--html',
+  );
+}
+
+/** The packet time of a captured G.711 stream: the most common payload length, 8 bytes per ms. */
+function capturePtime(packets: Uint8Array[]): number {
+  const count = new Map<number, number>();
+  for (const p of packets) if (p.length > 12) count.set(p.length - 12, (count.get(p.length - 12) ?? 0) + 1);
+  let best = 160;
+  let most = 0;
+  for (const [len, c] of count) if (c > most || (c === most && len < best)) [best, most] = [len, c];
+  return Math.max(1, Math.round(best / 8));
 }
 
 /**
@@ -257,7 +316,7 @@ export async function runNetsimCommand(
   print: (s: string) => void,
   kitIn?: VoipKit,
 ): Promise<NetsimReport> {
-  if (o.codec !== 'pcmu' && o.codec !== 'pcma') throw new VoipKitError('invalid_argument', `--codec must be pcmu or pcma, got ${o.codec}`);
+  const send = sendPathFromOptions(o);
   const seed = num('--seed', o.seed ?? '1', 0, 4294967295);
   if (!Number.isInteger(seed)) throw new VoipKitError('invalid_argument', `--seed must be an integer, got ${o.seed}`);
   if (o.pcap && o.input) throw new VoipKitError('invalid_argument', '--pcap replays the captured payloads; --input gives audio to send: give one or the other');
@@ -269,37 +328,48 @@ export async function runNetsimCommand(
   }
   if (o.srtp && o.pcap) throw new VoipKitError('invalid_argument', '--srtp protects a simulated call; --pcap replays a capture: give one or the other');
   const kit = kitIn ?? (await load());
+  if (send.codec === 'opus' && kit.features.opus === 'none') throw new VoipKitError('unsupported', `--codec opus: Opus is not available on the ${kit.backend} backend (build the addon with libopus, pkg-config opus, or install the opusscript package)`);
   const progress = lazyProgress(o.progress !== false);
   let rows: TraceRow[];
-  let replay: ReplayResult;
+  let log: PlayoutEntry[];
+  let ops: ReplayResult['ops'];
+  let jb: ReplayResult['stats'] | null;
+  let audioOut: Int16Array | undefined;
   let quality: QualityFigures;
   let source: string;
   let input: string;
-  let codec: 'pcmu' | 'pcma' = o.codec;
+  let codec: 'pcmu' | 'pcma' | 'opus' = send.codec;
+  let ptime = send.ptimeMs;
+  let durationMs: number | undefined;
+  let playout: PlayoutSummary = { kind: 'jitter buffer' };
+  let sendPath: NetsimReport['sendPath'] = { noiseSuppression: nsStrength, srtp: o.srtp ?? null };
   let net: { config: NetworkConfig | null; stats: NetworkStats | null } = { config: null, stats: null };
-  let html: { packets: NetSimResult['packets']; frames: NetSimResult['frames'] };
+  let html: { packets: readonly ReportPacket[]; frames: NetSimResult['frames'] };
   try {
     if (o.pcap) {
       const cap = captureToTrace(pickStream(parsePcapRtp(readBytes(o.pcap, '--pcap')), o.ssrc !== undefined ? parseSsrc(o.ssrc) : undefined));
       codec = cap.codec;
       rows = cap.rows;
+      ptime = capturePtime(cap.packets);
       source = `capture ${basename(o.pcap)} (SSRC 0x${cap.ssrc.toString(16)}, ${cap.received} packets received, ${cap.missing} missing)`;
       input = 'captured audio';
-      const frames: NetSimResult['frames'] = [];
+      const rec = frameRecorder();
       const tEnd = rows.reduce((m, r) => (r.arrivalMs !== null ? Math.max(m, r.arrivalMs) : m), 1);
-      replay = replayTrace(kit, rows, {
-        codec,
+      const replay = replayTrace(kit, rows, {
+        codec: cap.codec,
         packets: cap.packets,
         keepAudio: !!o.out,
         jitter,
-        onPoll: (tick, res, jb) => {
-          const st = jb.stats();
-          frames.push({ tMs: tick, targetDelayMs: st.targetDelayMs, currentDelayMs: st.currentDelayMs, bufferedMs: st.bufferedMs, concealed: res.op === 'expand' || res.op === 'cng' || res.concealedSeq !== null });
+        onPoll: (tick, res, b) => {
+          rec.onPoll?.(tick, res, b);
           progress.update(Math.min(1, tick / tEnd));
         },
       });
-      quality = captureQuality(rows, replay, codec);
-      html = { frames, packets: rows.map((r, i) => ({ seq: r.seq, sendMs: r.sendMs, arrivalMs: r.arrivalMs, playMs: replay.log[i].playMs })) };
+      const r = replayQuality(rows, replay.log, replay.stats, cap.codec, ptime, 'delays relative to the fastest packet of the capture (its one-way delay taken as 0)');
+      ({ log, ops, audio: audioOut } = replay);
+      jb = replay.stats;
+      quality = r.quality;
+      html = { frames: rec.frames, packets: r.packets };
     } else {
       const { config, name } = networkFromOptions(o);
       let audio: Int16Array | undefined;
@@ -307,14 +377,14 @@ export async function runNetsimCommand(
         audio = await wavTo8kMono(kit, readBytes(o.input, '--input'), `--input ${o.input}`);
         input = basename(o.input);
       } else input = 'built-in speech-like signal';
-      const durationMs = o.duration !== undefined ? Math.round(num('--duration', o.duration, 0.02, 86400) * 1000) : audio ? undefined : DEFAULT_SECONDS * 1000;
-      if (!audio) audio = speechLike(8000 * Math.min(60, Math.ceil((durationMs ?? 60_000) / 1000)), 1);
-      const r = runNetSim(kit, { network: config, seed, durationMs, codec, audio, jitter, srtp: o.srtp, noiseSuppression: nsStrength ?? false, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
-      rows = r.rows;
-      replay = r.replay;
-      quality = r.quality;
+      const askedMs = o.duration !== undefined ? Math.round(num('--duration', o.duration, 0.02, 86400) * 1000) : audio ? undefined : DEFAULT_SECONDS * 1000;
+      if (!audio) audio = speechLike(8000 * Math.min(60, Math.ceil((askedMs ?? 60_000) / 1000)), 1);
+      const r = runNetSim(kit, { network: config, seed, durationMs: askedMs, ...send, audio, jitter, srtp: o.srtp, noiseSuppression: nsStrength ?? false, keepAudio: !!o.out, onProgress: (f) => progress.update(f) });
+      ({ rows, log, ops, audio: audioOut, quality, playout, durationMs } = r);
+      jb = r.stats;
       source = name;
       net = { config, stats: r.network };
+      sendPath = { ...sendPath, ...r.send };
       html = { packets: r.packets, frames: r.frames };
     }
   } finally {
@@ -328,42 +398,22 @@ export async function runNetsimCommand(
     codec,
     backend: kit.backend,
     input,
-    durationS: (Math.max(...sends) - Math.min(...sends) + PTIME_MS) / 1000,
+    durationS: (durationMs ?? Math.max(...sends) - Math.min(...sends) + ptime) / 1000,
     network: net,
     quality,
-    sendPath: { noiseSuppression: nsStrength, srtp: o.srtp ?? null },
+    sendPath,
     jitterBufferMode: o.jb ?? 'adaptive',
-    jitterBuffer: replay.stats,
-    ops: replay.ops,
+    playout,
+    jitterBuffer: jb,
+    ops,
   };
   if (o.exportTrace) write(o.exportTrace, formatTrace(rows), '--export-trace');
-  if (o.playoutLog) write(o.playoutLog, formatPlayoutLog(replay.log), '--playout-log');
+  if (o.playoutLog) write(o.playoutLog, formatPlayoutLog(log), '--playout-log');
   if (o.report) write(o.report, JSON.stringify(rep, null, 2) + '\n', '--report');
-  if (o.out && replay.audio) write(o.out, encodeWav(replay.audio, 8000), '--out');
-  if (o.html) {
-    const lines = summaryLines(rep);
-    write(
-      o.html,
-      renderHtmlReport({
-        title: `voipkit sim: ${source}`,
-        subtitle: lines[0],
-        summary: [
-          ['R / MOS (ITU-T G.107)', `${quality.emodel.R.toFixed(1)} / ${quality.emodel.MOS.toFixed(2)} — ${verdict(quality.emodel.R)}`],
-          ['mouth-to-ear delay', `${quality.mouthToEarMs.toFixed(1)} ms`],
-          ['send → play delay', `mean ${quality.e2eMeanMs.toFixed(1)} ms, p95 ${quality.e2eP95Ms.toFixed(1)} ms`],
-          ['network one-way delay', `mean ${quality.networkDelayMeanMs.toFixed(1)} ms, p95 ${quality.networkDelayP95Ms.toFixed(1)} ms`],
-          ['lost in the network', `${quality.networkLossPct.toFixed(2)} % (burst ratio ${quality.burstR.toFixed(2)})`],
-          ['late (dropped by the buffer)', `${quality.lateLossPct.toFixed(2)} %`],
-          ['concealed audio', `${quality.concealmentPct.toFixed(2)} %`],
-          ['codec values', quality.emodel.source],
-        ],
-        packets: html.packets,
-        frames: html.frames,
-      }),
-      '--html',
-    );
-  }
-  print(o.json ? JSON.stringify(rep, null, 2) : summaryLines(rep).join('\n'));
+  if (o.out && audioOut) write(o.out, encodeWav(audioOut, 8000), '--out');
+  const lines = summaryLines(rep);
+  if (o.html) writeHtmlReport(o.html, `voipkit sim: ${source}`, lines[0], quality, html.packets, html.frames);
+  print(o.json ? JSON.stringify(rep, null, 2) : lines.join('\n'));
   return rep;
 }
 

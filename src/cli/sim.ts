@@ -10,7 +10,7 @@ import { defaultTrace, formatPlayoutLog, parseTrace, replayTrace, type TraceRow 
 import { buildReport, formatReport } from '../sim/report.js';
 import { encodeWav } from '../sim/wav.js';
 import { wavTo8kMono } from '../sim/wav-input.js';
-import { checkContradictions, jitterFromOption, runNetsimCommand, type NetsimCliOptions } from './netsim.js';
+import { checkContradictions, frameRecorder, jitterFromOption, replayQuality, runNetsimCommand, writeHtmlReport, type NetsimCliOptions } from './netsim.js';
 
 export interface SimOptions extends NetsimCliOptions {
   trace?: string;
@@ -49,8 +49,14 @@ export async function sim(o: SimOptions, print: (s: string) => void, given: (opt
     // read with the wav package; 16/24/48 kHz is resampled to 8 kHz
     audio = await wavTo8kMono(kit, readBytes(o.input, '--input'), `--input ${o.input}`);
   }
-  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out, jitter: jitterFromOption(o.jb) });
+  const rec = frameRecorder();
+  const r = replayTrace(kit, rows, { codec, audio, keepAudio: !!o.out, jitter: jitterFromOption(o.jb), onPoll: o.html ? rec.onPoll : undefined });
   const rep = buildReport(name, codec, kit.backend, rows, r);
+  if (o.html) {
+    // the page of a simulated call: one-way delay, playout and target delay, buffer level, events
+    const { quality, packets } = replayQuality(rows, r.log, r.stats, codec, 20, 'delays as recorded in the trace');
+    writeHtmlReport(o.html, `voipkit sim: trace ${name}`, `trace ${name}: ${rows.length} packets, ${rep.durationS.toFixed(1)} s, ${codec}, ${kit.backend} backend`, quality, packets, rec.frames);
+  }
   if (o.playoutLog) write(o.playoutLog, formatPlayoutLog(r.log), '--playout-log');
   if (o.report) write(o.report, JSON.stringify(rep, null, 2) + '\n', '--report');
   if (o.out && r.audio) write(o.out, encodeWav(r.audio, 8000), '--out');

@@ -11,6 +11,7 @@
  * ```
  */
 import { PacketError } from '../errors.js';
+import { typedArrayArg } from '../guard.js';
 
 export type OpusMode = 'silk' | 'hybrid' | 'celt';
 export type OpusBandwidth = 'narrowband' | 'mediumband' | 'wideband' | 'superwideband' | 'fullband';
@@ -157,13 +158,27 @@ function parseFrames(p: Uint8Array, sizes: number[] | null): { count: number; pa
 }
 
 /**
- * Duration of a packet in samples at 48 kHz, or a negative number when the
- * packet is malformed.  Cheap: no allocation.
+ * @internal Duration of a packet in samples at 48 kHz, or minus the number
+ * of the RFC 6716 3.4 rule it breaks.  No checks of the argument, no
+ * allocation: for the decoders' hot paths, which have checked it.
  */
-export function opusPacketSamples48k(packet: Uint8Array): number {
+export function packetSamples48kOrRule(packet: Uint8Array): number {
   const r = parseFrames(packet, null);
   if (typeof r === 'number') return r;
   return r.count * configSamples48k(packet[0] >> 3);
+}
+
+/**
+ * Duration of a packet in samples at 48 kHz (2.5 ms = 120).  Cheap: parses
+ * the frame lengths, allocates nothing.
+ * @throws PacketError `invalid_argument` when packet is not a Uint8Array,
+ *   `corrupt` when it breaks RFC 6716 3.4 (R1..R7, e.g. empty).
+ */
+export function opusPacketSamples48k(packet: Uint8Array): number {
+  packet = typedArrayArg(packet, Uint8Array, 'opusPacketSamples48k: packet', PacketError);
+  const n = packetSamples48kOrRule(packet);
+  if (n < 0) throw new PacketError('corrupt', `malformed Opus packet (RFC 6716 3.4 rule R${-n}), ${packet.length} bytes`);
+  return n;
 }
 
 /**
@@ -173,7 +188,7 @@ export function opusPacketSamples48k(packet: Uint8Array): number {
  *   more than 120 ms, bad padding).
  */
 export function inspectOpusPacket(packet: Uint8Array): OpusPacketInfo {
-  if (!(packet instanceof Uint8Array)) throw new PacketError('invalid_argument', 'opus packet must be a Uint8Array');
+  packet = typedArrayArg(packet, Uint8Array, 'inspectOpusPacket: packet', PacketError);
   const sizes: number[] = [];
   const r = parseFrames(packet, sizes);
   if (typeof r === 'number') {

@@ -14,7 +14,8 @@
  */
 import { invalidArg } from '../errors.js';
 import type { OpusBandwidth } from './opus-packet.js';
-import { opusPacketSamples48k } from './opus-packet.js';
+import { packetSamples48kOrRule } from './opus-packet.js';
+import { numberArg, objectArg, optionsArg, typedArrayArg } from '../guard.js';
 import type { OpusDecoderOptions, OpusEncoderOptions, OpusFrameMs, OpusSampleRate } from './opus.js';
 
 /** RFC 7587 4.1: the RTP timestamp rate of Opus, always. */
@@ -92,6 +93,7 @@ export function parseOpusFmtp(fmtp: string): OpusFmtp {
 
 /** Format fmtp parameters (without `a=fmtp:<pt> `), in RFC 7587's names. */
 export function formatOpusFmtp(f: OpusFmtp): string {
+  objectArg(f, 'formatOpusFmtp: fmtp');
   const parts: string[] = [];
   for (const [key, name] of Object.entries(KEYS)) {
     const v = f[name];
@@ -102,8 +104,13 @@ export function formatOpusFmtp(f: OpusFmtp): string {
   return parts.join(';');
 }
 
-/** The Opus bandwidth that carries audio up to rate/2 (maxplaybackrate to maxBandwidth). */
+/**
+ * The Opus bandwidth that carries audio up to rate/2 (maxplaybackrate to maxBandwidth).
+ * @param rate Hz, a number >= 0.
+ * @throws VoipKitError `invalid_argument` for anything else.
+ */
 export function bandwidthForRate(rate: number): OpusBandwidth {
+  numberArg(rate, 0, Number.MAX_SAFE_INTEGER, 'bandwidthForRate: rate');
   if (rate <= 8000) return 'narrowband';
   if (rate <= 12000) return 'mediumband';
   if (rate <= 16000) return 'wideband';
@@ -117,8 +124,16 @@ export function opusRateAtLeast(rate: number): OpusSampleRate {
   return 48000;
 }
 
-/** The longest Opus frame duration not above ptime ms (20 when absent). */
+/**
+ * The longest Opus frame duration not above ptime ms (20 when absent), and
+ * not below minptime ms (when given).
+ * @param ptime ms, > 0, or undefined.
+ * @throws VoipKitError `invalid_argument` for a ptime that is not a
+ *   positive number (NaN, 0, negative, a string, null) or a bad minptime.
+ */
 export function frameMsForPtime(ptime: number | undefined, minptime?: number): OpusFrameMs {
+  if (ptime !== undefined) numberArg(ptime, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 'frameMsForPtime: ptime');
+  if (minptime !== undefined) numberArg(minptime, 0, Number.MAX_SAFE_INTEGER, 'frameMsForPtime: minptime');
   const all: OpusFrameMs[] = [2.5, 5, 10, 20, 40, 60];
   if (ptime === undefined || !(ptime > 0)) ptime = 20;
   let best: OpusFrameMs = 2.5;
@@ -146,7 +161,9 @@ export interface OpusSdpEncoderContext {
  * (with packetLossPercent, since libopus spends no FEC at 0 %), usedtx ->
  * dtx, cbr -> vbr false, ptime / maxptime / minptime -> frameMs.
  */
-export function opusEncoderOptionsFromSdp(remote: OpusFmtp, ctx: OpusSdpEncoderContext = {}): OpusEncoderOptions {
+export function opusEncoderOptionsFromSdp(remote: OpusFmtp, ctx?: OpusSdpEncoderContext): OpusEncoderOptions {
+  objectArg(remote, 'opusEncoderOptionsFromSdp: remote fmtp');
+  ctx = optionsArg(ctx, 'opusEncoderOptionsFromSdp: ctx');
   let sampleRate = ctx.sampleRate ?? 48000;
   const o: OpusEncoderOptions = { sampleRate, channels: remote.stereo ? 2 : 1, application: ctx.application ?? 'voip' };
   if (remote.maxplaybackrate !== undefined) {
@@ -173,7 +190,9 @@ export function opusEncoderOptionsFromSdp(remote: OpusFmtp, ctx: OpusSdpEncoderC
  * sprop-maxcapturerate, sprop-stereo).  The decoder rate is the lowest Opus
  * rate covering both what we play back and what they capture.
  */
-export function opusDecoderOptionsFromSdp(local: OpusFmtp, remote: OpusFmtp = {}): OpusDecoderOptions {
+export function opusDecoderOptionsFromSdp(local: OpusFmtp, remote?: OpusFmtp): OpusDecoderOptions {
+  objectArg(local, 'opusDecoderOptionsFromSdp: local fmtp');
+  remote = optionsArg(remote, 'opusDecoderOptionsFromSdp: remote fmtp');
   const play = local.maxplaybackrate ?? 48000;
   const cap = remote.spropMaxcapturerate ?? 48000;
   return {
@@ -183,7 +202,10 @@ export function opusDecoderOptionsFromSdp(local: OpusFmtp, remote: OpusFmtp = {}
 }
 
 /** The fmtp we offer for a decoder / encoder pair (what we receive, what we send). */
-export function opusFmtpFor(decoder: OpusDecoderOptions, encoder?: OpusEncoderOptions, extra: Partial<OpusFmtp> = {}): OpusFmtp {
+export function opusFmtpFor(decoder: OpusDecoderOptions, encoder?: OpusEncoderOptions, extra?: Partial<OpusFmtp>): OpusFmtp {
+  objectArg(decoder, 'opusFmtpFor: decoder options');
+  if (encoder !== undefined) objectArg(encoder, 'opusFmtpFor: encoder options');
+  extra = optionsArg(extra, 'opusFmtpFor: extra');
   const f: OpusFmtp = { maxplaybackrate: decoder.sampleRate, stereo: decoder.channels === 2, useinbandfec: true };
   if (encoder) {
     f.spropMaxcapturerate = encoder.sampleRate;
@@ -199,7 +221,8 @@ export function opusFmtpFor(decoder: OpusDecoderOptions, encoder?: OpusEncoderOp
  * @throws VoipKitError invalid_argument for a malformed packet.
  */
 export function opusRtpTimestampIncrement(packet: Uint8Array): number {
-  const n = opusPacketSamples48k(packet);
+  packet = typedArrayArg(packet, Uint8Array, 'opusRtpTimestampIncrement: packet');
+  const n = packetSamples48kOrRule(packet);
   if (n < 0) invalidArg(`opusRtpTimestampIncrement: malformed Opus packet (RFC 6716 3.4 rule R${-n})`);
   return n;
 }

@@ -8,6 +8,7 @@ import { OPUS_PARAM, validPlcSize } from '../backend/opus-common.js';
 import { PacketError, VoipKitError, check, invalidArg } from '../errors.js';
 import { CoreResource } from '../resource.js';
 import { inspectOpusPacket, opusPacketSamples48k, type OpusBandwidth } from './opus-packet.js';
+import { boolArg, pcmArg, typedArrayArg } from '../guard.js';
 
 export type OpusSampleRate = 8000 | 12000 | 16000 | 24000 | 48000;
 export type OpusApplication = 'voip' | 'audio' | 'lowdelay';
@@ -170,7 +171,8 @@ export class OpusEncoder extends CoreResource {
    */
   encode(pcm: Int16Array | Float32Array, out?: Uint8Array): Uint8Array {
     const h = this.handle;
-    if (!(pcm instanceof Int16Array) && !(pcm instanceof Float32Array)) invalidArg('OpusEncoder.encode: pcm must be an Int16Array or a Float32Array');
+    pcm = pcmArg(pcm, 'OpusEncoder.encode: pcm');
+    if (out !== undefined) out = typedArrayArg(out, Uint8Array, 'OpusEncoder.encode: out');
     const need = this.frameSize * this.channels;
     if (pcm.length !== need) {
       invalidArg(`OpusEncoder.encode: pcm holds ${pcm.length} samples, expected ${need} (${this.frameMs} ms at ${this.sampleRate} Hz x ${this.channels} channel${this.channels > 1 ? 's' : ''})`);
@@ -203,11 +205,11 @@ export class OpusEncoder extends CoreResource {
   }
   /** Turn in-band FEC on or off. */
   setFec(on: boolean): void {
-    this.#set(OPUS_PARAM.inbandFec, on ? 1 : 0, 'setFec');
+    this.#set(OPUS_PARAM.inbandFec, boolArg(on, 'OpusEncoder.setFec: on') ? 1 : 0, 'setFec');
   }
   /** Turn DTX on or off. */
   setDtx(on: boolean): void {
-    this.#set(OPUS_PARAM.dtx, on ? 1 : 0, 'setDtx');
+    this.#set(OPUS_PARAM.dtx, boolArg(on, 'OpusEncoder.setDtx: on') ? 1 : 0, 'setDtx');
   }
   /** 0..10. */
   setComplexity(complexity: number): void {
@@ -291,6 +293,7 @@ export class OpusDecoder extends CoreResource {
 
   #lostSamples(options: OpusDecodeOptions | undefined, what: string): number {
     if (options?.durationMs === undefined) return this.#lastSamples;
+    if (typeof options.durationMs !== 'number') invalidArg(`OpusDecoder.${what}: durationMs must be a number, got ${typeof options.durationMs}`);
     const n = (options.durationMs * this.sampleRate) / 1000;
     if (!validPlcSize(this.sampleRate, n)) invalidArg(`OpusDecoder.${what}: durationMs must be a multiple of 2.5 up to 120, got ${String(options.durationMs)}`);
     return n;
@@ -308,6 +311,8 @@ export class OpusDecoder extends CoreResource {
   decode(packet: Uint8Array | null, out?: Int16Array | Float32Array, options?: OpusDecodeOptions): Int16Array | Float32Array {
     const h = this.handle;
     if (packet === null) return this.conceal(options?.durationMs, out);
+    packet = typedArrayArg(packet, Uint8Array, 'OpusDecoder.decode: packet (or null to conceal)');
+    if (out !== undefined) out = pcmArg(out, 'OpusDecoder.decode: out');
     let dst: Int16Array | Float32Array;
     let cap: number;
     if (out === undefined) {
@@ -350,6 +355,7 @@ export class OpusDecoder extends CoreResource {
    */
   conceal(durationMs?: number, out?: Int16Array | Float32Array): Int16Array | Float32Array {
     const h = this.handle;
+    if (out !== undefined) out = pcmArg(out, 'OpusDecoder.conceal: out');
     const samples = this.#lostSamples({ durationMs }, 'conceal');
     const dst = this.#outFor(samples, out, 'conceal');
     const r = check(this.#b.decode(h, 1, null, dst, samples, this.channels), 'OpusDecoder.conceal');
@@ -367,6 +373,8 @@ export class OpusDecoder extends CoreResource {
    */
   decodeFec(nextPacket: Uint8Array, out?: Int16Array | Float32Array, options?: OpusDecodeOptions): Int16Array | Float32Array {
     const h = this.handle;
+    nextPacket = typedArrayArg(nextPacket, Uint8Array, 'OpusDecoder.decodeFec: nextPacket');
+    if (out !== undefined) out = pcmArg(out, 'OpusDecoder.decodeFec: out');
     const nextSamples = this.#samplesOf(nextPacket, 'decodeFec');
     let samples: number;
     if (options?.durationMs === undefined) {

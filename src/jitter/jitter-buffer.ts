@@ -11,6 +11,7 @@
  * ```
  */
 import type { Backend, Handle } from '../backend/types.js';
+import type { OpusDecoder } from '../codec/opus.js';
 import { check, invalidArg, PacketError, VoipKitError, statusCode } from '../errors.js';
 import { CoreResource } from '../resource.js';
 
@@ -22,13 +23,62 @@ const OPS: JitterOp[] = ['normal', 'expand', 'merge', 'accelerate', 'preemptive-
 export type PushResult = 'ok' | 'duplicate' | 'late' | 'overflow' | 'reset' | 'ignored';
 const PUSH: PushResult[] = ['ok', 'duplicate', 'late', 'overflow', 'reset', 'ignored'];
 
+/**
+ * A decoder the buffer drives for codec 'custom' (and, inside, for 'opus'):
+ * it is called from poll(), in playout order, for each packet to play and
+ * each missing one to conceal.  Arrays are lent for the call only.
+ */
+export interface JitterDecoder {
+  /**
+   * Decode one payload into out (room for 120 ms at sampleRate); return the
+   * samples written.  Throw, or return a negative number, when it cannot be
+   * decoded: the packet is then dropped and concealed as a lost one.
+   */
+  decode(payload: Uint8Array, out: Int16Array): number;
+  /**
+   * Fill out (exactly the missing duration) with concealment for a lost
+   * packet.  `next`, when not null, is the packet after the lost one, whose
+   * in-band FEC (Opus) may rebuild it.  Return out.length, or throw / return
+   * a negative number to have the buffer's own concealment used.
+   */
+  conceal(out: Int16Array, next: Uint8Array | null): number;
+}
+
+/** What a buffer's decoder did (codecs 'opus' and 'custom'). */
+export interface JitterCodecStats {
+  /** Packets decoded. */
+  decoded: number;
+  /** Missing packets concealed by the decoder's own concealment (PLC). */
+  concealed: number;
+  /** Missing packets rebuilt from the next packet's in-band FEC. */
+  fec: number;
+  /** Payloads the decoder could not decode (dropped and concealed), and concealments it refused. */
+  errors: number;
+}
+
 export interface JitterBufferOptions {
-  /** RTP clock rate, Hz: 8000 (G.711), 16000, 24000, 32000 or 48000. Default 8000. */
+  /**
+   * RTP clock rate, Hz: 8000 (G.711), 16000, 24000, 32000 or 48000. Default
+   * 8000; 48000 for Opus (RFC 7587), which must use it.
+   */
   clockRate?: number;
   /** Playout step: each poll() returns this many ms of audio, 10 or 20. Default 20. */
   ptimeMs?: number;
-  /** Payload codec, decoded inside: 'pcmu' or 'pcma' (8 kHz only). Default 'pcmu'. */
-  codec?: 'pcmu' | 'pcma';
+  /**
+   * Payload codec.  'pcmu' / 'pcma' (8 kHz) are decoded in the core; 'opus'
+   * by the kit's Opus decoder (libopus or opusscript), with its concealment
+   * and in-band FEC; 'custom' by `decoder`.  The buffer's decisions are the
+   * same for all.  Default 'pcmu'.
+   */
+  codec?: 'pcmu' | 'pcma' | 'opus' | 'custom';
+  /**
+   * Audio rate of poll()'s output for 'opus' and 'custom', Hz: 8000, 16000,
+   * 24000, 32000 (not Opus) or 48000, dividing clockRate.  Default: 48000 for
+   * Opus, clockRate for 'custom'.  G.711 plays at its clock rate.
+   */
+  sampleRate?: number;
+  /** The decoder of codec 'custom' (required there, refused elsewhere). Not closed by the buffer. */
+  decoder?: JitterDecoder;
   /** Lower bound of the target delay above the fastest recent packet, ms, 0..maxDelayMs. Default 0. */
   minDelayMs?: number;
   /** Upper bound of the playout delay, ms, 20..10000. Beyond it whole packets are skipped. Default 2000. */
@@ -68,6 +118,38 @@ export interface PollResult {
   skipped: boolean;
   /** A packet has been played since creation or reset(). */
   started: boolean;
+}
+
+/**
+ * An Opus decoder as the buffer drives it.  Opus conceals in multiples of
+ * 2.5 ms: a concealment of another length (after time-stretching, or a DTX
+ * gap) is made to the next multiple and cut.
+ */
+function opusJitterDecoder(dec: OpusDecoder, rate: number, counts: JitterCodecStats): JitterDecoder {
+  const step = rate / 400; // 2.5 ms
+  const tmp = new Int16Array((rate / 1000) * 120);
+  return {
+    decode: (payload, out) => dec.decode(payload, out).length,
+    conceal(out, next) {
+      const n = out.length;
+      const m = Math.ceil(n / step) * step;
+      if (m > tmp.length) return -1;
+      const dst = m === n ? out : tmp.subarray(0, m);
+      let done = false;
+      if (next && dec.canDecodeFec) {
+        try {
+          dec.decodeFec(next, dst, { durationMs: (m * 1000) / rate });
+          counts.fec++;
+          done = true;
+        } catch {
+          // a corrupt successor: conceal instead
+        }
+      }
+      if (!done) dec.conceal((m * 1000) / rate, dst);
+      if (dst !== out) out.set(dst.subarray(0, n));
+      return n;
+    },
+  };
 }
 
 /** A snapshot of the buffer's statistics (NetEq network statistics style). */
@@ -114,9 +196,11 @@ export interface JitterStats {
   reorderToleranceMs: number;
   /** Outages detected: arrivals stopped, then the held packets came in a burst (not learnt as jitter). */
   stalls: number;
+  /** What the decoder did (codecs 'opus' and 'custom' only). */
+  codec?: JitterCodecStats;
 }
 
-const STAT_KEYS: (keyof JitterStats)[] = [
+const STAT_KEYS: Exclude<keyof JitterStats, 'codec'>[] = [
   'currentDelayMs', 'targetDelayMs', 'jitterMs', 'received', 'late', 'duplicate', 'outOfOrder', 'overflow',
   'lost', 'expandRate', 'accelerateRate', 'preemptiveRate', 'cngRate', 'merges', 'resets', 'polls',
   'outputSamples', 'bufferedPackets', 'bufferedMs', 'invalid', 'ignored', 'insertedWhole',
@@ -124,6 +208,8 @@ const STAT_KEYS: (keyof JitterStats)[] = [
 ];
 
 const INFO_HEADER = 6;
+const REQ_DECODE = 1, REQ_CONCEAL = 2;
+const CODECS = ['pcmu', 'pcma', 'external', 'opus'] as const; // 'external' (hooks) is C only; 'opus' / 'custom' use VK_JB_CODEC_HOST (3)
 const INFO_LEN = INFO_HEADER + 2 * 16;
 const FLAG_NEXT = 1, FLAG_RESET = 2, FLAG_STARTED = 4, FLAG_SKIPPED = 8;
 
@@ -141,34 +227,118 @@ export class JitterBuffer extends CoreResource {
   readonly #stats = new Float64Array(STAT_KEYS.length);
   /** Samples per poll. */
   readonly frameSamples: number;
+  /** RTP clock rate, Hz. */
   readonly clockRate: number;
+  /** Audio rate of poll()'s output, Hz. */
+  readonly sampleRate: number;
   readonly ptimeMs: number;
+  readonly codec: 'pcmu' | 'pcma' | 'opus' | 'custom';
+  // codecs decoded outside the core: the decoder, its request and answer buffers
+  readonly #dec?: JitterDecoder;
+  readonly #ownDec?: OpusDecoder;
+  readonly #req = new Int32Array(5);
+  #payload?: Uint8Array;
+  #pcm?: Int16Array;
+  readonly #counts: JitterCodecStats = { decoded: 0, concealed: 0, fec: 0, errors: 0 };
 
   /** @internal use kit.createJitterBuffer() */
-  constructor(backend: Backend['jitter'], options: JitterBufferOptions = {}) {
+  constructor(backend: Backend['jitter'], options: JitterBufferOptions = {}, makeOpus?: (sampleRate: number) => OpusDecoder) {
     if (options === null || typeof options !== 'object') invalidArg('options must be an object');
-    const clockRate = options.clockRate ?? 8000;
+    const codec = options.codec ?? 'pcmu';
+    if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus' && codec !== 'custom') {
+      invalidArg(`codec must be 'pcmu', 'pcma', 'opus' or 'custom', got ${String(codec)}`);
+    }
+    const g711 = codec === 'pcmu' || codec === 'pcma';
+    const clockRate = options.clockRate ?? (codec === 'opus' ? 48000 : 8000);
     if (![8000, 16000, 24000, 32000, 48000].includes(clockRate)) {
       invalidArg(`clockRate must be 8000, 16000, 24000, 32000 or 48000, got ${String(clockRate)}`);
     }
     const ptimeMs = options.ptimeMs ?? 20;
     if (ptimeMs !== 10 && ptimeMs !== 20) invalidArg(`ptimeMs must be 10 or 20, got ${String(ptimeMs)}`);
-    const codec = options.codec ?? 'pcmu';
-    if (codec !== 'pcmu' && codec !== 'pcma') invalidArg(`codec must be 'pcmu' or 'pcma', got ${String(codec)}`);
-    if (clockRate !== 8000) invalidArg(`G.711 (${codec}) needs clockRate 8000, got ${clockRate}`);
+    if (g711 && clockRate !== 8000) invalidArg(`G.711 (${codec}) needs clockRate 8000, got ${clockRate}`);
+    if (codec === 'opus' && clockRate !== 48000) invalidArg(`Opus uses a 48000 Hz RTP clock (RFC 7587), got clockRate ${clockRate}`);
+    const sampleRate = options.sampleRate ?? (codec === 'opus' ? 48000 : clockRate);
+    if (g711 && options.sampleRate !== undefined && sampleRate !== 8000) invalidArg(`G.711 (${codec}) plays at 8000 Hz, got sampleRate ${String(sampleRate)}`);
+    const rates = codec === 'opus' ? [8000, 16000, 24000, 48000] : [8000, 16000, 24000, 32000, 48000];
+    if (!rates.includes(sampleRate) || clockRate % sampleRate !== 0) {
+      invalidArg(`sampleRate must be one of ${rates.join(', ')} dividing clockRate ${clockRate}, got ${String(sampleRate)}`);
+    }
+    let dec: JitterDecoder | undefined;
+    let ownDec: OpusDecoder | undefined;
+    if (codec === 'custom') {
+      const d = options.decoder;
+      if (d === null || typeof d !== 'object' || typeof d.decode !== 'function' || typeof d.conceal !== 'function') {
+        invalidArg('codec \'custom\' needs a decoder with decode(payload, out) and conceal(out, next) methods');
+      }
+      dec = d;
+    } else if (options.decoder !== undefined) {
+      invalidArg(`decoder is for codec 'custom', not '${codec}'`);
+    }
     const maxDelayMs = intOpt('maxDelayMs', options.maxDelayMs, 2000, 20, 10000);
     const minDelayMs = intOpt('minDelayMs', options.minDelayMs, 0, 0, maxDelayMs);
     const maxPackets = intOpt('maxPackets', options.maxPackets, 250, 2, 2000);
     const maxPayload = intOpt('maxPayloadBytes', options.maxPayloadBytes, 1500, 1, 1500);
     const pt = intOpt('payloadType', options.payloadType, -1, 0, 127);
-    const cfg = Int32Array.of(clockRate, ptimeMs, codec === 'pcma' ? 1 : 0, minDelayMs, maxDelayMs, maxPackets, maxPayload, pt);
+    if (codec === 'opus') {
+      if (!makeOpus) throw new VoipKitError('unsupported', 'createJitterBuffer: Opus is not available (build the addon with libopus or install opusscript)');
+      ownDec = makeOpus(sampleRate); // before the core buffer, so that nothing leaks when it throws
+    }
+    const core = g711 ? CODECS.indexOf(codec) : 3;
+    const cfg = Int32Array.of(sampleRate, ptimeMs, core, minDelayMs, maxDelayMs, maxPackets, maxPayload, pt, clockRate === sampleRate ? 0 : clockRate);
     const h = backend.create(cfg);
-    if (typeof h === 'number') check(h, 'createJitterBuffer');
-    super(h as Handle, (x) => backend.destroy(x), 'JitterBuffer');
+    if (typeof h === 'number' && h < 0) { // (WASM handles are numbers too)
+      ownDec?.close();
+      check(h, 'createJitterBuffer');
+    }
+    const owned = ownDec;
+    super(h as Handle, (x) => { backend.destroy(x); owned?.close(); }, 'JitterBuffer');
     this.#b = backend;
     this.clockRate = clockRate;
+    this.sampleRate = sampleRate;
     this.ptimeMs = ptimeMs;
-    this.frameSamples = (clockRate / 1000) * ptimeMs;
+    this.codec = codec;
+    this.frameSamples = (sampleRate / 1000) * ptimeMs;
+    if (ownDec) {
+      this.#ownDec = ownDec;
+      dec = opusJitterDecoder(ownDec, sampleRate, this.#counts);
+    }
+    if (dec) {
+      this.#dec = dec;
+      this.#payload = new Uint8Array(maxPayload);
+      this.#pcm = new Int16Array((sampleRate / 1000) * 120);
+    }
+  }
+
+  /** Answer the core's pending request with the decoder (codecs 'opus' and 'custom'). */
+  #answer(h: Handle): void {
+    const req = this.#req;
+    const len = this.#b.request(h, req, this.#payload!);
+    if (len < 0) check(len, 'JitterBuffer.poll');
+    const kind = req[0];
+    const n = req[1];
+    const out = this.#pcm!.subarray(0, n);
+    const payload = len > 0 ? this.#payload!.subarray(0, len) : null;
+    let got = -1;
+    const c = this.#counts;
+    const fecBefore = c.fec;
+    try {
+      if (kind === REQ_DECODE && payload) got = this.#dec!.decode(payload, out);
+      else if (kind === REQ_CONCEAL) got = this.#dec!.conceal(out, payload);
+    } catch {
+      got = -1; // counted below; the core conceals
+    }
+    if (typeof got !== 'number' || !Number.isInteger(got) || got < 0 || got > n || (kind === REQ_CONCEAL && got !== n)) got = -1;
+    if (got < 0) {
+      c.errors++;
+      c.fec = fecBefore;
+    } else if (kind === REQ_DECODE) {
+      c.decoded++;
+    } else if (this.#ownDec ? c.fec === fecBefore : !payload) {
+      c.concealed++; // the Opus wrapper counts its own FEC recoveries
+    } else if (!this.#ownDec) {
+      c.fec++; // a custom decoder was handed the successor
+    }
+    check(this.#b.supply(h, this.#pcm!, got), 'JitterBuffer.poll');
   }
 
   /**
@@ -207,7 +377,14 @@ export class JitterBuffer extends CoreResource {
     if (pcm.length < this.frameSamples) {
       throw new VoipKitError('buffer_too_small', `JitterBuffer.poll: out holds ${pcm.length} samples, needs ${this.frameSamples}`);
     }
-    const r = this.#b.poll(this.handle, nowMs, pcm, this.#info);
+    const h = this.handle;
+    let r = this.#b.poll(h, nowMs, pcm, this.#info);
+    // codecs decoded here: the core asks for each packet's audio in turn
+    for (let k = 0; r === 0 && this.#dec && k < 64; k++) {
+      this.#answer(h);
+      r = this.#b.poll(h, nowMs, pcm, this.#info);
+    }
+    if (r === 0) throw new VoipKitError('internal', 'JitterBuffer.poll: the decoder requests did not converge');
     if (r < 0) {
       if (statusCode(r) === 'time') throw new VoipKitError('time', `JitterBuffer.poll: nowMs ${nowMs} is earlier than the previous poll`);
       check(r, 'JitterBuffer.poll');
@@ -234,12 +411,14 @@ export class JitterBuffer extends CoreResource {
   stats(): JitterStats {
     check(this.#b.stats(this.handle, this.#stats), 'JitterBuffer.stats');
     const s = {} as JitterStats;
-    STAT_KEYS.forEach((k, i) => { s[k] = this.#stats[i]; });
+    STAT_KEYS.forEach((k, i) => { (s as unknown as Record<string, number>)[k] = this.#stats[i]; });
+    if (this.#dec) s.codec = { ...this.#counts };
     return s;
   }
 
   /** Forget every packet, estimate and statistic; the options stay. */
   reset(): void {
     check(this.#b.reset(this.handle), 'JitterBuffer.reset');
+    Object.assign(this.#counts, { decoded: 0, concealed: 0, fec: 0, errors: 0 });
   }
 }

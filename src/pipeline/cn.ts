@@ -18,7 +18,7 @@
 import type { Backend, Handle } from '../backend/types.js';
 import { PacketError, check, invalidArg } from '../errors.js';
 import { CoreResource } from '../resource.js';
-import { typedArrayArg } from '../guard.js';
+import { objectArg, optionsArg, typedArrayArg } from '../guard.js';
 
 /** Highest model order analysis produces (the core's VK_CN_MAX_ORDER). */
 export const CN_MAX_ORDER = 16;
@@ -41,6 +41,8 @@ export function parseComfortNoise(payload: Uint8Array): ComfortNoiseParams {
 
 /** Build a CN payload (coefficients are quantized to the nearest step). */
 export function buildComfortNoise(p: ComfortNoiseParams): Uint8Array {
+  objectArg(p, 'buildComfortNoise: params');
+  if (!Array.isArray(p.reflection)) invalidArg('CN: reflection must be an array of coefficients (may be empty)');
   if (!Number.isInteger(p.level) || p.level < 0 || p.level > 127) invalidArg(`CN: level must be an integer 0..127 (−dBov), got ${p.level}`);
   const out = new Uint8Array(1 + p.reflection.length);
   out[0] = p.level;
@@ -83,7 +85,8 @@ export class ComfortNoiseGenerator extends CoreResource {
   readonly #b: Backend['cng'];
 
   /** @internal use kit.createComfortNoiseGenerator() */
-  constructor(backend: Backend['cng'], options: ComfortNoiseGeneratorOptions = {}) {
+  constructor(backend: Backend['cng'], options?: ComfortNoiseGeneratorOptions) {
+    options = optionsArg(options, 'createComfortNoiseGenerator: options');
     const seed = options.seed ?? 1;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) invalidArg(`createComfortNoiseGenerator: seed must be a 32-bit unsigned integer, got ${seed}`);
     const h = backend.create(seed);
@@ -135,7 +138,8 @@ export class EnergyVad {
   #noise = NaN;
   #hang = 0;
 
-  constructor(options: EnergyVadOptions = {}) {
+  constructor(options?: EnergyVadOptions) {
+    options = optionsArg(options, 'EnergyVad: options');
     this.marginDb = options.marginDb ?? 9;
     this.floorDbov = options.floorDbov ?? -55;
     this.hangoverFrames = options.hangoverFrames ?? 10;
@@ -192,7 +196,8 @@ export class DtxController extends CoreResource {
   #lastLevel = NaN;
 
   /** @internal use kit.createDtx() */
-  constructor(backend: Backend['cng'], options: DtxOptions = {}) {
+  constructor(backend: Backend['cng'], options?: DtxOptions) {
+    options = optionsArg(options, 'createDtx: options');
     // No core memory of its own: a CoreResource for the uniform close() / `closed` contract.
     super({}, () => {}, 'DtxController');
     this.#b = backend;

@@ -21,7 +21,7 @@
  * as segments, each a new timestamp (start + 65535 * n) without marker.
  */
 import { PacketError, VoipKitError, invalidArg } from '../errors.js';
-import { typedArrayArg } from '../guard.js';
+import { intArg, objectArg, typedArrayArg } from '../guard.js';
 
 /** Event codes 0..15 (RFC 4733 §3.2): the 16 DTMF digits. */
 export const DTMF_DIGITS = '0123456789*#ABCD';
@@ -60,7 +60,8 @@ export function parseTelephoneEvents(payload: Uint8Array): TelephoneEvent[] {
 
 /** Build one 4-byte block (R bit 0). @throws VoipKitError `invalid_argument` */
 export function buildTelephoneEvent(ev: TelephoneEvent, out: Uint8Array = new Uint8Array(4)): Uint8Array {
-  const { event, volume, duration } = ev;
+  const { event, volume, duration } = objectArg<TelephoneEvent>(ev, 'buildTelephoneEvent: event');
+  out = typedArrayArg(out, Uint8Array, 'buildTelephoneEvent: out');
   if (!Number.isInteger(event) || event < 0 || event > 255) invalidArg(`telephone-event: event must be 0..255, got ${event}`);
   if (!Number.isInteger(volume) || volume < 0 || volume > 63) invalidArg(`telephone-event: volume must be 0..63, got ${volume}`);
   if (!Number.isInteger(duration) || duration < 0 || duration > MAX_EVENT_DURATION) invalidArg(`telephone-event: duration must be 0..65535 ticks, got ${duration}`);
@@ -178,6 +179,7 @@ export class DtmfEncoder {
    * Returns [] when nothing is due or no event is active.
    */
   poll(timestamp: number): TelephoneEventPacket[] {
+    intArg(timestamp, 0, 0xffffffff, 'DtmfEncoder.poll: timestamp');
     if (!this.active) return [];
     const elapsed = (timestamp - this.#start) >>> 0;
     // A timestamp "before" the start (wrapped distance > 2^31) is not due yet.
@@ -279,6 +281,7 @@ export class DtmfDecoder {
    * @throws PacketError `bad_length` for a malformed payload.
    */
   push(timestamp: number, payload: Uint8Array): DtmfReport[] {
+    intArg(timestamp, 0, 0xffffffff, 'DtmfDecoder.push: timestamp');
     const blocks = parseTelephoneEvents(payload);
     const out: DtmfReport[] = [];
     // Several blocks: earlier events first, each starting where the previous ended.

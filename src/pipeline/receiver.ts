@@ -13,109 +13,38 @@
  *
  * SSRC changes: the first SSRC is followed; another SSRC takes over when the
  * current one has been silent for `ssrcSwitchMs` (the jitter buffer resets
- * on it). Payload-type changes between PCMU and PCMA mid-call re-create the
- * jitter buffer for the new codec; Opus (RFC 7587) plays through a simple
- * fixed-delay playout with FEC and concealment (the jitter buffer decodes
- * G.711 only).
+ * on it). Payload-type changes mid-call re-create the jitter buffer for the
+ * new codec. Every codec plays through the same adaptive jitter buffer:
+ * G.711 is decoded in the core; Opus (RFC 7587) by the kit's Opus decoder
+ * (libopus, or opusscript on WASM), which the buffer drives for each packet,
+ * for its concealment, and for in-band FEC from the next packet when a
+ * packet is missing (docs/jitter.md).
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
+import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats, PollResult } from '../jitter/jitter-buffer.js';
 import { DtmfDecoder, type DtmfReport } from './dtmf.js';
 import type { ComfortNoiseGenerator } from './cn.js';
 import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
-import type { AudioCodec, G711Codec } from './sender.js';
-import type { OpusDecoder } from '../codec/opus.js';
+import type { AudioCodec } from './sender.js';
 import type { Resampler } from '../dsp/resample.js';
-
-/**
- * A simple fixed-delay playout for Opus (the jitter buffer decodes G.711
- * only): packets are held by sequence number and played `delayMs` after the
- * first arrival, one ptime per poll; a missing packet is recovered from the
- * next packet's in-band FEC when it is there, concealed otherwise; late
- * packets are dropped and counted.
- */
-class OpusPlayout {
-  readonly #dec: OpusDecoder;
-  readonly #delayMs: number;
-  readonly #frame: number; // samples per poll at the output rate
-  readonly #ptimeMs: number;
-  readonly #buf = new Map<number, Uint8Array>();
-  #next = -1; // 16-bit sequence number of the next packet to play
-  #startAt = Infinity;
-  #fifo: Int16Array;
-  #fifoLen = 0;
-  stats = { played: 0, concealed: 0, fec: 0, late: 0 };
-
-  constructor(dec: OpusDecoder, rate: number, ptimeMs: number, delayMs: number) {
-    this.#dec = dec;
-    this.#delayMs = delayMs;
-    this.#ptimeMs = ptimeMs;
-    this.#frame = (rate * ptimeMs) / 1000;
-    this.#fifo = new Int16Array(rate * 0.24);
-  }
-
-  push(seq: number, payload: Uint8Array, nowMs: number): void {
-    if (this.#next < 0) {
-      this.#next = seq;
-      this.#startAt = nowMs + this.#delayMs;
-    } else if (((seq - this.#next) & 0xffff) >= 0x8000) {
-      this.stats.late++;
-      return;
-    }
-    if (this.#buf.size < 64) this.#buf.set(seq, payload.slice());
-  }
-
-  poll(nowMs: number, out: Int16Array): JitterOp {
-    if (nowMs < this.#startAt) {
-      out.fill(0);
-      return 'cng';
-    }
-    let op: JitterOp = 'normal';
-    while (this.#fifoLen < this.#frame) {
-      const p = this.#buf.get(this.#next);
-      let pcm: Int16Array;
-      try {
-        if (p) {
-          this.#buf.delete(this.#next);
-          pcm = this.#dec.decode(p) as Int16Array;
-          this.stats.played++;
-        } else {
-          const nxt = this.#buf.get((this.#next + 1) & 0xffff);
-          pcm = (nxt ? this.#dec.decodeFec(nxt) : this.#dec.conceal(this.#ptimeMs)) as Int16Array;
-          if (nxt) this.stats.fec++;
-          else this.stats.concealed++;
-          op = 'expand';
-        }
-      } catch {
-        pcm = this.#dec.conceal(this.#ptimeMs) as Int16Array;
-        this.stats.concealed++;
-        op = 'expand';
-      }
-      this.#next = (this.#next + 1) & 0xffff;
-      if (this.#fifoLen + pcm.length > this.#fifo.length) break;
-      this.#fifo.set(pcm, this.#fifoLen);
-      this.#fifoLen += pcm.length;
-    }
-    const n = Math.min(this.#frame, this.#fifoLen);
-    out.set(this.#fifo.subarray(0, n));
-    if (n < this.#frame) out.fill(0, n);
-    this.#fifo.copyWithin(0, n, this.#fifoLen);
-    this.#fifoLen -= n;
-    return op;
-  }
-}
 
 export interface AudioReceiverOptions {
   /** Audio payload types and their codecs. Default { 0: 'pcmu', 8: 'pcma', 111: 'opus' }. */
   payloadTypes?: Record<number, AudioCodec>;
   /** Output sample rate, Hz: 8000 (default), 16000, 24000 or 48000. G.711 is resampled; Opus decodes at it. */
   sampleRate?: 8000 | 16000 | 24000 | 48000;
-  /** Opus playout delay after the first packet, ms. Default 60. */
+  /**
+   * Opus: a floor under the adaptive jitter buffer's delay, ms (its
+   * minDelayMs; `jitter.minDelayMs` wins when both are set). Before the
+   * adaptive buffer served Opus this was a fixed playout delay. Default: no
+   * floor (the delay adapts to the network).
+   */
   opusDelayMs?: number;
   /** telephone-event payload type. Default 101. */
   dtmfPayloadType?: number;
@@ -173,9 +102,9 @@ export interface AudioReceiverStats {
   dropped: DropCounts;
   /** SRTP failures by error code (auth_fail, replay_duplicate, ...). */
   srtpErrors: Record<string, number>;
-  /** The jitter buffer's statistics (G.711). */
+  /** The jitter buffer's statistics (every codec; for Opus with `codec`, what the decoder did). */
   jitter: JitterStats | undefined;
-  /** The Opus playout's counts (Opus). */
+  /** Opus: packets played (decoded), missing ones concealed by the decoder's PLC or rebuilt from the next packet's FEC, and packets that came too late to play. */
   opus?: { played: number; concealed: number; fec: number; late: number };
   /** RFC 3550 reception statistics of the followed source. */
   reception: ReceptionStats | undefined;
@@ -190,7 +119,7 @@ export interface ReceivedFrame {
   /** ptime of 8 kHz audio. Valid until the next poll. */
   pcm: Int16Array;
   op: JitterOp | 'comfort-noise';
-  /** The jitter buffer's own result for this frame (packets played, concealment); absent for Opus and before the first packet. */
+  /** The jitter buffer's own result for this frame (packets played, concealment); absent before the first packet. */
   jitter?: PollResult;
 }
 
@@ -207,9 +136,7 @@ export class AudioReceiver {
   readonly #kit: VoipKit;
   readonly #pts: Map<number, AudioCodec>;
   readonly sampleRate: 8000 | 16000 | 24000 | 48000;
-  readonly #opusDelayMs: number;
-  #opus?: OpusPlayout;
-  #opusDec?: OpusDecoder;
+  readonly #opusDelayMs: number | undefined;
   #up?: Resampler;
   #codec: AudioCodec | undefined;
   readonly #dtmfPt: number;
@@ -240,14 +167,21 @@ export class AudioReceiver {
     srtpErrors: {} as Record<string, number>,
   };
 
-  constructor(kit: VoipKit, nowMs: number, options: AudioReceiverOptions = {}) {
+  constructor(kit: VoipKit, nowMs: number, options?: AudioReceiverOptions) {
+    finiteArg(nowMs, 'AudioReceiver: nowMs');
+    options = optionsArg(options, 'AudioReceiver: options');
     this.#kit = kit;
     this.ptimeMs = options.ptimeMs ?? 20;
     if (this.ptimeMs !== 10 && this.ptimeMs !== 20) invalidArg(`AudioReceiver: ptimeMs must be 10 or 20, got ${this.ptimeMs}`);
     this.sampleRate = options.sampleRate ?? 8000;
     if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioReceiver: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
     this.frameSamples = (this.ptimeMs * this.sampleRate) / 1000;
-    this.#opusDelayMs = options.opusDelayMs ?? 60;
+    const od = options.opusDelayMs;
+    if (od !== undefined && (typeof od !== 'number' || !Number.isFinite(od) || od < 0)) {
+      invalidArg(`AudioReceiver: opusDelayMs must be a non-negative number of ms, got ${String(od)}`);
+    }
+    // a floor under the adaptive delay, within the buffer's maximum
+    this.#opusDelayMs = od === undefined ? undefined : Math.min(Math.round(od), options.jitter?.maxDelayMs ?? 2000);
     const pts: Record<number, AudioCodec> = options.payloadTypes ?? { 0: 'pcmu', 8: 'pcma', 111: 'opus' };
     this.#pts = new Map(Object.entries(pts).map(([k, v]): [number, AudioCodec] => [Number(k), v]));
     for (const [pt, c] of this.#pts) {
@@ -284,7 +218,9 @@ export class AudioReceiver {
 
   /** Account for one received datagram. Never throws for bad input: it is counted and dropped. */
   receive(datagram: Uint8Array, nowMs: number): void {
+    finiteArg(nowMs, 'AudioReceiver.receive: nowMs'); // the caller's clock: not dropped like bad datagrams
     if (this.#closed) return;
+    datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     this.#s.datagrams++;
     if (!(datagram instanceof Uint8Array) || datagram.length < 4 || (datagram[0] & 0xc0) !== 0x80) {
       this.#s.dropped.notRtp++;
@@ -295,14 +231,14 @@ export class AudioReceiver {
 
     let rtp = datagram;
     if (this.#srtp) {
-      try {
-        rtp = this.#srtp.unprotectRtp(datagram);
-      } catch (e) {
+      // the non-throwing form: a flood of forgeries costs no Error each
+      const r = unprotectOrCode(this.#srtp, false, datagram);
+      if (typeof r === 'string') {
         this.#s.dropped.srtp++;
-        const code = (e as { code?: string }).code ?? 'internal';
-        this.#s.srtpErrors[code] = (this.#s.srtpErrors[code] ?? 0) + 1;
+        this.#s.srtpErrors[r] = (this.#s.srtpErrors[r] ?? 0) + 1;
         return;
       }
+      rtp = r;
     }
     const v = this.#view;
     try {
@@ -344,15 +280,15 @@ export class AudioReceiver {
       this.#s.dropped.unknownPayloadType++;
       return;
     }
-    if (codec === 'opus') {
-      if (this.#codec !== 'opus') this.#startOpus();
-      this.#opus!.push(v.sequenceNumber, v.payload, nowMs);
-      this.#cnActive = false;
-      this.#s.rtp++;
-      this.#count(v, nowMs, 48000);
-      return;
+    if (pt !== this.#jbPt) {
+      try {
+        this.#switchCodec(pt, codec);
+      } catch {
+        // no decoder for it here (Opus without libopus or opusscript), or bad jitter options
+        this.#s.dropped.unknownPayloadType++;
+        return;
+      }
     }
-    if (pt !== this.#jbPt) this.#switchCodec(pt, codec);
     try {
       // the jitter buffer needs non-decreasing arrival times
       const at = Math.max(nowMs, this.#lastPushMs);
@@ -371,17 +307,6 @@ export class AudioReceiver {
     this.rtcp.onRtpReceived(v.ssrc, v.sequenceNumber, v.timestamp, v.payloadLength, nowMs, clockRate ?? (this.#codec === 'opus' ? 48000 : 8000));
   }
 
-  #startOpus(): void {
-    if (this.#codec !== undefined) this.#s.payloadTypeChanges++;
-    this.#jb?.close();
-    this.#jb = undefined;
-    this.#jbPt = -1;
-    this.#opusDec?.close();
-    this.#opusDec = this.#kit.createOpusDecoder({ sampleRate: this.sampleRate, channels: 1 });
-    this.#opus = new OpusPlayout(this.#opusDec, this.sampleRate, this.ptimeMs, this.#opusDelayMs);
-    this.#codec = 'opus';
-  }
-
   #acceptSsrc(ssrc: number, nowMs: number): boolean {
     if (this.#fixedSsrc !== undefined) {
       if (ssrc !== this.#fixedSsrc) return false;
@@ -393,34 +318,44 @@ export class AudioReceiver {
       this.#ssrc = ssrc;
       this.#s.ssrcChanges++;
       this.#dtmf.flush();
-      if (this.#codec === 'opus') this.#startOpus();
+      // a new Opus source gets a fresh buffer and decoder with its first
+      // packet (G.711: the buffer itself resets on the new SSRC)
+      if (this.#codec === 'opus') {
+        this.#jb?.close();
+        this.#jb = undefined;
+        this.#jbPt = -1;
+      }
     }
     this.#lastHeardMs = nowMs;
     return true;
   }
 
-  #switchCodec(pt: number, codec: G711Codec): void {
-    if (this.#jb || this.#codec === 'opus') this.#s.payloadTypeChanges++;
+  #switchCodec(pt: number, codec: AudioCodec): void {
+    if (this.#jb && pt !== this.#jbPt) this.#s.payloadTypeChanges++;
     this.#jb?.close();
-    this.#opus = undefined;
-    this.#opusDec?.close();
-    this.#opusDec = undefined;
+    this.#jb = undefined;
+    this.#jbPt = -1;
     this.#codec = codec;
-    this.#jb = this.#kit.createJitterBuffer({ ...this.#jbOptions, clockRate: 8000, codec, payloadType: pt, ptimeMs: this.ptimeMs });
+    if (codec === 'opus') {
+      // decoded at the output rate: no resampling
+      const floor = this.#opusDelayMs === undefined ? {} : { minDelayMs: this.#opusDelayMs };
+      this.#jb = this.#kit.createJitterBuffer({ ...floor, ...this.#jbOptions, clockRate: 48000, sampleRate: this.sampleRate, codec, payloadType: pt, ptimeMs: this.ptimeMs });
+    } else {
+      this.#jb = this.#kit.createJitterBuffer({ ...this.#jbOptions, clockRate: 8000, codec, payloadType: pt, ptimeMs: this.ptimeMs });
+    }
     this.#jbPt = pt;
   }
 
   #receiveRtcp(datagram: Uint8Array, nowMs: number): void {
     let plain = datagram;
     if (this.#srtp) {
-      try {
-        plain = this.#srtp.unprotectRtcp(datagram);
-      } catch (e) {
+      const r = unprotectOrCode(this.#srtp, true, datagram);
+      if (typeof r === 'string') {
         this.#s.dropped.srtcp++;
-        const code = (e as { code?: string }).code ?? 'internal';
-        this.#s.srtpErrors[code] = (this.#s.srtpErrors[code] ?? 0) + 1;
+        this.#s.srtpErrors[r] = (this.#s.srtpErrors[r] ?? 0) + 1;
         return;
       }
+      plain = r;
     }
     try {
       const packets = parseRtcp(plain);
@@ -441,11 +376,15 @@ export class AudioReceiver {
    * clock). Before any audio: silence (or comfort noise after a CN packet).
    */
   poll(nowMs: number): ReceivedFrame {
+    finiteArg(nowMs, 'AudioReceiver.poll: nowMs');
     let pcm: Int16Array = this.#frame;
     let op: ReceivedFrame['op'] = 'cng';
     let jitter: PollResult | undefined;
-    if (this.#opus) {
-      op = this.#opus.poll(nowMs, pcm);
+    if (this.#codec === 'opus' && this.#jb) {
+      const r = this.#jb.poll(nowMs, this.#frame);
+      pcm = r.pcm;
+      op = r.op;
+      jitter = r;
     } else {
       let p8 = this.#frame8k;
       if (this.#jb) {
@@ -475,6 +414,7 @@ export class AudioReceiver {
 
   /** An RTCP receiver report if one is due (SRTCP-protected with srtp). */
   pollRtcp(nowMs: number): Uint8Array | undefined {
+    finiteArg(nowMs, 'AudioReceiver.pollRtcp: nowMs');
     if (!this.#ownsRtcp) return undefined;
     const r = this.rtcp.poll(nowMs);
     return r && this.#srtp ? this.#srtp.protectRtcp(r) : r;
@@ -482,12 +422,14 @@ export class AudioReceiver {
 
   stats(): AudioReceiverStats {
     const rec = this.rtcp.receptionStats().find((r) => r.ssrc === this.#ssrc);
+    const jitter = this.#jb?.stats();
+    const c = jitter?.codec;
     return {
       ...this.#s,
       dropped: { ...this.#s.dropped },
       srtpErrors: { ...this.#s.srtpErrors },
-      jitter: this.#jb?.stats(),
-      ...(this.#opus ? { opus: { ...this.#opus.stats } } : {}),
+      jitter,
+      ...(this.#codec === 'opus' && jitter && c ? { opus: { played: c.decoded, concealed: c.concealed, fec: c.fec, late: jitter.late } } : {}),
       reception: rec,
       roundTripMs: this.rtcp.senderStats().roundTripMs,
       ssrc: this.#ssrc,
@@ -500,7 +442,6 @@ export class AudioReceiver {
     this.#jb?.close();
     this.#cng?.close();
     this.#ns?.close();
-    this.#opusDec?.close();
     this.#up?.close();
     if (this.#ownsRtcp) this.rtcp.close();
   }

@@ -1,50 +1,78 @@
 /**
  * RtpRelay: a media relay between two legs, sans-IO. Each datagram received
- * on one leg comes out (or not) as the datagram to send on the other.
+ * on one leg comes out as the datagrams to send on the other (none, one, or
+ * several when re-packetising).
  *
  * Modes:
  *  - 'forward': re-keying only. SRTP ⇄ RTP or SRTP ⇄ SRTP with other keys:
  *    unprotect with the inbound leg's session, rewrite SSRC, sequence number
  *    and timestamp into the outbound leg's numbering (gaps preserved, a new
- *    inbound SSRC continues the outbound numbering seamlessly), protect with
- *    the outbound leg's session. RTCP is translated: SR sender SSRC and RTP
- *    timestamp, report-block SSRCs and extended sequence numbers, SDES and
- *    BYE SSRCs mapped across.
- *  - 'transcode': additionally re-encodes audio between the legs' codecs:
- *    PCMU ⇄ PCMA directly; G.711 → Opus as G.711 decode → resampler 8 → 48
- *    kHz → Opus encode (20 ms frames); Opus → G.711 as Opus decode at 8 kHz
- *    → G.711 encode. Timestamps are rescaled between the legs' RTP clocks.
- *    telephone-event and CN packets are forwarded as is (their timestamps
- *    rescaled too; telephone-event durations are not).
+ *    inbound SSRC continues the outbound numbering seamlessly, one packet
+ *    duration after the last), protect with the outbound leg's session.
+ *    Packets of any duration pass as they are. RTCP is translated: SR sender
+ *    SSRC and RTP timestamp, report-block SSRCs and extended sequence
+ *    numbers, SDES and BYE SSRCs mapped across.
+ *  - 'transcode': audio is decoded to 8 kHz PCM (G.711, or Opus decoded at
+ *    8 kHz), queued on the timeline of the outgoing leg and re-encoded in
+ *    packets of that leg's `ptimeMs` (G.711 → Opus through the 8 → 48 kHz
+ *    resampler). Incoming packets may have any duration (10, 20, 30, 40,
+ *    60 ms...). Timestamps are rescaled between the legs' RTP clocks;
+ *    sequence numbers are the relay's own per leg, with input losses kept as
+ *    gaps (a lost input packet skips the output packets it would have
+ *    filled; a timestamp jump without loss, as after DTX or a DTMF event,
+ *    skips no sequence number). A gap in the input is filled with silence
+ *    up to the next packet boundary. Audio that arrives after its time was
+ *    sent is dropped (`dropped.late`). Opus on both legs is forwarded
+ *    without re-encoding.
+ *    RFC 4733 telephone-events are rewritten to the outgoing leg's payload
+ *    type and clock: the event's timestamp is mapped like the audio (so it
+ *    stays the same for every packet of the event) and the durations are
+ *    rescaled (e.g. × 6 from PCMU's 8 kHz to Opus's 48 kHz); end packets
+ *    (and their redundant copies) stay end packets; an event that becomes
+ *    longer than 65535 ticks on the outgoing clock is re-segmented as RFC
+ *    4733 §2.5.1.3 says (a packet with duration 65535 closes a segment, the
+ *    next starts 65535 ticks later). Other payload types (CN) pass with
+ *    their timestamps rescaled.
  *
  * Bad datagrams are counted per leg and dropped, never thrown.
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
+import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
-import type { AudioCodec, G711Codec } from './sender.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
+import type { AudioCodec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
 
 export type LegName = 'a' | 'b';
 
 export interface RelayLegOptions {
-  /** Unprotects what arrives on this leg (omit for plain RTP). */
+  /** Unprotects what arrives on this leg (omit for plain RTP). Not closed by the relay. */
   srtpIn?: SrtpSession;
-  /** Protects what is sent on this leg (omit for plain RTP). */
+  /** Protects what is sent on this leg (omit for plain RTP). Not closed by the relay. */
   srtpOut?: SrtpSession;
   /** SSRC the relay uses when sending on this leg. Default random. */
   ssrc?: number;
-  /** The audio codec and payload type on this leg (transcode mode). Default pcmu / 0 (opus: 111). */
+  /** The audio codec on this leg (transcode mode). Default 'pcmu'. */
   codec?: AudioCodec;
   /** Opus bitrate when encoding Opus for this leg, bit/s. Default 32000. */
   opusBitrate?: number;
+  /** Audio payload type on this leg. Default 0 (pcmu), 8 (pcma), 111 (opus). */
   payloadType?: number;
+  /**
+   * Duration of the audio packets the relay sends on this leg in transcode
+   * mode, ms: 10, 20, 30, 40 or 60 for G.711; 10, 20, 40 or 60 for Opus.
+   * Default 20. (What arrives on the leg may have any duration.)
+   */
+  ptimeMs?: number;
+  /** RFC 4733 telephone-event payload type on this leg (its clock is the leg's audio clock). Default 101. */
+  dtmfPayloadType?: number;
 }
 
 export interface RtpRelayOptions {
+  /** Default 'forward'. */
   mode?: 'forward' | 'transcode';
   a?: RelayLegOptions;
   b?: RelayLegOptions;
@@ -53,24 +81,61 @@ export interface RtpRelayOptions {
 export interface RelayLegStats {
   /** Datagrams received on this leg. */
   received: number;
-  /** Datagrams sent on this leg (forwarded from the other). */
+  /** Datagrams sent on this leg (forwarded or re-encoded from the other). */
   sent: number;
   rtcpIn: number;
   rtcpOut: number;
+  /** Audio packets re-encoded for this leg. */
   transcoded: number;
-  dropped: { notRtp: number; srtp: number; badRtcp: number; unknownPayloadType: number };
+  /** Received on this leg and dropped: not RTP / undecodable, SRTP failures, bad RTCP, bad telephone-event payloads, audio too late to re-encode. */
+  dropped: { notRtp: number; srtp: number; badRtcp: number; unknownPayloadType: number; badEvent: number; late: number };
+}
+
+/** The telephone-event being rescaled on one direction. */
+interface EventState {
+  event: number;
+  /** Timestamp of the current input segment and the input duration before it. */
+  inSegTs: number;
+  inBase: number;
+  /** Output timestamp of the event's first segment. */
+  outStart: number;
+  /** Highest output segment reported. */
+  lastSeg: number;
 }
 
 interface Direction {
   outSsrc: number;
   inSsrc: number | undefined;
+  started: boolean;
+  // forward mode
   seqDelta: number;
   tsDelta: number;
   lastOutSeq: number;
   lastOutTs: number;
-  started: boolean;
-  inTsBase: number;
+  /** Duration of the last forwarded packet (output ticks), for a new source's first timestamp. */
+  lastDur: number;
+  // transcode mode: the input timeline
+  lastInSeq: number;
+  lastInTs: number;
+  /** Input ticks from the source's first timestamp to lastInTs (not wrapped). */
+  lastInExt: number;
+  /** 8 kHz sample position of the source's first timestamp on the output timeline. */
+  originP8: number;
+  /** Output timestamp of 8 kHz position 0. */
   outTsBase: number;
+  nextSeq: number;
+  markerPending: boolean;
+  // transcode mode: the PCM queue (8 kHz) of the packet being filled
+  fifo: Int16Array;
+  fifoLen: number;
+  /** 8 kHz position of fifo[0] (a packet boundary on the output timeline). */
+  fifoPos: number;
+  gridStarted: boolean;
+  event: EventState | null;
+}
+
+function legArg(leg: unknown, what: string): asserts leg is LegName {
+  if (leg !== 'a' && leg !== 'b') invalidArg(`${what} must be 'a' or 'b', got ${typeof leg === 'string' ? JSON.stringify(leg) : String(leg)}`);
 }
 
 function random32(): number {
@@ -79,137 +144,361 @@ function random32(): number {
   return a[0];
 }
 
+const G711_PTIMES = [10, 20, 30, 40, 60];
+const OPUS_PTIMES = [10, 20, 40, 60];
+/** Largest duration an RFC 4733 block carries, ticks. */
+const MAX_EVENT = 0xffff;
+
+type LegConfig = Required<Pick<RelayLegOptions, 'codec' | 'payloadType' | 'ptimeMs' | 'dtmfPayloadType'>> & RelayLegOptions;
+
 export class RtpRelay {
   readonly mode: 'forward' | 'transcode';
   readonly #kit: VoipKit;
-  readonly #legs: Record<LegName, Required<Pick<RelayLegOptions, 'codec' | 'payloadType'>> & RelayLegOptions>;
+  readonly #legs: Record<LegName, LegConfig>;
   /** Keyed by the leg the packets are SENT on. */
   readonly #dir: Record<LegName, Direction>;
   readonly #stats: Record<LegName, RelayLegStats>;
   readonly #view = new RtpView();
   readonly #builder = new RtpBuilder();
+  /** Decoded input, 8 kHz (up to 187 ms of G.711 or a 120 ms Opus packet). */
   readonly #pcm = new Int16Array(1500);
   readonly #codes = new Uint8Array(1500);
-  /** Per outbound leg: Opus encoder + 8 -> 48 kHz resampler (G.711 in), or Opus decoder (Opus in). */
-  readonly #opusEnc: Partial<Record<LegName, { enc: OpusEncoder; up: Resampler }>> = {};
+  /** Per outbound leg: Opus encoder + 8 -> 48 kHz resampler (+ its output buffer). */
+  readonly #opusEnc: Partial<Record<LegName, { enc: OpusEncoder; up: Resampler; pcm48: Int16Array }>> = {};
+  /** Per inbound leg: Opus decoder at 8 kHz. */
   readonly #opusDec: Partial<Record<LegName, OpusDecoder>> = {};
 
   #clock(leg: LegName): number {
     return this.#legs[leg].codec === 'opus' ? 48000 : 8000;
   }
 
-  constructor(kit: VoipKit, options: RtpRelayOptions = {}) {
+  /**
+   * @param kit where codecs and the resampler come from (transcode mode).
+   * @throws VoipKitError `invalid_argument` for an unknown mode, codec or ptime.
+   */
+  constructor(kit: VoipKit, options?: RtpRelayOptions) {
+    options = optionsArg(options, 'RtpRelay: options');
     this.#kit = kit;
     this.mode = options.mode ?? 'forward';
     if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);
-    const leg = (o: RelayLegOptions = {}) => {
+    const leg = (name: LegName, o: RelayLegOptions = {}): LegConfig => {
+      if (o === null || typeof o !== 'object') invalidArg(`RtpRelay: leg ${name} options must be an object`);
       const codec = o.codec ?? 'pcmu';
-      if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus') invalidArg(`RtpRelay: leg codec must be 'pcmu', 'pcma' or 'opus', got ${String(codec)}`);
-      return { ...o, codec, payloadType: o.payloadType ?? (codec === 'pcmu' ? 0 : codec === 'pcma' ? 8 : 111) };
+      if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus') invalidArg(`RtpRelay: leg ${name} codec must be 'pcmu', 'pcma' or 'opus', got ${String(codec)}`);
+      const ptimeMs = o.ptimeMs ?? 20;
+      const allowed = codec === 'opus' ? OPUS_PTIMES : G711_PTIMES;
+      if (!allowed.includes(ptimeMs)) invalidArg(`RtpRelay: leg ${name} ptimeMs for ${codec} must be one of ${allowed.join(', ')}, got ${String(ptimeMs)}`);
+      const payloadType = o.payloadType ?? (codec === 'pcmu' ? 0 : codec === 'pcma' ? 8 : 111);
+      const dtmfPayloadType = o.dtmfPayloadType ?? 101;
+      for (const [k, v] of [['payloadType', payloadType], ['dtmfPayloadType', dtmfPayloadType]] as const) {
+        if (!Number.isInteger(v) || v < 0 || v > 127) invalidArg(`RtpRelay: leg ${name} ${k} must be an integer 0..127, got ${String(v)}`);
+      }
+      return { ...o, codec, payloadType, ptimeMs, dtmfPayloadType };
     };
-    this.#legs = { a: leg(options.a), b: leg(options.b) };
-    const dir = (ssrc?: number): Direction => ({ outSsrc: (ssrc ?? random32()) >>> 0, inSsrc: undefined, seqDelta: 0, tsDelta: 0, lastOutSeq: random32() & 0xffff, lastOutTs: random32(), started: false, inTsBase: 0, outTsBase: 0 });
-    this.#dir = { a: dir(options.a?.ssrc), b: dir(options.b?.ssrc) };
-    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0 } });
+    this.#legs = { a: leg('a', options.a), b: leg('b', options.b) };
+    const dir = (ssrc: number | undefined, ptimeMs: number): Direction => ({
+      outSsrc: (ssrc ?? random32()) >>> 0, inSsrc: undefined, started: false,
+      seqDelta: 0, tsDelta: 0, lastOutSeq: random32() & 0xffff, lastOutTs: random32(), lastDur: 0,
+      lastInSeq: 0, lastInTs: 0, lastInExt: 0, originP8: 0, outTsBase: random32(), nextSeq: random32() & 0xffff, markerPending: false,
+      fifo: new Int16Array(ptimeMs * 8), fifoLen: 0, fifoPos: 0, gridStarted: false, event: null,
+    });
+    this.#dir = { a: dir(options.a?.ssrc, this.#legs.a.ptimeMs), b: dir(options.b?.ssrc, this.#legs.b.ptimeMs) };
+    this.#dir.a.lastDur = 20 * this.#clock('a') / 1000;
+    this.#dir.b.lastDur = 20 * this.#clock('b') / 1000;
+    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0, badEvent: 0, late: 0 } });
     this.#stats = { a: st(), b: st() };
   }
 
   /** The SSRC the relay sends with on a leg. */
   ssrcOn(leg: LegName): number {
+    legArg(leg, 'RtpRelay.ssrcOn: leg');
     return this.#dir[leg].outSsrc;
   }
 
   /**
-   * A datagram arrived on leg `from`: returns the datagram to send on the
-   * other leg, or null when it was dropped (counted in stats()).
+   * A datagram arrived on leg `from` at nowMs (the caller's clock): returns
+   * the datagrams to send on the other leg, in order: none when it was
+   * dropped (counted in stats()) or, in transcode mode, when its audio only
+   * partly fills the next outgoing packet; several when it holds more audio
+   * than one outgoing packet (or closes an RFC 4733 segment). Never throws
+   * for bad datagrams.
    */
-  relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array | null {
+  relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array[] {
+    legArg(from, 'RtpRelay.relay: from');
+    finiteArg(nowMs, 'RtpRelay.relay: nowMs');
+    datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     const to: LegName = from === 'a' ? 'b' : 'a';
-    const inLeg = this.#legs[from], outLeg = this.#legs[to];
+    const inLeg = this.#legs[from];
     const st = this.#stats[from];
     st.received++;
     if (!(datagram instanceof Uint8Array) || datagram.length < 8 || (datagram[0] & 0xc0) !== 0x80) {
       st.dropped.notRtp++;
-      return null;
+      return [];
     }
-    if (datagram[1] >= 192 && datagram[1] <= 223) return this.#relayRtcp(from, to, datagram);
-    let rtp: Uint8Array;
-    try {
-      rtp = inLeg.srtpIn ? inLeg.srtpIn.unprotectRtp(datagram) : datagram;
-    } catch {
+    if (datagram[1] >= 192 && datagram[1] <= 223) {
+      const r = this.#relayRtcp(from, to, datagram);
+      return r ? [r] : [];
+    }
+    // the non-throwing form: a flood of forgeries costs no Error each
+    const rtp = inLeg.srtpIn ? unprotectOrCode(inLeg.srtpIn, false, datagram) : datagram;
+    if (typeof rtp === 'string') {
       st.dropped.srtp++;
-      return null;
+      return [];
     }
     const v = this.#view;
     try {
       v.reset(rtp);
     } catch {
       st.dropped.notRtp++;
-      return null;
+      return [];
     }
+    const out: Uint8Array[] = [];
+    if (this.mode === 'forward') this.#forward(to, v, out);
+    else this.#transcodePacket(from, to, v, out);
+    return out;
+  }
+
+  #forward(to: LegName, v: RtpView, out: Uint8Array[]): void {
     const d = this.#dir[to];
-    const scale = this.mode === 'transcode' ? this.#clock(to) / this.#clock(from) : 1;
     if (!d.started || v.ssrc !== d.inSsrc) {
-      // New source: continue the outbound numbering after what was sent.
+      // New source: continue the outbound numbering one packet after what was sent.
       d.inSsrc = v.ssrc;
       d.seqDelta = (d.lastOutSeq + 1 - v.sequenceNumber) & 0xffff;
-      d.inTsBase = v.timestamp;
-      d.outTsBase = (d.lastOutTs + (d.started ? 20 * this.#clock(to) / 1000 : 0)) >>> 0;
-      d.tsDelta = (d.outTsBase - v.timestamp) >>> 0;
+      d.tsDelta = ((d.started ? d.lastOutTs + d.lastDur : d.lastOutTs) - v.timestamp) >>> 0;
       d.started = true;
     }
+    const b = this.#header(d, (v.sequenceNumber + d.seqDelta) & 0xffff, (v.timestamp + d.tsDelta) >>> 0, v.marker, v.payloadType);
+    b.payload = v.payload;
+    const ahead = (b.sequenceNumber - d.lastOutSeq) & 0xffff;
+    if (ahead !== 0 && ahead < 0x8000) {
+      // the packet duration: timestamp step per sequence step, when it is plausible (< 1 s)
+      const step = Math.round(((b.timestamp - d.lastOutTs) >>> 0) / ahead);
+      if (ahead < 10 && step > 0 && step < this.#clock(to)) d.lastDur = step;
+      d.lastOutSeq = b.sequenceNumber;
+      d.lastOutTs = b.timestamp;
+    }
+    this.#send(to, out);
+  }
+
+  #header(d: Direction, seq: number, ts: number, marker: boolean, pt: number): RtpBuilder {
     const b = this.#builder;
     b.ssrc = d.outSsrc;
-    b.sequenceNumber = (v.sequenceNumber + d.seqDelta) & 0xffff;
-    b.timestamp = scale === 1 ? (v.timestamp + d.tsDelta) >>> 0 : (d.outTsBase + Math.round((((v.timestamp - d.inTsBase) >>> 0) * scale))) >>> 0;
-    b.marker = v.marker;
-    b.payloadType = v.payloadType;
+    b.sequenceNumber = seq;
+    b.timestamp = ts;
+    b.marker = marker;
+    b.payloadType = pt;
     b.csrcs = [];
     b.extension = undefined;
     b.padding = 0;
-    b.payload = v.payload;
-    if (this.mode === 'transcode' && v.payloadType === inLeg.payloadType) {
-      if (v.payloadLength > this.#pcm.length) {
-        st.dropped.notRtp++;
-        return null;
-      }
-      b.payloadType = outLeg.payloadType;
-      if (inLeg.codec !== outLeg.codec) {
-        try {
-          b.payload = this.#transcode(v.payload, inLeg.codec, outLeg.codec, to, from);
-        } catch {
-          st.dropped.notRtp++;
-          return null;
-        }
-        this.#stats[to].transcoded++;
-      }
-    }
-    if (((b.sequenceNumber - d.lastOutSeq) & 0xffff) < 0x8000) d.lastOutSeq = b.sequenceNumber;
-    d.lastOutTs = b.timestamp;
-    const out = b.serialize();
-    this.#stats[to].sent++;
-    return outLeg.srtpOut ? outLeg.srtpOut.protectRtp(out) : out;
+    return b;
   }
 
-  #transcode(payload: Uint8Array, inCodec: AudioCodec, outCodec: AudioCodec, to: LegName, from: LegName): Uint8Array {
-    let pcm8: Int16Array;
-    if (inCodec === 'opus') {
-      let dec = this.#opusDec[from];
-      if (!dec) dec = this.#opusDec[from] = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
-      pcm8 = dec.decode(payload, this.#pcm) as Int16Array;
+  #send(to: LegName, out: Uint8Array[]): void {
+    const bytes = this.#builder.serialize();
+    const s = this.#legs[to].srtpOut;
+    out.push(s ? s.protectRtp(bytes) : bytes);
+    this.#stats[to].sent++;
+  }
+
+  /** Output timestamp of an input timestamp of the followed source (transcode mode). */
+  #p8(d: Direction, inClock: number, ts: number): number {
+    const ext = d.lastInExt + ((ts - d.lastInTs) | 0);
+    return d.originP8 + (ext * 8000) / inClock;
+  }
+
+  #outTs(d: Direction, outClock: number, p8: number): number {
+    return (d.outTsBase + Math.round((p8 * outClock) / 8000)) >>> 0;
+  }
+
+  #transcodePacket(from: LegName, to: LegName, v: RtpView, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    const inLeg = this.#legs[from], outLeg = this.#legs[to];
+    const inClock = this.#clock(from), outClock = this.#clock(to);
+    let inGap = 0;
+    if (!d.started || v.ssrc !== d.inSsrc) {
+      // New source: its timeline starts where ours is (after the packet being filled).
+      if (d.started) this.#flushPartial(to, out);
+      d.inSsrc = v.ssrc;
+      d.originP8 = d.gridStarted ? d.fifoPos + d.fifoLen : 0;
+      d.lastInTs = v.timestamp;
+      d.lastInExt = 0;
+      d.lastInSeq = (v.sequenceNumber - 1) & 0xffff;
+      d.event = null;
+      d.started = true;
+    }
+    const seqStep = (v.sequenceNumber - d.lastInSeq) & 0xffff;
+    if (seqStep > 0 && seqStep < 0x8000) {
+      if (seqStep <= 3000) inGap = seqStep - 1;
+      d.lastInSeq = v.sequenceNumber;
+    }
+    const p8 = this.#p8(d, inClock, v.timestamp);
+    const tsStep = (v.timestamp - d.lastInTs) | 0;
+    if (tsStep > 0) {
+      d.lastInExt += tsStep;
+      d.lastInTs = v.timestamp;
+    }
+    const pt = v.payloadType;
+    if (pt === inLeg.payloadType && !(inLeg.codec === 'opus' && outLeg.codec === 'opus')) {
+      this.#audio(from, to, v, Math.round(p8), inGap, out);
+      return;
+    }
+    d.nextSeq = (d.nextSeq + inGap) & 0xffff;
+    if (pt === inLeg.dtmfPayloadType) {
+      this.#event(from, to, v, out);
+      return;
+    }
+    // Opus passed through, CN and other payload types: timestamps rescaled.
+    const b = this.#header(d, d.nextSeq, this.#outTs(d, outClock, p8), v.marker, pt === inLeg.payloadType ? outLeg.payloadType : pt);
+    d.nextSeq = (d.nextSeq + 1) & 0xffff;
+    b.payload = v.payload;
+    this.#send(to, out);
+  }
+
+  /** Decode, queue on the output timeline, and send every full packet. */
+  #audio(from: LegName, to: LegName, v: RtpView, p: number, inGap: number, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    const st = this.#stats[from];
+    const inCodec = this.#legs[from].codec;
+    let pcm: Int16Array;
+    try {
+      if (inCodec === 'opus') {
+        let dec = this.#opusDec[from];
+        if (!dec) dec = this.#opusDec[from] = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
+        pcm = dec.decode(v.payload, this.#pcm) as Int16Array;
+      } else {
+        if (v.payloadLength > this.#pcm.length) throw new Error('too long');
+        pcm = this.#kit.g711.decode(inCodec, v.payload, this.#pcm.subarray(0, v.payloadLength));
+      }
+    } catch {
+      st.dropped.notRtp++;
+      return;
+    }
+    const F = d.fifo.length;
+    if (!d.gridStarted) {
+      d.fifoPos = p;
+      d.fifoLen = 0;
+      d.gridStarted = true;
+    }
+    const end = d.fifoPos + d.fifoLen;
+    if (p < end) {
+      st.dropped.late++;
+      return;
+    }
+    if (v.marker) d.markerPending = true;
+    let gap = p - end;
+    if (gap > 0 && d.fifoLen > 0) {
+      // finish the packet being filled with silence
+      const pad = Math.min(gap, F - d.fifoLen);
+      d.fifo.fill(0, d.fifoLen, d.fifoLen + pad);
+      d.fifoLen += pad;
+      gap -= pad;
+      if (d.fifoLen === F) this.#emit(to, out);
+    }
+    if (gap > 0) {
+      // whole packets with nothing in them are not sent: their sequence
+      // numbers are skipped only when input packets were lost
+      const k = Math.floor(gap / F);
+      d.fifoPos += k * F;
+      if (inGap > 0) d.nextSeq = (d.nextSeq + k) & 0xffff;
+      const rem = gap - k * F;
+      d.fifo.fill(0, 0, rem);
+      d.fifoLen = rem;
+    }
+    for (let i = 0; i < pcm.length; ) {
+      const n = Math.min(pcm.length - i, F - d.fifoLen);
+      d.fifo.set(pcm.subarray(i, i + n), d.fifoLen);
+      d.fifoLen += n;
+      i += n;
+      if (d.fifoLen === F) this.#emit(to, out);
+    }
+  }
+
+  /** Pad the packet being filled with silence and send it (a new source follows). */
+  #flushPartial(to: LegName, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    if (!d.gridStarted || d.fifoLen === 0) return;
+    d.fifo.fill(0, d.fifoLen);
+    d.fifoLen = d.fifo.length;
+    this.#emit(to, out);
+  }
+
+  /** Encode the full queue as one packet on leg `to`. */
+  #emit(to: LegName, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    const leg = this.#legs[to];
+    const frame = d.fifo;
+    let payload: Uint8Array;
+    if (leg.codec === 'opus') {
+      let o = this.#opusEnc[to];
+      if (!o) {
+        const up = this.#kit.createResampler({ inputRate: 8000, outputRate: 48000, quality: 4 });
+        // Prime with the resampler's latency so that every packet in gives a packet out.
+        up.process(new Int16Array(up.info.latency));
+        const enc = this.#kit.createOpusEncoder({ sampleRate: 48000, channels: 1, frameMs: leg.ptimeMs as 10 | 20 | 40 | 60, bitrate: leg.opusBitrate ?? 32000 });
+        o = this.#opusEnc[to] = { enc, up, pcm48: new Int16Array(frame.length * 6) };
+      }
+      payload = o.enc.encode(o.up.process(frame, o.pcm48), this.#codes);
     } else {
-      pcm8 = this.#kit.g711.decode(inCodec, payload, this.#pcm.subarray(0, payload.length));
+      payload = this.#kit.g711.encode(leg.codec, frame, this.#codes.subarray(0, frame.length));
     }
-    if (outCodec !== 'opus') return this.#kit.g711.encode(outCodec, pcm8, this.#codes.subarray(0, pcm8.length));
-    let o = this.#opusEnc[to];
-    if (!o) {
-      const up = this.#kit.createResampler({ inputRate: 8000, outputRate: 48000, quality: 4 });
-      // Prime with the resampler's latency so that every 20 ms in gives 20 ms out.
-      up.process(new Int16Array(up.info.latency));
-      o = this.#opusEnc[to] = { enc: this.#kit.createOpusEncoder({ sampleRate: 48000, channels: 1, frameMs: 20, bitrate: this.#legs[to].opusBitrate ?? 32000 }), up };
+    const b = this.#header(d, d.nextSeq, this.#outTs(d, this.#clock(to), d.fifoPos), d.markerPending, leg.payloadType);
+    b.payload = payload;
+    d.nextSeq = (d.nextSeq + 1) & 0xffff;
+    d.markerPending = false;
+    d.fifoPos += frame.length;
+    d.fifoLen = 0;
+    this.#stats[to].transcoded++;
+    this.#send(to, out);
+  }
+
+  /** An RFC 4733 telephone-event packet: payload type, timestamp and durations onto the outgoing leg's clock. */
+  #event(from: LegName, to: LegName, v: RtpView, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    const inClock = this.#clock(from), outClock = this.#clock(to);
+    const pt = this.#legs[to].dtmfPayloadType;
+    const pl = v.payload;
+    if (pl.length === 0 || pl.length % 4) {
+      this.#stats[from].dropped.badEvent++;
+      return;
     }
-    const pcm48 = o.up.process(pcm8);
-    return o.enc.encode(pcm48, this.#codes);
+    const scale = (ticks: number) => Math.round((ticks * outClock) / inClock);
+    const ts = v.timestamp;
+    if (pl.length > 4) {
+      // several blocks in one packet: each duration rescaled (at most 65535)
+      const p = pl.slice();
+      for (let i = 0; i < p.length; i += 4) {
+        const dur = Math.min(MAX_EVENT, scale((p[i + 2] << 8) | p[i + 3]));
+        p[i + 2] = dur >>> 8;
+        p[i + 3] = dur & 0xff;
+      }
+      const b = this.#header(d, d.nextSeq, this.#outTs(d, outClock, this.#p8(d, inClock, ts)), v.marker, pt);
+      b.payload = p;
+      d.nextSeq = (d.nextSeq + 1) & 0xffff;
+      this.#send(to, out);
+      return;
+    }
+    const event = pl[0], flags = pl[1], inDur = (pl[2] << 8) | pl[3];
+    let e = d.event;
+    if (e && e.event === event && e.inSegTs === ts) {
+      // the same segment: an update or a redundant end
+    } else if (e && e.event === event && ts === ((e.inSegTs + MAX_EVENT) >>> 0)) {
+      e.inBase += MAX_EVENT; // the next input segment of a long event
+      e.inSegTs = ts;
+    } else {
+      e = d.event = { event, inSegTs: ts, inBase: 0, outStart: this.#outTs(d, outClock, this.#p8(d, inClock, ts)), lastSeg: 0 };
+    }
+    const total = scale(e.inBase + inDur);
+    const seg = total === 0 ? 0 : Math.floor((total - 1) / MAX_EVENT);
+    const block = (segment: number, dur: number, flagsOut: number, marker: boolean) => {
+      const b = this.#header(d, d.nextSeq, (e!.outStart + segment * MAX_EVENT) >>> 0, marker, pt);
+      b.payload = Uint8Array.of(event, flagsOut, dur >>> 8, dur & 0xff);
+      d.nextSeq = (d.nextSeq + 1) & 0xffff;
+      this.#send(to, out);
+    };
+    // close the output segments this update moved past (RFC 4733 §2.5.1.3)
+    for (let s = e.lastSeg; s < seg; s++) block(s, MAX_EVENT, flags & 0x7f, false);
+    e.lastSeg = Math.max(e.lastSeg, seg);
+    block(seg, total - seg * MAX_EVENT, flags, v.marker && seg === 0);
   }
 
   /** Free the codec objects made for transcoding (the SRTP sessions stay the caller's). */
@@ -224,8 +513,12 @@ export class RtpRelay {
   #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {
     const st = this.#stats[from];
     let packets: RtcpPacket[];
+    const plain = this.#legs[from].srtpIn ? unprotectOrCode(this.#legs[from].srtpIn!, true, datagram) : datagram;
+    if (typeof plain === 'string') {
+      st.dropped.badRtcp++;
+      return null;
+    }
     try {
-      const plain = this.#legs[from].srtpIn ? this.#legs[from].srtpIn!.unprotectRtcp(datagram) : datagram;
       packets = parseRtcp(plain);
     } catch {
       st.dropped.badRtcp++;
@@ -243,7 +536,7 @@ export class RtpRelay {
             .filter((r) => r.ssrc === back.outSsrc && back.inSsrc !== undefined)
             .map((r) => ({ ...r, ssrc: back.inSsrc!, highestSequence: (r.highestSequence - back.seqDelta) >>> 0 }));
           return p.type === 'sr'
-            ? { ...p, ssrc: mapSender(p.ssrc), rtpTimestamp: (p.rtpTimestamp + fwd.tsDelta) >>> 0, reports }
+            ? { ...p, ssrc: mapSender(p.ssrc), rtpTimestamp: this.#mapSrTimestamp(from, to, p.ssrc, p.rtpTimestamp), reports }
             : { ...p, ssrc: mapSender(p.ssrc), reports };
         }
         case 'sdes':
@@ -260,6 +553,15 @@ export class RtpRelay {
     return s ? s.protectRtcp(bytes) : bytes;
   }
 
+  /** An SR's RTP timestamp on the outgoing leg's timeline (unchanged for a source we do not forward). */
+  #mapSrTimestamp(from: LegName, to: LegName, ssrc: number, ts: number): number {
+    const d = this.#dir[to];
+    if (!d.started || ssrc !== d.inSsrc) return ts;
+    if (this.mode === 'forward') return (ts + d.tsDelta) >>> 0;
+    return this.#outTs(d, this.#clock(to), this.#p8(d, this.#clock(from), ts));
+  }
+
+  /** Statistics per leg (a copy). */
   stats(): Record<LegName, RelayLegStats> {
     return structuredClone(this.#stats);
   }

@@ -13,6 +13,7 @@
 import type { VoipKit } from '../index.js';
 import type { SequenceTracker } from '../seq.js';
 import { invalidArg } from '../errors.js';
+import { finiteArg, intArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
 import {
   ntpMiddle32, serializeRtcp, unixMsToNtp, SdesItemType,
   type ReportBlock, type RtcpPacket, type SenderReport, type ReceiverReport, type SourceDescription, type Goodbye,
@@ -52,6 +53,7 @@ export class ReceptionTracker {
 
   /** @param kit where the sequence tracker (C core) comes from. */
   constructor(kit: VoipKit, ssrc: number, clockRate: number, probation = 0) {
+    intArg(ssrc, 0, 0xffffffff, 'ReceptionTracker: ssrc');
     if (!Number.isInteger(clockRate) || clockRate < 1000 || clockRate > 192000) invalidArg(`ReceptionTracker: clockRate must be an integer in 1000..192000, got ${clockRate}`);
     this.ssrc = ssrc >>> 0;
     this.clockRate = clockRate;
@@ -64,6 +66,11 @@ export class ReceptionTracker {
    * @returns the sequence tracker's verdict ('in-order', 'old', ...).
    */
   onRtp(sequenceNumber: number, rtpTimestamp: number, payloadBytes: number, arrivalMs: number): string {
+    // checked before the sequence tracker counts the packet: junk leaves no trace
+    intArg(sequenceNumber, 0, 0xffff, 'ReceptionTracker.onRtp: sequenceNumber');
+    intArg(rtpTimestamp, 0, 0xffffffff, 'ReceptionTracker.onRtp: rtpTimestamp');
+    intArg(payloadBytes, 0, 0xffff, 'ReceptionTracker.onRtp: payloadBytes');
+    finiteArg(arrivalMs, 'ReceptionTracker.onRtp: arrivalMs');
     const r = this.#seq.update(sequenceNumber);
     if (r.result === 'probation' || r.result === 'jump') return r.result;
     this.#octets += payloadBytes;
@@ -84,6 +91,9 @@ export class ReceptionTracker {
 
   /** Record an SR received from this source (for LSR / DLSR). */
   onSenderReport(ntpSeconds: number, ntpFraction: number, arrivalMs: number): void {
+    intArg(ntpSeconds, 0, 0xffffffff, 'ReceptionTracker.onSenderReport: ntpSeconds');
+    intArg(ntpFraction, 0, 0xffffffff, 'ReceptionTracker.onSenderReport: ntpFraction');
+    finiteArg(arrivalMs, 'ReceptionTracker.onSenderReport: arrivalMs');
     this.#lastSr = ntpMiddle32(ntpSeconds, ntpFraction);
     this.#lastSrAtMs = arrivalMs;
   }
@@ -100,6 +110,7 @@ export class ReceptionTracker {
 
   /** A report block for an RTCP report sent at nowMs; starts a new loss interval. */
   reportBlock(nowMs: number): ReportBlock {
+    finiteArg(nowMs, 'ReceptionTracker.reportBlock: nowMs');
     const { cumulativeLost, fractionLost } = this.#seq.report();
     const s = this.#seq.stats();
     const dlsr = this.#lastSr === 0 || Number.isNaN(this.#lastSrAtMs) ? 0 : Math.max(0, Math.round(((nowMs - this.#lastSrAtMs) * 65536) / 1000));
@@ -148,9 +159,27 @@ export interface RtcpIntervalOptions {
 /**
  * The RTCP transmission interval of RFC 3550 §6.3 and Appendix A.7, sans-IO:
  * call `poll(nowMs)`; when it returns true, send a report and call
- * `sent(bytes, nowMs)`. Keep `members` / `senders` / `weSent` current and
- * call `received(bytes)` for every RTCP packet received (for avg_rtcp_size).
- * Timer reconsideration (§6.3.3) is applied at each expiry.
+ * `sent(bytes, nowMs)`. Keep `members` / `senders` / `weSent` current (use
+ * `membersLeft()` when members leave, for reverse reconsideration) and call
+ * `received(bytes, isBye)` for every RTCP packet received (avg_rtcp_size).
+ *
+ * - §6.3.1: T = max(Tmin, n · avg_rtcp_size / share of the RTCP bandwidth),
+ *   Tmin 5 s (2.5 s before the first report), drawn uniformly in
+ *   [0.5, 1.5] T and divided by e − 3/2 = 1.21828.
+ * - §6.3.6 timer reconsideration: when the timer expires T is drawn again
+ *   with the current group size; the report goes only if tp + T ≤ now,
+ *   otherwise the timer is set to tp + T. pmembers = members at every
+ *   expiry.
+ * - §6.3.4 reverse reconsideration: when members drops below pmembers, tn
+ *   and tp move towards now in proportion members / pmembers.
+ * - §6.3.7 BYE: `leave(nowMs, byeBytes)`. With fewer than 50 members the
+ *   BYE is due at once (the "MAY send immediately" choice; `backoff: true`
+ *   runs the algorithm anyway); otherwise the BYE backoff: tp = now,
+ *   members = pmembers = 1, initial, we_sent false, senders 0,
+ *   avg_rtcp_size = the compound BYE's size, tn = now + T; from then on
+ *   only received BYE packets count (members + 1 each, and they alone
+ *   update avg_rtcp_size), and the BYE goes out under the same timer
+ *   reconsideration as a report. After it is sent, poll() is false for good.
  */
 export class RtcpScheduler {
   readonly rtcpBandwidth: number; // octets per second
@@ -161,11 +190,17 @@ export class RtcpScheduler {
   weSent = false;
   /** avg_rtcp_size, octets (with UDP/IP overhead counted by the caller if wanted). */
   avgRtcpSize = 128;
+  #pmembers = 2;
   #initial = true;
   #tp = 0;
   #tn: number;
+  #leaving = false;
+  #byeNow = false;
+  #done = false;
 
-  constructor(nowMs: number, options: RtcpIntervalOptions = {}) {
+  constructor(nowMs: number, options?: RtcpIntervalOptions) {
+    finiteArg(nowMs, 'RtcpScheduler: nowMs');
+    options = optionsArg(options, 'RtcpScheduler: options');
     const bw = options.sessionBandwidth ?? 64000;
     const frac = options.rtcpFraction ?? 0.05;
     this.minIntervalMs = options.minIntervalMs ?? 5000;
@@ -178,14 +213,28 @@ export class RtcpScheduler {
     this.#tn = nowMs + this.interval();
   }
 
-  /** When the next report is due, ms. */
+  /** When the next report (or the BYE, when leaving) is due, ms; Infinity once the BYE was sent. */
   get nextMs(): number {
-    return this.#tn;
+    return this.#done ? Infinity : this.#tn;
   }
 
-  /** One draw of the randomised interval T, ms (RFC 3550 A.7 rtcp_interval()). */
-  interval(): number {
-    const COMPENSATION = Math.E - 1.5;
+  /** Last transmission time tp, ms. */
+  get lastMs(): number {
+    return this.#tp;
+  }
+
+  /** pmembers: the group size when the timer was last (re)considered. */
+  get previousMembers(): number {
+    return this.#pmembers;
+  }
+
+  /** True after leave(): the next packet due is the BYE. */
+  get leaving(): boolean {
+    return this.#leaving;
+  }
+
+  /** The deterministic interval Td of §6.3.1 step 3 (before randomisation), ms. */
+  deterministicInterval(): number {
     let minTime = this.minIntervalMs / 1000;
     if (this.#initial) minTime /= 2;
     let n = this.members;
@@ -199,33 +248,100 @@ export class RtcpScheduler {
         n -= this.senders;
       }
     }
-    let t = (this.avgRtcpSize * n) / bw;
-    if (t < minTime) t = minTime;
-    t *= this.#random() + 0.5;
-    t /= COMPENSATION;
-    return t * 1000;
+    const t = (this.avgRtcpSize * n) / bw;
+    return (t < minTime ? minTime : t) * 1000;
   }
 
-  /** True when a report should be sent now (reconsidering the timer otherwise). */
+  /** One draw of the randomised interval T, ms (RFC 3550 A.7 rtcp_interval()). */
+  interval(): number {
+    const COMPENSATION = Math.E - 1.5;
+    return (this.deterministicInterval() * (this.#random() + 0.5)) / COMPENSATION;
+  }
+
+  /** True when a report (or, when leaving, the BYE) should be sent now; otherwise the timer is reconsidered. */
   poll(nowMs: number): boolean {
+    finiteArg(nowMs, 'RtcpScheduler.poll: nowMs');
+    if (this.#done) return false;
+    if (this.#byeNow) return true;
     if (nowMs < this.#tn) return false;
     const t = this.interval();
+    this.#pmembers = this.members;
     if (this.#tp + t <= nowMs) return true;
     this.#tn = this.#tp + t; // reconsideration: the group grew, wait longer
     return false;
   }
 
-  /** A report of `bytes` octets was sent at nowMs. */
+  /** A report (or the BYE) of `bytes` octets was sent at nowMs. */
   sent(bytes: number, nowMs: number): void {
+    numberArg(bytes, 0, 0xffffffff, 'RtcpScheduler.sent: bytes');
+    finiteArg(nowMs, 'RtcpScheduler.sent: nowMs');
+    if (this.#leaving) {
+      this.#done = true;
+      this.#byeNow = false;
+      this.#tp = nowMs;
+      return;
+    }
     this.avgRtcpSize = bytes / 16 + (15 / 16) * this.avgRtcpSize;
     this.#tp = nowMs;
     this.#initial = false;
     this.#tn = nowMs + this.interval();
   }
 
-  /** An RTCP packet of `bytes` octets was received. */
-  received(bytes: number): void {
+  /**
+   * An RTCP compound packet of `bytes` octets was received; `isBye` when it
+   * holds a BYE. While leaving (BYE backoff) only BYEs count: each one adds
+   * a member and updates avg_rtcp_size (§6.3.7).
+   */
+  received(bytes: number, isBye = false): void {
+    numberArg(bytes, 0, 0xffffffff, 'RtcpScheduler.received: bytes');
+    if (this.#leaving) {
+      if (!isBye || this.#byeNow || this.#done) return;
+      this.members += 1;
+    }
     this.avgRtcpSize = bytes / 16 + (15 / 16) * this.avgRtcpSize;
+  }
+
+  /**
+   * The group shrank to `members` (BYE received or a member timed out):
+   * reverse reconsideration (§6.3.4) when it is below pmembers. Ignored
+   * while leaving.
+   */
+  membersLeft(members: number, nowMs: number): void {
+    if (!(Number.isInteger(members) && members >= 1)) invalidArg(`RtcpScheduler.membersLeft: members must be an integer >= 1, got ${members}`);
+    if (this.#leaving) return;
+    this.members = members;
+    if (members < this.#pmembers) {
+      const f = members / this.#pmembers;
+      this.#tn = nowMs + f * (this.#tn - nowMs);
+      this.#tp = nowMs - f * (nowMs - this.#tp);
+      this.#pmembers = members;
+    }
+  }
+
+  /**
+   * We leave the session (RFC 3550 §6.3.7) with a compound BYE of
+   * `byeBytes` octets. Returns when the BYE is due, ms (nowMs itself with
+   * fewer than 50 members unless `backoff`). Then poll() says when to send
+   * it; call sent() once it went.
+   */
+  leave(nowMs: number, byeBytes: number, options: { backoff?: boolean } = {}): number {
+    if (!(byeBytes > 0)) invalidArg(`RtcpScheduler.leave: byeBytes must be > 0, got ${byeBytes}`);
+    if (this.#leaving) return this.nextMs;
+    this.#leaving = true;
+    if (this.members < 50 && !options.backoff) {
+      this.#byeNow = true;
+      this.#tn = nowMs;
+      return nowMs;
+    }
+    this.#tp = nowMs;
+    this.members = 1;
+    this.#pmembers = 1;
+    this.#initial = true;
+    this.weSent = false;
+    this.senders = 0;
+    this.avgRtcpSize = byeBytes;
+    this.#tn = nowMs + this.interval();
+    return this.#tn;
   }
 }
 
@@ -271,8 +387,13 @@ export class RtcpSession {
   #rtt: number | undefined;
   #remoteReport: ReportBlock | undefined;
   #sentSinceReport = false;
+  #rtcpSent = false;
+  /** Left without a BYE (nothing was ever sent): no more RTCP. */
+  #gone = false;
+  #byeReason: string | undefined;
 
   constructor(kit: VoipKit, nowMs: number, options: RtcpSessionOptions) {
+    objectArg(options, 'RtcpSession: options');
     this.ssrc = options.ssrc >>> 0;
     this.cname = options.cname;
     if (typeof this.cname !== 'string' || this.cname.length === 0 || new TextEncoder().encode(this.cname).length > 255) invalidArg('RtcpSession: cname must be a non-empty string of at most 255 bytes');
@@ -284,6 +405,9 @@ export class RtcpSession {
 
   /** Account for an RTP packet we sent (payload octets, its timestamp, when). */
   onRtpSent(payloadBytes: number, rtpTimestamp: number, nowMs: number): void {
+    intArg(payloadBytes, 0, 0xffff, 'RtcpSession.onRtpSent: payloadBytes');
+    intArg(rtpTimestamp, 0, 0xffffffff, 'RtcpSession.onRtpSent: rtpTimestamp');
+    finiteArg(nowMs, 'RtcpSession.onRtpSent: nowMs');
     this.#packets++;
     this.#octets += payloadBytes;
     this.#lastRtpTs = rtpTimestamp >>> 0;
@@ -293,11 +417,12 @@ export class RtcpSession {
 
   /** The tracker of a remote source (created on first use, at `clockRate`, default the session's). */
   remote(ssrc: number, clockRate = this.clockRate): ReceptionTracker {
+    intArg(ssrc, 0, 0xffffffff, 'RtcpSession.remote: ssrc');
     let r = this.#remotes.get(ssrc >>> 0);
     if (!r) {
       r = new ReceptionTracker(this.#kit, ssrc, clockRate);
       this.#remotes.set(ssrc >>> 0, r);
-      this.scheduler.members = 1 + this.#remotes.size;
+      if (!this.scheduler.leaving) this.scheduler.members = Math.max(this.scheduler.members, 1 + this.#remotes.size);
     }
     return r;
   }
@@ -309,7 +434,16 @@ export class RtcpSession {
 
   /** Account for received RTCP (already parsed), of `bytes` octets in all. */
   onRtcpReceived(packets: readonly RtcpPacket[], bytes: number, nowMs: number): void {
-    this.scheduler.received(bytes);
+    if (!Array.isArray(packets)) invalidArg('RtcpSession.onRtcpReceived: packets must be an array (of parseRtcp())');
+    numberArg(bytes, 0, 0xffffffff, 'RtcpSession.onRtcpReceived: bytes');
+    finiteArg(nowMs, 'RtcpSession.onRtcpReceived: nowMs');
+    const byes = packets.filter((p) => p.type === 'bye').length;
+    if (this.scheduler.leaving) {
+      // BYE backoff (§6.3.7): every BYE packet received counts as a member
+      for (let i = 0; i < byes; i++) this.scheduler.received(bytes, true);
+    } else {
+      this.scheduler.received(bytes, byes > 0);
+    }
     const ntp = unixMsToNtp(this.#wall(nowMs));
     const a = ntpMiddle32(ntp.ntpSeconds, ntp.ntpFraction);
     for (const p of packets) {
@@ -324,7 +458,10 @@ export class RtcpSession {
       }
       if (p.type === 'bye') for (const s of p.ssrcs) this.#forget(s);
     }
+    if (this.scheduler.leaving) return;
     this.scheduler.senders = (this.#sentSinceReport ? 1 : 0) + this.#remotes.size;
+    // reverse reconsideration (§6.3.4) when a BYE shrank the group
+    if (1 + this.#remotes.size < this.scheduler.members) this.scheduler.membersLeft(1 + this.#remotes.size, nowMs);
   }
 
   #forget(ssrc: number): void {
@@ -332,7 +469,6 @@ export class RtcpSession {
     if (r) {
       r.close();
       this.#remotes.delete(ssrc >>> 0);
-      this.scheduler.members = 1 + this.#remotes.size;
     }
   }
 
@@ -352,6 +488,7 @@ export class RtcpSession {
    * SDES CNAME. Starts new loss intervals.
    */
   buildReport(nowMs: number): RtcpPacket[] {
+    finiteArg(nowMs, 'RtcpSession.buildReport: nowMs');
     const reports = [...this.#remotes.values()].slice(0, 31).map((r) => r.reportBlock(nowMs));
     let first: SenderReport | ReceiverReport;
     if (this.#sentSinceReport) {
@@ -373,14 +510,47 @@ export class RtcpSession {
    * scheduler is told it was sent); otherwise undefined.
    */
   poll(nowMs: number): Uint8Array | undefined {
-    if (!this.scheduler.poll(nowMs)) return undefined;
-    const bytes = serializeRtcp(this.buildReport(nowMs));
+    finiteArg(nowMs, 'RtcpSession.poll: nowMs');
+    if (this.#gone || !this.scheduler.poll(nowMs)) return undefined;
+    const bytes = this.scheduler.leaving ? this.bye(nowMs, this.#byeReason) : serializeRtcp(this.buildReport(nowMs));
     this.scheduler.sent(bytes.length + 28, nowMs); // + IPv4/UDP headers, as §6.2 counts them
+    this.#rtcpSent = true;
     return bytes;
+  }
+
+  /**
+   * Leave the session (RFC 3550 §6.3.7): from now on poll() returns no
+   * reports, only the compound BYE (report + SDES + BYE) when it is due:
+   * at once with fewer than 50 members (unless `backoff`), otherwise
+   * after the BYE backoff. Returns false, and no RTCP will be sent any more,
+   * when we never sent an RTP or RTCP packet (a BYE MUST NOT be sent then).
+   */
+  leave(nowMs: number, options: { reason?: string; backoff?: boolean } = {}): boolean {
+    if (this.scheduler.leaving) return true;
+    if (this.#packets === 0 && !this.#rtcpSent) {
+      this.#gone = true;
+      return false;
+    }
+    this.#byeReason = options.reason;
+    // the compound BYE's size, with IPv4/UDP headers (§6.2), as avg_rtcp_size starts from it
+    const size = serializeRtcp([...this.#peekReport(), { type: 'bye', ssrcs: [this.ssrc], ...(options.reason ? { reason: options.reason } : {}) }]).length + 28;
+    this.scheduler.leave(nowMs, size, { backoff: options.backoff });
+    return true;
+  }
+
+  /** The shape of the next report (for its size), without starting new loss intervals. */
+  #peekReport(): RtcpPacket[] {
+    const reports: ReportBlock[] = [...this.#remotes.values()].slice(0, 31).map((r) => ({ ssrc: r.ssrc, fractionLost: 0, cumulativeLost: 0, highestSequence: 0, jitter: 0, lastSr: 0, delaySinceLastSr: 0 }));
+    const first: SenderReport | ReceiverReport = this.#sentSinceReport
+      ? { type: 'sr', ssrc: this.ssrc, ntpSeconds: 0, ntpFraction: 0, rtpTimestamp: 0, packetCount: 0, octetCount: 0, reports }
+      : { type: 'rr', ssrc: this.ssrc, reports };
+    return [first, { type: 'sdes', chunks: [{ ssrc: this.ssrc, items: [{ type: SdesItemType.CNAME, text: this.cname }] }] }];
   }
 
   /** A final report + BYE (RFC 3550 §6.6), serialized. */
   bye(nowMs: number, reason?: string): Uint8Array {
+    finiteArg(nowMs, 'RtcpSession.bye: nowMs');
+    if (reason !== undefined) stringArg(reason, 'RtcpSession.bye: reason');
     const b: Goodbye = { type: 'bye', ssrcs: [this.ssrc], ...(reason ? { reason } : {}) };
     return serializeRtcp([...this.buildReport(nowMs), b]);
   }

@@ -11,12 +11,13 @@
  * resampler) and Opus (RTP clock 48 kHz, RFC 7587).
  */
 import type { VoipKit } from '../index.js';
-import { invalidArg } from '../errors.js';
+import { VoipKitError, invalidArg } from '../errors.js';
+import { finiteArg, numberArg, optionsArg, stringArg, typedArrayArg } from '../guard.js';
 import { RtpBuilder } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import type { SrtpSession } from '../srtp/session.js';
+import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
-import { DtmfEncoder } from './dtmf.js';
+import { DtmfEncoder, dtmfEventCode } from './dtmf.js';
 import type { DtxController } from './cn.js';
 import { RtcpSession, type SenderStats } from './rtcp-session.js';
 
@@ -36,7 +37,7 @@ export interface AudioSenderOptions {
   sampleRate?: 8000 | 16000 | 24000 | 48000;
   /** Opus encoder options (bitrate, fec, packetLossPercent, complexity, dtx...). */
   opus?: Omit<import('../codec/opus.js').OpusEncoderOptions, 'sampleRate' | 'channels' | 'frameMs'>;
-  /** Frame duration, ms: 10, 20, 30 or 40. Default 20. */
+  /** Frame duration, ms: 10, 20, 30, 40 or 60 (Opus: not 30). Default 20. */
   ptimeMs?: number;
   /** SSRC. Default: random. */
   ssrc?: number;
@@ -81,11 +82,14 @@ export class FramePacer {
   readonly startMs: number;
   #sent = 0;
   constructor(startMs: number, ptimeMs = 20) {
+    finiteArg(startMs, 'FramePacer: startMs');
+    numberArg(ptimeMs, 0.125, 60_000, 'FramePacer: ptimeMs');
     this.startMs = startMs;
     this.ptimeMs = ptimeMs;
   }
   /** Frames due by nowMs that have not been taken yet (takes them). */
   due(nowMs: number): number {
+    finiteArg(nowMs, 'FramePacer.due: nowMs');
     const n = Math.floor((nowMs - this.startMs) / this.ptimeMs) + 1 - this.#sent;
     if (n <= 0) return 0;
     this.#sent += n;
@@ -129,7 +133,9 @@ export class AudioSender {
   #closed = false;
 
   /** @internal use kit-level helpers or `new AudioSender(kit, nowMs, options)` */
-  constructor(kit: VoipKit, nowMs: number, options: AudioSenderOptions = {}) {
+  constructor(kit: VoipKit, nowMs: number, options?: AudioSenderOptions) {
+    finiteArg(nowMs, 'AudioSender: nowMs');
+    options = optionsArg(options, 'AudioSender: options');
     this.#kit = kit;
     this.codec = options.codec ?? 'pcmu';
     if (this.codec !== 'pcmu' && this.codec !== 'pcma' && this.codec !== 'opus') invalidArg(`AudioSender: codec must be 'pcmu', 'pcma' or 'opus', got ${JSON.stringify(this.codec)}`);
@@ -138,7 +144,7 @@ export class AudioSender {
     if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioSender: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
     this.clockRate = this.codec === 'opus' ? 48000 : 8000;
     this.ptimeMs = options.ptimeMs ?? 20;
-    if (![10, 20, 30, 40].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs must be 10, 20, 30 or 40, got ${this.ptimeMs}`);
+    if (![10, 20, 30, 40, 60].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs must be 10, 20, 30, 40 or 60, got ${this.ptimeMs}`);
     for (const [k, v] of [['payloadType', this.payloadType], ['cnPayloadType', options.cnPayloadType ?? 13], ['dtmfPayloadType', options.dtmfPayloadType ?? 101]] as const) {
       if (!Number.isInteger(v) || v < 0 || v > 127) invalidArg(`AudioSender: ${k} must be 0..127, got ${v}`);
     }
@@ -151,7 +157,7 @@ export class AudioSender {
     this.#cnPt = options.cnPayloadType ?? 13;
     this.#dtmfPt = options.dtmfPayloadType ?? 101;
     if (this.codec === 'opus') {
-      this.#opus = kit.createOpusEncoder({ ...options.opus, sampleRate: this.sampleRate, channels: 1, frameMs: this.ptimeMs as 10 | 20 | 40 });
+      this.#opus = kit.createOpusEncoder({ ...options.opus, sampleRate: this.sampleRate, channels: 1, frameMs: this.ptimeMs as 10 | 20 | 40 | 60 });
     } else if (this.sampleRate !== 8000) {
       this.#down = kit.createResampler({ inputRate: this.sampleRate, outputRate: 8000, quality: 4 });
     }
@@ -173,6 +179,8 @@ export class AudioSender {
 
   /** Queue a DTMF digit; it replaces the audio for durationMs (RFC 4733). */
   sendDtmf(digit: string | number, durationMs = 100): void {
+    dtmfEventCode(digit); // refused now, not at the send() that would start it
+    numberArg(durationMs, 40, 10000, 'AudioSender.sendDtmf: durationMs');
     if (!(durationMs >= 40 && durationMs <= 10000)) invalidArg(`AudioSender.sendDtmf: durationMs must be in 40..10000, got ${durationMs}`);
     this.#dtmfQueue.push({ digit, durationMs });
   }
@@ -187,8 +195,10 @@ export class AudioSender {
    * @returns the datagrams to send now (0, 1, or several with DTMF end packets).
    */
   send(pcm: Int16Array, nowMs: number): Uint8Array[] {
-    if (this.#closed) invalidArg('AudioSender is closed');
-    if (!(pcm instanceof Int16Array) || pcm.length !== this.frameSamples) invalidArg(`AudioSender.send: pcm must be an Int16Array of ${this.frameSamples} samples (${this.ptimeMs} ms at ${this.sampleRate} Hz)`);
+    if (this.#closed) throw new VoipKitError('closed', 'AudioSender is closed');
+    pcm = typedArrayArg(pcm, Int16Array, 'AudioSender.send: pcm');
+    finiteArg(nowMs, 'AudioSender.send: nowMs');
+    if (pcm.length !== this.frameSamples) invalidArg(`AudioSender.send: pcm must be an Int16Array of ${this.frameSamples} samples (${this.ptimeMs} ms at ${this.sampleRate} Hz)`);
     this.#stats.frames++;
     const ts = this.#ts;
     this.#ts = (this.#ts + this.#tsStep) >>> 0;
@@ -252,14 +262,17 @@ export class AudioSender {
 
   /** An RTCP compound packet if one is due at nowMs (SRTCP-protected with srtp). */
   pollRtcp(nowMs: number): Uint8Array | undefined {
+    finiteArg(nowMs, 'AudioSender.pollRtcp: nowMs');
     const r = this.rtcp.poll(nowMs);
     return r && this.#srtp ? this.#srtp.protectRtcp(r) : r;
   }
 
   /** Hand received RTCP (reports about our stream) to the sender; bad datagrams are dropped. */
   receiveRtcp(datagram: Uint8Array, nowMs: number): boolean {
+    finiteArg(nowMs, 'AudioSender.receiveRtcp: nowMs'); // the caller's clock: not dropped like bad datagrams
+    const plain = this.#srtp ? unprotectOrCode(this.#srtp, true, datagram) : datagram;
+    if (typeof plain === 'string') return false;
     try {
-      const plain = this.#srtp ? this.#srtp.unprotectRtcp(datagram) : datagram;
       this.rtcp.onRtcpReceived(parseRtcp(plain), datagram.length + 28, nowMs);
       return true;
     } catch {
@@ -269,6 +282,8 @@ export class AudioSender {
 
   /** The final report with BYE (SRTCP-protected with srtp). */
   bye(nowMs: number, reason?: string): Uint8Array {
+    finiteArg(nowMs, 'AudioSender.bye: nowMs');
+    if (reason !== undefined) stringArg(reason, 'AudioSender.bye: reason');
     const b = this.rtcp.bye(nowMs, reason);
     return this.#srtp ? this.#srtp.protectRtcp(b) : b;
   }

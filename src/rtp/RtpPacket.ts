@@ -3,6 +3,7 @@
  * builder that serializes into a caller buffer.
  */
 import { ONE_BYTE_PROFILE, TWO_BYTE_PROFILE, extensionForm, walkExtensions, type ExtensionForm, type RtpExtension, encodeExtensions, type EncodeExtensionsOptions } from './extensions.js';
+import { typedArrayArg } from '../guard.js';
 import { badArg, checkOut, checkRange, checkU16, checkU32, checkU8, describe, malformed, readU16, readU32, requireBytes, writeU16, writeU32 } from './util.js';
 
 /** Bytes in the fixed RTP header. */
@@ -364,16 +365,19 @@ export class RtpBuilder {
     this.marker = init.marker ?? false;
     this.csrcs = init.csrcs ?? [];
     this.extension = init.extension;
-    this.#payload = init.payload ?? EMPTY;
+    this.#payload = init.payload === undefined ? EMPTY : typedArrayArg(init.payload, Uint8Array, 'RtpBuilder: init.payload');
     this.padding = init.padding ?? 0;
   }
 
-  /** Default empty. Referenced, not copied, until serialized. */
+  /**
+   * Default empty. Referenced, not copied, until serialized.
+   * @throws VoipKitError `invalid_argument` when set to anything but a Uint8Array.
+   */
   get payload(): Uint8Array {
     return (this.#payload ??= this.#src!.subarray(this.#srcPayload, this.#srcEnd));
   }
   set payload(p: Uint8Array) {
-    this.#payload = p;
+    this.#payload = typedArrayArg(p, Uint8Array, 'RtpBuilder.payload');
     this.#src = null;
   }
 

@@ -198,24 +198,62 @@ export interface CodecImpairment {
 }
 
 /**
- * Ie and Bpl per codec.  G.711 values are ITU-T's; Opus has no ITU-T
- * narrowband E-model values, so its entry is an assumption, said as such.
+ * Ie and Bpl per codec.  G.711 values are ITU-T's (G.113 Appendix I).  ITU-T
+ * has no Opus entry; Opus values come from {@link opusImpairment}.
  */
 export const CODEC_IMPAIRMENTS: Readonly<Record<string, CodecImpairment>> = Object.freeze({
   'g711-plc': { Ie: 0, Bpl: 25.1, source: 'ITU-T G.113 Appendix I (G.711 with the packet loss concealment of G.711 Appendix I, random loss): Ie 0, Bpl 25.1' },
   'g711-noplc': { Ie: 0, Bpl: 4.3, source: 'ITU-T G.113 Appendix I (G.711 without packet loss concealment, random loss): Ie 0, Bpl 4.3' },
-  opus: {
-    Ie: 0,
-    Bpl: 25.1,
-    source:
-      'assumption, not an ITU-T value: Opus has no G.113 entry; we rate it as G.711 with PLC (Ie 0, Bpl 25.1), i.e. at least toll quality with concealment at least as robust as G.711 Appendix I. Losses repaired by Opus in-band FEC are not counted in Ppl. Override with explicit Ie/Bpl.',
-  },
 });
 
-/** The impairment entry for a codec name (pcmu / pcma / opus) and whether the receiver conceals losses. */
-export function codecImpairment(codec: string, plc = true): CodecImpairment {
+/**
+ * Narrowband Opus (SILK mode, 20 ms frames), E-model values measured by
+ * M. Alahmadi, P. Počta and H. Melvin, "An Adaptive Bitrate Switching
+ * Algorithm for Speech Applications in Context of WebRTC", ACM TOMM 17(4),
+ * Article 133, 2021 (doi:10.1145/3458751); Bpl under random loss.  Figures as
+ * published in the authors' companion tables
+ * (github.com/mohaoahmadi/Opus_Codec_Quality_Evaluation): kbit/s → [Ie, Bpl].
+ */
+export const OPUS_NB_VALUES: Readonly<{ vbr: Readonly<Record<number, readonly [number, number]>>; cbr: Readonly<Record<number, readonly [number, number]>> }> = Object.freeze({
+  vbr: Object.freeze({ 6: [23.0, 24.56], 7: [21.26, 22.46], 8: [16.02, 20.26], 9: [11.74, 18.91] } as const),
+  cbr: Object.freeze({ 6: [46.27, 8.94], 7: [31.73, 18.18], 8: [19.25, 15.13], 9: [13.21, 17.24], 10: [6.2, 15.33], 11: [2.03, 15.95] } as const),
+});
+
+/**
+ * E-model values of narrowband Opus at a target bitrate (the encoder in its
+ * default VBR mode), from {@link OPUS_NB_VALUES}: the published VBR value at
+ * the bitrate rounded down to a measured one (6..9 kbit/s; Ie falls as the
+ * rate grows in every row, so rounding down errs on the pessimistic side).
+ * Above 9 kbit/s, where no VBR value was published, the CBR value at the same
+ * rounded-down rate (up to 11 kbit/s, the highest measured) stands in: CBR at
+ * a given mean rate is taken to be no better than VBR, so this too bounds the
+ * impairment from above.  Measured without in-band FEC.
+ * @param bitrateBps target bitrate, bit/s, at least 6000.
+ */
+export function opusImpairment(bitrateBps: number): CodecImpairment {
+  if (!(bitrateBps >= 6000)) throw new VoipKitError('invalid_argument', `no E-model values for Opus below 6 kbit/s, got ${bitrateBps} bit/s`);
+  const k = Math.floor(bitrateBps / 1000);
+  const ref = 'Alahmadi, Počta & Melvin, ACM TOMM 17(4):133, 2021 (narrowband Opus, Bpl under random loss)';
+  if (k <= 9) {
+    const [Ie, Bpl] = OPUS_NB_VALUES.vbr[k];
+    return { Ie, Bpl, source: `${ref}: VBR ${k} kbit/s: Ie ${Ie}, Bpl ${Bpl}${bitrateBps % 1000 ? ` (the rate rounded down to a measured one)` : ''}; measured without in-band FEC` };
+  }
+  const c = Math.min(11, k);
+  const [Ie, Bpl] = OPUS_NB_VALUES.cbr[c];
+  return {
+    Ie,
+    Bpl,
+    source: `${ref}: no VBR value above 9 kbit/s; CBR ${c} kbit/s (Ie ${Ie}, Bpl ${Bpl}) stands in for VBR at ${(bitrateBps / 1000).toFixed(1)} kbit/s as an upper bound of its impairment; measured without in-band FEC`,
+  };
+}
+
+/**
+ * The impairment entry for a codec name (pcmu / pcma / opus) and whether the
+ * receiver conceals losses; Opus needs its target bitrate (bit/s, default 20000).
+ */
+export function codecImpairment(codec: string, plc = true, opts: { bitrateBps?: number } = {}): CodecImpairment {
   if (codec === 'pcmu' || codec === 'pcma' || codec === 'g711') return CODEC_IMPAIRMENTS[plc ? 'g711-plc' : 'g711-noplc'];
-  if (codec === 'opus') return CODEC_IMPAIRMENTS.opus;
+  if (codec === 'opus') return opusImpairment(opts.bitrateBps ?? 20000);
   throw new VoipKitError('invalid_argument', `no E-model values for codec ${JSON.stringify(codec)} (pcmu, pcma or opus)`);
 }
 

@@ -13,33 +13,45 @@ import { VoipKitError } from '../errors.js';
 import type { VoipKit } from '../index.js';
 import type { JitterStats } from '../jitter/jitter-buffer.js';
 import { NetworkModel, type NetworkConfig, type NetworkStats } from './network/index.js';
-import type { PlayoutEntry, ReplayOptions, ReplayResult, TraceRow } from './trace.js';
+import type { PlayoutEntry, ReplayOptions, TraceRow } from './trace.js';
 import type { JitterOp } from '../jitter/jitter-buffer.js';
-import { AudioSender } from '../pipeline/sender.js';
+import { AudioSender, type AudioCodec } from '../pipeline/sender.js';
 import { AudioReceiver } from '../pipeline/receiver.js';
 import { SRTP_KEY_LENGTHS, type SrtpProfile, type SrtpSession } from '../srtp/session.js';
+import { inspectOpusPacket } from '../codec/opus-packet.js';
 import { Stream, Xoshiro128, checkSeed } from './prng.js';
 import { speechLike } from './speech.js';
-import { burstRatio, codecImpairment, eModel, type EModelResult } from './emodel.js';
+import { codecImpairment } from './emodel.js';
+import { listenerQuality, packetsFromRows, DEVICE_DELAY_MS, type QualityFigures, type QualityPacket } from './quality.js';
 import type { ReportFrame, ReportPacket } from './report/html.js';
 
-/** Packet interval of the simulated stream, ms. */
+export { DEVICE_DELAY_MS, type QualityFigures };
+
+/** Default packet interval of the simulated stream, ms. */
 export const PTIME_MS = 20;
-/** Bytes on the wire per packet: IPv4 20 + UDP 8 + RTP 12 + 160 bytes of G.711 (+ the SRTP tag when protected). */
+/** Bytes on the wire per 20 ms G.711 packet: IPv4 20 + UDP 8 + RTP 12 + 160 bytes of G.711 (+ the SRTP tag when protected). */
 export const PACKET_BYTES = 200;
 /** IPv4 + UDP header bytes added to each datagram for the rate and slot byte budgets. */
 export const IP_UDP_BYTES = 28;
-const SAMPLES = 160;
+/** Opus target bitrate when none is given, bit/s (high enough for narrowband in-band FEC to be spent). */
+export const DEFAULT_OPUS_BITRATE = 20000;
+/** Packet loss the Opus encoder is told to expect with FEC when none is given, %. */
+export const DEFAULT_FEC_LOSS_PCT = 10;
 /** Frames quieter than this RMS count as silent (as in the trace replay). */
 const SILENCE_RMS = 300;
 /** Polling continues this long after the last arrival, ms (as in the trace replay). */
 const TAIL_MS = 3000;
-/**
- * Added to the network + buffer delay to get the mouth-to-ear delay Ta of the
- * E-model: one packet time of packetisation plus 5 ms for codec and device
- * (for 20 ms packets this is the 25 ms the shared jitter traces' README uses).
- */
-export const DEVICE_DELAY_MS = 5;
+/** RTP payload type of comfort noise (RFC 3389), the AudioSender's default. */
+const CN_PT = 13;
+
+/** Packet times each codec allows here, ms. */
+export const PTIMES: Readonly<Record<AudioCodec, readonly number[]>> = Object.freeze({
+  pcmu: [10, 20, 30, 40, 60],
+  pcma: [10, 20, 30, 40, 60],
+  // Opus frames are 10, 20, 40 or 60 ms, but AudioReceiver's Opus playout conceals a lost packet
+  // whose successor is missing too with one playout frame (ptimeMs: 10 or 20): longer packets lose time
+  opus: [10, 20],
+});
 
 export interface NetSimOptions {
   /** The network (a profile or netem-style options). */
@@ -48,11 +60,19 @@ export interface NetSimOptions {
   seed?: number;
   /** Length of the call, ms. Default: the input audio's length, else 60000. */
   durationMs?: number;
-  /** G.711 law. Default 'pcmu'. */
-  codec?: 'pcmu' | 'pcma';
+  /** Codec: G.711 μ-law, A-law or (narrowband) Opus. Default 'pcmu'. */
+  codec?: AudioCodec;
+  /** Packet time, ms: see PTIMES. Default 20. */
+  ptimeMs?: number;
+  /** Opus target bitrate, bit/s, 6000..510000. Default DEFAULT_OPUS_BITRATE. */
+  bitrate?: number;
+  /** Opus in-band FEC: true, or the packet loss (%) the encoder is told to expect (1..100; true: DEFAULT_FEC_LOSS_PCT). Default off. */
+  fec?: boolean | number;
+  /** Discontinuous transmission: RFC 3389 comfort noise for G.711, the encoder's DTX for Opus. Default off. */
+  dtx?: boolean;
   /** Audio to send, 8 kHz mono (looped). Default: the built-in speech-like signal. */
   audio?: Int16Array;
-  /** Jitter buffer options. */
+  /** Jitter buffer options (G.711; with Opus, minDelayMs is the fixed playout delay when it equals maxDelayMs). */
   jitter?: ReplayOptions['jitter'];
   /** Keep the played audio. Default false. */
   keepAudio?: boolean;
@@ -64,60 +84,101 @@ export interface NetSimOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** Listener-quality figures of one run. */
-export interface QualityFigures {
-  /** Packets sent. */
-  packets: number;
-  /** Lost in the network (no copy arrived), % of sent. */
-  networkLossPct: number;
-  /** Arrived but never played (too late), % of sent. */
-  lateLossPct: number;
-  /** Share of played audio made by concealment, %. */
-  concealmentPct: number;
-  /** Network one-way delay over arrived packets, ms. */
-  networkDelayMeanMs: number;
-  networkDelayP95Ms: number;
-  /** Send → played over played packets, ms (network + jitter buffer). */
-  e2eMeanMs: number;
-  e2eP95Ms: number;
-  /** Mouth-to-ear delay Ta = e2e mean + ptime + DEVICE_DELAY_MS, ms. */
-  mouthToEarMs: number;
-  /** G.107 burst ratio of the loss after the buffer (network + late). */
-  burstR: number;
-  /** The E-model inputs and result. */
-  emodel: EModelResult & { Ta: number; Ppl: number; BurstR: number; Ie: number; Bpl: number; source: string; assumptions: string };
+/** How the receiver played the call. */
+export interface PlayoutSummary {
+  /** 'jitter buffer' (the adaptive buffer of src/jitter) or 'opus fixed delay' (AudioReceiver's Opus playout). */
+  kind: 'jitter buffer' | 'opus fixed delay';
+  /** The fixed playout delay after the first packet, ms ('opus fixed delay' only). */
+  fixedDelayMs?: number;
+  /** Packet slots played by decoding / rebuilt from FEC / concealed (Opus playout counters; with FEC unusable, FEC attempts count as concealed). */
+  opus?: { played: number; fec: number; concealed: number; late: number };
+}
+
+/** The send path as run. */
+export interface SendPathSummary {
+  codec: AudioCodec;
+  ptimeMs: number;
+  /** Opus target bitrate, bit/s; null for G.711. */
+  bitrate: number | null;
+  /** Expected loss given to the Opus encoder with FEC, %; null without FEC. */
+  fecExpectedLossPct: number | null;
+  /** Packets carrying in-band FEC (Opus LBRR) for their predecessor. */
+  fecPackets: number;
+  /** Whether the receiver's decoder really decodes in-band FEC (false on opusscript, which conceals instead). */
+  fecDecoding: boolean;
+  dtx: boolean;
+  /** Audio packets and comfort-noise packets sent. */
+  audioPackets: number;
+  cnPackets: number;
+  /** Mean RTP payload rate of the audio packets over the call, bit/s. */
+  payloadBitrate: number;
 }
 
 export interface NetSimResult {
+  /** Length of the call as sent, ms (whole packet times). */
+  durationMs: number;
   rows: TraceRow[];
-  replay: ReplayResult;
+  /** One entry per trace row, in row order. */
+  log: PlayoutEntry[];
+  /** Frames per playout operation. */
+  ops: Record<JitterOp, number>;
+  /** The played audio (keepAudio), 8 kHz. */
+  audio?: Int16Array;
   network: NetworkStats;
   frames: ReportFrame[];
-  packets: ReportPacket[];
+  /** One per audio packet sent. */
+  packets: QualityPacket[];
   quality: QualityFigures;
-  /** Buffer statistics at the end. */
-  stats: JitterStats;
+  /** The jitter buffer's statistics at the end (null when Opus played through the fixed-delay playout). */
+  stats: JitterStats | null;
+  playout: PlayoutSummary;
+  send: SendPathSummary;
 }
 
-function pct(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+/**
+ * Why a send path cannot be simulated, or undefined when it can.  Checked
+ * before anything runs, so the CLI prints one line.
+ */
+export function sendPathProblem(o: Pick<NetSimOptions, 'codec' | 'ptimeMs' | 'bitrate' | 'fec' | 'dtx'>): string | undefined {
+  const codec = o.codec ?? 'pcmu';
+  if (codec !== 'pcmu' && codec !== 'pcma' && codec !== 'opus') return `codec must be pcmu, pcma or opus, got ${String(codec)}`;
+  const ptime = o.ptimeMs ?? PTIME_MS;
+  if (!PTIMES[codec].includes(ptime)) {
+    if (codec === 'opus' && (ptime === 40 || ptime === 60))
+      return `ptime ${ptime} ms with opus: AudioReceiver's Opus playout conceals a lost packet (when the next one is missing too) with one 10 or 20 ms frame, so ${ptime} ms packets would shorten the call; use 10 or 20`;
+    return `ptime must be one of ${PTIMES[codec].join(', ')} ms for ${codec}, got ${String(ptime)}`;
+  }
+  if (codec !== 'opus') {
+    if (o.bitrate !== undefined) return `bitrate applies to opus; ${codec} is 64 kbit/s`;
+    if (o.fec !== undefined && o.fec !== false) return `fec (Opus in-band FEC) applies to opus, not ${codec}`;
+  } else {
+    if (o.bitrate !== undefined && !(Number.isInteger(o.bitrate) && o.bitrate >= 6000 && o.bitrate <= 510000)) return `bitrate must be an integer in 6000..510000 bit/s, got ${String(o.bitrate)}`;
+    if (typeof o.fec === 'number' && !(Number.isInteger(o.fec) && o.fec >= 1 && o.fec <= 100)) return `fec expected loss must be an integer in 1..100 %, got ${o.fec}`;
+  }
+  return undefined;
 }
-const mean = (a: number[]): number => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : 0);
 
 /** Run one simulated call. */
 export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
+  const problem = sendPathProblem(o);
+  if (problem) throw new VoipKitError('invalid_argument', problem);
   const codec = o.codec ?? 'pcmu';
-  if (codec !== 'pcmu' && codec !== 'pcma') throw new VoipKitError('invalid_argument', `codec must be pcmu or pcma, got ${String(codec)}`);
-  const durationMs = o.durationMs ?? (o.audio ? Math.floor(o.audio.length / 160) * PTIME_MS : 60_000);
-  if (!(durationMs >= PTIME_MS)) throw new VoipKitError('invalid_argument', `the call must last at least ${PTIME_MS} ms, got ${durationMs} ms`);
+  const ptime = o.ptimeMs ?? PTIME_MS;
+  const opus = codec === 'opus';
+  if (opus && kit.features.opus === 'none') throw new VoipKitError('unsupported', 'codec opus: Opus is not available here (build the addon with libopus, pkg-config opus, or install the opusscript package)');
+  const bitrate = opus ? o.bitrate ?? DEFAULT_OPUS_BITRATE : null;
+  const fecLoss = opus && o.fec ? (o.fec === true ? DEFAULT_FEC_LOSS_PCT : o.fec) : null;
+  const samples = ptime * 8;
+  const durationMs = o.durationMs ?? (o.audio ? Math.floor(o.audio.length / samples) * ptime : 60_000);
+  if (!(durationMs >= ptime)) throw new VoipKitError('invalid_argument', `the call must last at least ${ptime} ms, got ${durationMs} ms`);
   const seed = checkSeed(o.seed ?? 1);
   const model = new NetworkModel(o.network, seed);
-  const src = o.audio && o.audio.length >= SAMPLES ? o.audio : speechLike(8000 * 60, 1);
+  const src = o.audio && o.audio.length >= samples ? o.audio : speechLike(8000 * 60, 1);
 
   // SRTP: one key for both ends, drawn from the seed (a simulation, not a secret)
   let txSrtp: SrtpSession | undefined;
   let rxSrtp: SrtpSession | undefined;
+  let peekSrtp: SrtpSession | undefined; // reads the Opus payloads back for the FEC flag
   if (o.srtp) {
     const prof = o.srtp as SrtpProfile;
     const len = SRTP_KEY_LENGTHS[prof];
@@ -128,48 +189,66 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     const masterSalt = bytes(len.salt);
     txSrtp = kit.createSrtpSession({ profile: prof, masterKey, masterSalt });
     rxSrtp = kit.createSrtpSession({ profile: prof, masterKey, masterSalt });
+    if (opus) peekSrtp = kit.createSrtpSession({ profile: prof, masterKey, masterSalt });
   }
 
-  // send path: the production AudioSender (G.711, RTP, optional NS and SRTP), one frame every ptime
+  // send path: the production AudioSender (G.711 or Opus, RTP, optional NS, DTX and SRTP), one frame every ptime
   const ids = new Xoshiro128(seed, Stream.Source);
-  const sender = new AudioSender(kit, 0, {
-    codec,
-    sequenceNumber: ids.nextU32() & 0xffff,
-    timestamp: ids.nextU32(),
-    ssrc: ids.nextU32(),
-    srtp: txSrtp,
-    noiseSuppression: o.noiseSuppression ?? false,
-    rtcp: { random: () => 0.5 },
-    cname: 'voipkit-sim',
-  });
   const datagrams: Uint8Array[] = [];
-  const sent: { seq: number; ts: number; sendMs: number; silent: boolean }[] = [];
+  const sent: { seq: number; ts: number; sendMs: number; silent: boolean; cn: boolean; lbrr: boolean; payloadBytes: number }[] = [];
   const arrivals: number[][] = [];
-  const frame = new Int16Array(SAMPLES);
-  const nFrames = Math.floor(durationMs / PTIME_MS);
+  const frame = new Int16Array(samples);
+  const nFrames = Math.floor(durationMs / ptime);
   const q = (t: number): number => Math.round(t * 100) / 100; // the trace format's resolution (10 µs)
   try {
-    for (let i = 0; i < nFrames; i++) {
-      const t = i * PTIME_MS;
-      let e = 0;
-      for (let k = 0; k < SAMPLES; k++) {
-        const v = src[(i * SAMPLES + k) % src.length];
-        frame[k] = v;
-        e += v * v;
+    const sender = new AudioSender(kit, 0, {
+      codec,
+      ptimeMs: ptime,
+      sampleRate: 8000,
+      ...(opus ? { opus: { bitrate: bitrate as number, fec: fecLoss !== null, ...(fecLoss !== null ? { packetLossPercent: fecLoss } : {}), dtx: !!o.dtx } } : { dtx: !!o.dtx }),
+      sequenceNumber: ids.nextU32() & 0xffff,
+      timestamp: ids.nextU32(),
+      ssrc: ids.nextU32(),
+      srtp: txSrtp,
+      noiseSuppression: o.noiseSuppression ?? false,
+      rtcp: { random: () => 0.5 },
+      cname: 'voipkit-sim',
+    });
+    try {
+      for (let i = 0; i < nFrames; i++) {
+        const t = i * ptime;
+        let e = 0;
+        for (let k = 0; k < samples; k++) {
+          const v = src[(i * samples + k) % src.length];
+          frame[k] = v;
+          e += v * v;
+        }
+        for (const dg of sender.send(frame, t)) {
+          const id = datagrams.length;
+          datagrams.push(dg);
+          arrivals.push([]);
+          const plain = peekSrtp ? peekSrtp.unprotectRtp(dg) : dg;
+          const cn = (plain[1] & 0x7f) === CN_PT;
+          let lbrr = false;
+          if (opus && !cn && plain.length > 12) {
+            try {
+              lbrr = inspectOpusPacket(plain.subarray(12)).fec;
+            } catch {
+              lbrr = false;
+            }
+          }
+          sent.push({ seq: (dg[2] << 8) | dg[3], ts: ((dg[4] << 24) | (dg[5] << 16) | (dg[6] << 8) | dg[7]) >>> 0, sendMs: q(t), silent: Math.sqrt(e / samples) < SILENCE_RMS, cn, lbrr, payloadBytes: plain.length - 12 });
+          model.push({ id, sendMs: t, bytes: dg.length + IP_UDP_BYTES });
+        }
+        for (const a of model.poll(t)) arrivals[a.id].push(a.arrivalMs);
       }
-      for (const dg of sender.send(frame, t)) {
-        const id = datagrams.length;
-        datagrams.push(dg);
-        arrivals.push([]);
-        sent.push({ seq: (dg[2] << 8) | dg[3], ts: ((dg[4] << 24) | (dg[5] << 16) | (dg[6] << 8) | dg[7]) >>> 0, sendMs: q(t), silent: Math.sqrt(e / SAMPLES) < SILENCE_RMS });
-        model.push({ id, sendMs: t, bytes: dg.length + IP_UDP_BYTES });
-      }
-      for (const a of model.poll(t)) arrivals[a.id].push(a.arrivalMs);
+      for (const a of model.poll(Infinity)) arrivals[a.id].push(a.arrivalMs);
+    } finally {
+      sender.close();
     }
-    for (const a of model.poll(Infinity)) arrivals[a.id].push(a.arrivalMs);
   } finally {
-    sender.close();
     txSrtp?.close();
+    peekSrtp?.close();
   }
 
   // one trace row per packet sent (per copy that arrived), as the exported trace has them
@@ -185,8 +264,18 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
       silent.push(p.silent);
     }
   });
+  const packetOfSeq = new Map<number, number>();
+  sent.forEach((p, id) => packetOfSeq.set(p.seq, id));
 
   // receive path: the production AudioReceiver, with the trace replay's playout model
+  let canDecodeFec = false;
+  if (opus) {
+    const d = kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
+    canDecodeFec = d.canDecodeFec;
+    d.close();
+  }
+  const fixedMs = o.jitter && o.jitter.minDelayMs !== undefined && o.jitter.minDelayMs === o.jitter.maxDelayMs ? o.jitter.minDelayMs : undefined;
+  const opusDelayMs = fixedMs ?? 60;
   const frames: ReportFrame[] = [];
   const log: PlayoutEntry[] = rows.map((r) => ({ seq: r.seq, playMs: null }));
   const bySeq = new Map<number, number[]>();
@@ -195,39 +284,85 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     if (l) l.push(i);
     else bySeq.set(r.seq, [i]);
   });
+  const played = (seq: number, at: number): void => {
+    const l = bySeq.get(seq);
+    if (!l || l.length === 0) return;
+    const i = l.shift() as number;
+    log[i].playMs = at;
+  };
+  const fecSeqs = new Set<number>(); // lost/late slots rebuilt from the next packet's LBRR
+  const rebuiltByFec = (seq: number): boolean => {
+    if (!canDecodeFec) return false;
+    const next = packetOfSeq.get((seq + 1) & 0xffff);
+    return next !== undefined && sent[next].lbrr;
+  };
   const ops: Record<JitterOp, number> = { normal: 0, expand: 0, merge: 0, accelerate: 0, 'preemptive-expand': 0, cng: 0 };
+  const opusCounts = { played: 0, fec: 0, concealed: 0, late: 0 };
   const order = rows.map((_, i) => i).filter((i) => rows[i].arrivalMs !== null);
   order.sort((a, b) => (rows[a].arrivalMs as number) - (rows[b].arrivalMs as number) || a - b);
-  const receiver = new AudioReceiver(kit, 0, { jitter: o.jitter, srtp: rxSrtp, rtcp: { random: () => 0.5 }, cname: 'voipkit-sim' });
+  const rxPtime = ptime === 10 ? 10 : 20;
+  const receiver = new AudioReceiver(kit, 0, { ptimeMs: rxPtime, jitter: o.jitter, opusDelayMs, srtp: rxSrtp, rtcp: { random: () => 0.5 }, cname: 'voipkit-sim' });
   const out: Int16Array[] = [];
   let stats: JitterStats | undefined;
+  let anyJitter = false;
+  let opusNext: number | undefined; // with the fixed-delay Opus playout: the sequence number it plays next
   try {
     if (order.length > 0) {
       const t0 = rows[order[0]].arrivalMs as number;
       const tEnd = (rows[order[order.length - 1]].arrivalMs as number) + TAIL_MS;
       let lastReported = -1;
       let k = 0;
-      for (let tick = t0; tick <= tEnd; tick += PTIME_MS) {
+      for (let tick = t0; tick <= tEnd; tick += rxPtime) {
         while (k < order.length && (rows[order[k]].arrivalMs as number) <= tick) {
           const i = order[k++];
+          if (opusNext === undefined && opus && !sent[rowPacket[i]].cn) opusNext = rows[i].seq;
           receiver.receive(datagrams[rowPacket[i]], rows[i].arrivalMs as number);
         }
+        const before = opus ? receiver.stats().opus : undefined;
         const res = receiver.poll(tick);
+        const after = receiver.stats();
         const jr = res.jitter;
         ops[res.op === 'comfort-noise' ? 'cng' : res.op]++;
         if (jr) {
-          for (const p of jr.packets) {
-            const l = bySeq.get(p.seq);
-            if (!l || l.length === 0) continue;
-            const i = l.shift() as number;
-            log[i].playMs = tick + (p.offset * 1000) / 8000;
+          anyJitter = true;
+          for (const p of jr.packets) played(p.seq, tick + (p.offset * 1000) / 8000);
+          // the receiver used the next packet's FEC: its counter says so, or (without Opus counters) the buffer had the successor
+          const usedFec = after.opus && before ? after.opus.fec > before.fec : jr.fecAvailable;
+          if (opus && jr.concealedSeq !== null && usedFec && rebuiltByFec(jr.concealedSeq)) fecSeqs.add(jr.concealedSeq);
+        } else if (after.opus && opusNext !== undefined) {
+          // AudioReceiver's fixed-delay Opus playout plays the sequence numbers in order, one
+          // packet time per step, and counts each step as played, rebuilt by FEC or concealed
+          const b = before ?? { played: 0, fec: 0, concealed: 0, late: 0 };
+          let dp = after.opus.played - b.played;
+          let df = after.opus.fec - b.fec;
+          let dc = after.opus.concealed - b.concealed;
+          let step = 0;
+          while (dp + df + dc > 0) {
+            const seq = opusNext;
+            opusNext = (opusNext + 1) & 0xffff;
+            if (dp > 0) {
+              dp--;
+              played(seq, tick + step * ptime);
+              opusCounts.played++;
+            } else if (df > 0) {
+              df--;
+              if (rebuiltByFec(seq)) {
+                fecSeqs.add(seq);
+                opusCounts.fec++;
+              } else opusCounts.concealed++;
+            } else {
+              dc--;
+              opusCounts.concealed++;
+            }
+            step++;
           }
+          opusCounts.late = after.opus.late;
         }
-        const st = receiver.stats().jitter;
+        const st = after.jitter;
         frames.push({
           tMs: tick,
-          targetDelayMs: st?.targetDelayMs ?? 0,
-          currentDelayMs: st?.currentDelayMs ?? 0,
+          targetDelayMs: st?.targetDelayMs ?? (after.opus ? opusDelayMs : 0),
+          currentDelayMs: st?.currentDelayMs ?? (after.opus ? opusDelayMs : 0),
           bufferedMs: st?.bufferedMs ?? 0,
           concealed: res.op === 'expand' || res.op === 'cng' || res.op === 'comfort-noise' || (jr?.concealedSeq ?? null) !== null,
         });
@@ -239,7 +374,10 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
             o.onProgress(f);
           }
         }
-        if (k >= order.length && st && st.bufferedPackets === 0 && st.bufferedMs === 0) break;
+        if (k >= order.length) {
+          if (st && st.bufferedPackets === 0 && st.bufferedMs === 0) break;
+          if (!st && after.opus && opusNext !== undefined && !sent.some((p, id) => !p.cn && ((p.seq - (opusNext as number)) & 0xffff) < 0x8000 && arrivals[id].length > 0)) break;
+        }
       }
     }
     stats = receiver.stats().jitter;
@@ -248,7 +386,7 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
     rxSrtp?.close();
   }
   o.onProgress?.(1);
-  if (!stats) throw new VoipKitError('invalid_argument', 'no packet reached the receiver: the network lost everything');
+  if (order.length === 0) throw new VoipKitError('invalid_argument', 'no packet reached the receiver: the network lost everything');
   let audio: Int16Array | undefined;
   if (o.keepAudio) {
     audio = new Int16Array(out.reduce((a, b) => a + b.length, 0));
@@ -258,67 +396,40 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
       off += f.length;
     }
   }
-  const replay: ReplayResult = { log, ops, stats, audio, silent };
-  const network = model.stats();
 
-  // one entry per packet sent (duplicates share a row group: same seq and send time)
-  const packets: ReportPacket[] = [];
-  let prevKey = '';
-  rows.forEach((r, i) => {
-    const key = `${r.seq}/${r.sendMs}`;
-    const play = replay.log[i].playMs;
-    if (key === prevKey) {
-      const p = packets[packets.length - 1];
-      if (r.arrivalMs !== null && (p.arrivalMs === null || r.arrivalMs < p.arrivalMs)) p.arrivalMs = r.arrivalMs;
-      if (play !== null && (p.playMs === null || play < p.playMs)) p.playMs = play;
-      return;
-    }
-    prevKey = key;
-    packets.push({ seq: r.seq, sendMs: r.sendMs, arrivalMs: r.arrivalMs, playMs: play });
-  });
-
-  const n = packets.length;
-  const owd = packets.filter((p) => p.arrivalMs !== null).map((p) => (p.arrivalMs as number) - p.sendMs);
-  const e2e = packets.filter((p) => p.playMs !== null).map((p) => (p.playMs as number) - p.sendMs);
-  const lost = packets.filter((p) => p.arrivalMs === null).length;
-  const late = packets.filter((p) => p.arrivalMs !== null && p.playMs === null).length;
-  const owdS = owd.slice().sort((a, b) => a - b);
-  const e2eS = e2e.slice().sort((a, b) => a - b);
-  const e2eMean = mean(e2e);
-  const Ta = e2eMean + PTIME_MS + DEVICE_DELAY_MS;
-  const Ppl = (100 * (lost + late)) / Math.max(1, n);
-  const BurstR = burstRatio(packets.map((p) => p.playMs === null));
-  const imp = codecImpairment(codec, true);
-  const em = eModel({ Ta, T: Ta, Tr: 2 * Ta, Ie: imp.Ie, Bpl: imp.Bpl, Ppl, BurstR });
-  const st = replay.stats;
+  // one entry per audio packet sent (duplicates share a row group: same seq and send time)
+  const audioRows = rows.map((_, i) => i).filter((i) => !sent[rowPacket[i]].cn);
+  const packets: QualityPacket[] = packetsFromRows(
+    audioRows.map((i) => rows[i]),
+    audioRows.map((i) => log[i]),
+  ).map((p: ReportPacket): QualityPacket => (fecSeqs.has(p.seq) && p.playMs === null ? { ...p, fec: true } : p));
+  const slots = opusCounts.played + opusCounts.fec + opusCounts.concealed;
+  const concealmentPct = stats ? 100 * stats.expandRate : slots ? (100 * opusCounts.concealed) / slots : 0;
+  const quality = listenerQuality({ packets, concealmentPct, impairment: codecImpairment(codec, true, { bitrateBps: bitrate ?? undefined }), ptimeMs: ptime });
+  const audioSent = sent.filter((p) => !p.cn);
   return {
+    durationMs: nFrames * ptime,
     rows,
-    replay,
-    network,
+    log,
+    ops,
+    audio,
+    network: model.stats(),
     frames,
     packets,
-    stats: st,
-    quality: {
-      packets: n,
-      networkLossPct: (100 * lost) / Math.max(1, n),
-      lateLossPct: (100 * late) / Math.max(1, n),
-      concealmentPct: 100 * st.expandRate,
-      networkDelayMeanMs: mean(owd),
-      networkDelayP95Ms: pct(owdS, 0.95),
-      e2eMeanMs: e2eMean,
-      e2eP95Ms: pct(e2eS, 0.95),
-      mouthToEarMs: Ta,
-      burstR: BurstR,
-      emodel: {
-        ...em,
-        Ta,
-        Ppl,
-        BurstR,
-        Ie: imp.Ie,
-        Bpl: imp.Bpl,
-        source: imp.source,
-        assumptions: `Ta = mean send→play delay + ${PTIME_MS} ms packetisation + ${DEVICE_DELAY_MS} ms codec/device; echo path T = Ta and Tr = 2·Ta with G.107 default echo losses (TELR 65 dB, WEPL 110 dB); Ppl = network + late loss; other parameters at their G.107 Table 3 defaults`,
-      },
+    quality,
+    stats: stats ?? null,
+    playout: anyJitter || !opus ? { kind: 'jitter buffer' } : { kind: 'opus fixed delay', fixedDelayMs: opusDelayMs, opus: opusCounts },
+    send: {
+      codec,
+      ptimeMs: ptime,
+      bitrate,
+      fecExpectedLossPct: fecLoss,
+      fecPackets: sent.filter((p) => p.lbrr).length,
+      fecDecoding: canDecodeFec,
+      dtx: !!o.dtx,
+      audioPackets: audioSent.length,
+      cnPackets: sent.length - audioSent.length,
+      payloadBitrate: (8 * audioSent.reduce((a, p) => a + p.payloadBytes, 0)) / (nFrames * ptime / 1000),
     },
   };
 }

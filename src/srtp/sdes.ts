@@ -9,6 +9,7 @@
  * ```
  */
 import { SrtpError, SRTP_KEY_LENGTHS, type SrtpProfile, type SrtpSessionOptions } from './session.js';
+import { intArg, objectArg } from '../guard.js';
 
 /** One key of an a=crypto line (RFC 4568 6.1). */
 export interface SdesKey {
@@ -162,8 +163,15 @@ export function generateSdesCrypto(profile: SrtpProfile, options: { tag?: number
   return { tag: options.tag ?? 1, profile, keys: [key] };
 }
 
-/** The MKI bytes of an SDES MKI (value big-endian in `length` bytes). */
+/**
+ * The MKI bytes of an SDES MKI (value big-endian in `length` bytes).
+ * @param mki value: a safe integer >= 0 that fits `length` bytes; length: 1..128 (RFC 4568 6.1).
+ * @throws SrtpError `invalid_argument` otherwise.
+ */
 export function sdesMkiBytes(mki: { value: number; length: number }): Uint8Array {
+  objectArg(mki, 'sdesMkiBytes: mki', SrtpError);
+  intArg(mki.length, 1, 128, 'sdesMkiBytes: mki.length', SrtpError);
+  intArg(mki.value, 0, mki.length < 7 ? 2 ** (8 * mki.length) - 1 : Number.MAX_SAFE_INTEGER, 'sdesMkiBytes: mki.value', SrtpError);
   const out = new Uint8Array(mki.length);
   let v = mki.value;
   for (let i = mki.length - 1; i >= 0 && v > 0; i--) {
@@ -180,6 +188,9 @@ export function sdesMkiBytes(mki: { value: number; length: number }): Uint8Array
  *   voipkit) or an MKI longer than 32 bytes.
  */
 export function sdesToSessionOptions(c: SdesCrypto, keyIndex = 0): SrtpSessionOptions {
+  objectArg(c, 'sdesToSessionOptions: crypto', SrtpError);
+  if (!Array.isArray(c.keys)) bad('sdesToSessionOptions: crypto.keys must be an array (of parseSdesCrypto() or generateSdesCrypto())');
+  intArg(keyIndex, 0, c.keys.length - 1, 'sdesToSessionOptions: keyIndex', SrtpError);
   const k = c.keys[keyIndex];
   if (!k) bad(`sdesToSessionOptions: no key ${keyIndex}`);
   if (c.unauthenticatedSrtp) throw new SrtpError('unsupported', 'UNAUTHENTICATED_SRTP is not supported');

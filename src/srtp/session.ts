@@ -97,6 +97,9 @@ export class SrtpError extends VoipKitError {
   }
 }
 
+/** vk_common.h VK_ERR_ARG. */
+const VK_ERR_ARG = -1;
+
 function srtpFail(status: number, what: string): never {
   const code = statusCode(status);
   throw new SrtpError(code, `${what}: ${code.replace(/_/g, ' ')} (status ${status})`, status);
@@ -154,6 +157,8 @@ export class SrtpSession extends CoreResource {
   /** Bytes protectRtcp adds (tag + index word + MKI). */
   readonly rtcpOverhead: number;
   readonly #f64 = new Float64Array(16);
+  /** Where tryUnprotectRtp/Rtcp without `out` work (grown to the largest packet). */
+  #scratch = new Uint8Array(0);
   // The hot path calls the backend functions from own fields.
   readonly #protectRtp: SrtpBackend['protectRtp'];
   readonly #unprotectRtp: SrtpBackend['unprotectRtp'];
@@ -209,10 +214,13 @@ export class SrtpSession extends CoreResource {
   #check(what: string, packet: Uint8Array, out: Uint8Array): void {
     if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
     if (!isBytes(out)) bad(`${what}: out must be a Uint8Array`);
-    if (out.byteOffset !== packet.byteOffset && out.buffer === packet.buffer) {
-      const a0 = packet.byteOffset, a1 = a0 + packet.length, b0 = out.byteOffset, b1 = b0 + out.length;
-      if (a0 < b1 && b0 < a1) bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
-    }
+    // Partial overlap of out and packet is refused by the backend (status
+    // invalid_argument, see #misuse): the check costs nothing here per call.
+  }
+
+  /** The backends answer invalid_argument to a packet call only for an out partially overlapping the packet. */
+  #misuse(what: string): never {
+    bad(`${what}: out overlaps packet without starting at the same byte (in place means the same start)`);
   }
 
   #run(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined, grow: number): Uint8Array {
@@ -225,8 +233,16 @@ export class SrtpSession extends CoreResource {
       o = out;
     }
     const r = fn(this.#live(), packet, o);
-    if (r < 0) srtpFail(r, what);
+    if (r < 0) {
+      if (r === VK_ERR_ARG) this.#misuse(what);
+      srtpFail(r, what);
+    }
     return o.subarray(0, r);
+  }
+
+  #fail(status: number, what: string): never {
+    if (status === VK_ERR_ARG) this.#misuse(what);
+    srtpFail(status, what);
   }
 
   #live(): Handle {
@@ -241,22 +257,22 @@ export class SrtpSession extends CoreResource {
   protectRtpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('protectRtpInto', packet, out);
     const r = this.#protectRtp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'protectRtpInto') : r;
+    return r < 0 ? this.#fail(r, 'protectRtpInto') : r;
   }
   unprotectRtpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('unprotectRtpInto', packet, out);
     const r = this.#unprotectRtp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'unprotectRtpInto') : r;
+    return r < 0 ? this.#fail(r, 'unprotectRtpInto') : r;
   }
   protectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('protectRtcpInto', packet, out);
     const r = this.#protectRtcp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'protectRtcpInto') : r;
+    return r < 0 ? this.#fail(r, 'protectRtcpInto') : r;
   }
   unprotectRtcpInto(packet: Uint8Array, out: Uint8Array): number {
     this.#check('unprotectRtcpInto', packet, out);
     const r = this.#unprotectRtcp(this.#live(), packet, out);
-    return r < 0 ? srtpFail(r, 'unprotectRtcpInto') : r;
+    return r < 0 ? this.#fail(r, 'unprotectRtcpInto') : r;
   }
 
   /**
@@ -288,6 +304,46 @@ export class SrtpSession extends CoreResource {
     return this.#run(this.#unprotectRtcp, 'unprotectRtcp', packet, out, 0);
   }
 
+  #try(fn: (h: Handle, i: Uint8Array, o: Uint8Array) => number, what: string, packet: Uint8Array, out: Uint8Array | undefined): Uint8Array | ErrorCode {
+    let o: Uint8Array;
+    if (out === undefined) {
+      if (!isBytes(packet)) bad(`${what}: packet must be a Uint8Array`);
+      // Unprotect into the session's scratch buffer and copy out only what
+      // was accepted: a refused packet allocates nothing.
+      if (this.#scratch.length < packet.length) this.#scratch = new Uint8Array(Math.max(packet.length, 1500));
+      o = this.#scratch;
+    } else {
+      this.#check(what, packet, out);
+      o = out;
+    }
+    const r = fn(this.#live(), packet, o);
+    if (r < 0) return r === VK_ERR_ARG ? this.#misuse(what) : statusCode(r);
+    return out === undefined ? o.slice(0, r) : o.subarray(0, r);
+  }
+
+  /**
+   * The receive-loop form of {@link SrtpSession.unprotectRtp}: verify and
+   * decrypt an SRTP packet, and report a refused packet by returning its
+   * code (`'auth_fail'`, `'replay_duplicate'`, `'replay_old'`,
+   * `'bad_length'`, `'bad_version'`, `'bad_mki'`, `'key_expired'`,
+   * `'no_stream'`, `'buffer_too_small'`) instead of throwing: no Error is
+   * created, and without `out` nothing is allocated for a refused packet, so
+   * refusing a forgery costs no more than accepting a genuine packet.
+   * Returns a view of `out` (in place allowed), or without `out` a new array
+   * owned by the caller, holding the RTP packet.  The session's state and
+   * counters move exactly as with unprotectRtp.
+   * @throws SrtpError only for misuse: `invalid_argument` (not a Uint8Array,
+   *   partially overlapping out) or `closed`.
+   */
+  tryUnprotectRtp(packet: Uint8Array, out?: Uint8Array): Uint8Array | ErrorCode {
+    return this.#try(this.#unprotectRtp, 'tryUnprotectRtp', packet, out);
+  }
+
+  /** {@link SrtpSession.tryUnprotectRtp} for SRTCP: the RTCP packet, or the code of the refusal. */
+  tryUnprotectRtcp(packet: Uint8Array, out?: Uint8Array): Uint8Array | ErrorCode {
+    return this.#try(this.#unprotectRtcp, 'tryUnprotectRtcp', packet, out);
+  }
+
   /**
    * Process many packets in one call, in place in one packed buffer: packet
    * i is `buf[offsets[i] .. offsets[i] + lengths[i])` with room up to
@@ -304,9 +360,19 @@ export class SrtpSession extends CoreResource {
     if (!Number.isInteger(count) || count < 0 || count > offsets.length || count > lengths.length || count > capacities.length) {
       bad(`processBatch: count ${count} exceeds the arrays`);
     }
-    const r = this.#b.batch(this.#live(), code, buf, offsets, lengths, capacities, count);
+    const h = this.#live();
+    if (count === 0) return 0;
+    const r = this.#b.batch(h, code, buf, offsets, lengths, capacities, count);
     if (r < 0) srtpFail(r, 'processBatch');
     return r;
+  }
+
+  /**
+   * The code of a negative status left in a batch's lengths array (or
+   * `'internal'` for a number that is not one), without creating an Error.
+   */
+  static codeFor(status: number): ErrorCode {
+    return statusCode(status);
   }
 
   /** The SrtpError for a negative status left in a batch's lengths array. */
@@ -350,5 +416,18 @@ export class SrtpSession extends CoreResource {
       authFailures: o[4], replayDuplicates: o[5], replayTooOld: o[6], badPackets: o[7],
       streams: o[8], keyExpired: o[9],
     };
+  }
+}
+
+/**
+ * @internal For receive loops that count and drop (src/pipeline):
+ * tryUnprotectRtp / tryUnprotectRtcp, with misuse (a closed session, a
+ * datagram that is not a Uint8Array) reported as its code too.
+ */
+export function unprotectOrCode(s: SrtpSession, rtcp: boolean, datagram: Uint8Array): Uint8Array | ErrorCode {
+  try {
+    return rtcp ? s.tryUnprotectRtcp(datagram) : s.tryUnprotectRtp(datagram);
+  } catch (e) {
+    return e instanceof VoipKitError ? e.code : 'internal';
   }
 }

@@ -37,7 +37,8 @@ typedef struct vk_jb vk_jb;
 typedef enum vk_jb_codec {
   VK_JB_CODEC_PCMU = 0,     /* G.711 mu-law, decoded inside (vk_g711.h) */
   VK_JB_CODEC_PCMA = 1,     /* G.711 A-law */
-  VK_JB_CODEC_EXTERNAL = 2  /* decoded through vk_jb_set_decoder() */
+  VK_JB_CODEC_EXTERNAL = 2, /* decoded through vk_jb_set_decoder() */
+  VK_JB_CODEC_HOST = 3      /* decoded by the caller between poll steps: see vk_jb_request() */
 } vk_jb_codec;
 
 /* What was done to make a chunk of audio (the primary one of a poll). */
@@ -63,8 +64,12 @@ typedef struct vk_jb_config {
   int32_t max_packets;  /* packet slots, 2..2000. Default 250 */
   int32_t max_payload;  /* bytes per payload, 1..1500. Default 1500 */
   int32_t payload_type; /* accept only this RTP payload type, or -1 for any. Default -1 */
+  int32_t rtp_clock_rate; /* RTP timestamp clock, Hz, when it differs from clock_rate (Opus, RFC 7587:
+                           * 48000 whatever the decoding rate): a whole multiple of clock_rate, up to
+                           * 48000; timestamps are divided down.  0: the same as clock_rate. Default 0 */
 } vk_jb_config;
-#define VK_JB_CONFIG_FIELDS 8
+#define VK_JB_CONFIG_FIELDS 9
+#define VK_JB_CONFIG_FIELDS_V1 8 /* bindings accept the first 8 fields alone (rtp_clock_rate 0) */
 
 /*
  * Decoder hooks for VK_JB_CODEC_EXTERNAL (for example Opus).  user is passed
@@ -147,6 +152,34 @@ enum {
   VK_JB_STAT_COUNT
 };
 
+/*
+ * Deferred decoding (VK_JB_CODEC_HOST), for decoders that live outside the
+ * core (opusscript in JavaScript):  vk_jb_poll() returns 0 instead of a frame
+ * when it needs audio from the caller's decoder.  The caller reads the
+ * request with vk_jb_request(), decodes, hands the PCM back with
+ * vk_jb_supply() and calls vk_jb_poll() again (its now_ms is then ignored:
+ * the poll in progress keeps its own) until it returns the frame.  A poll
+ * makes at most a few requests (one per packet decoded or slot concealed).
+ *
+ *  VK_JB_REQ_DECODE   decode the payload returned by vk_jb_request() (the
+ *                     packet at the playout point) into at most req[1]
+ *                     samples; supply the samples decoded, or a negative
+ *                     count when it cannot be decoded (the packet is then
+ *                     dropped and its slot concealed).
+ *  VK_JB_REQ_CONCEAL  produce exactly req[1] samples of concealment for the
+ *                     missing packet req[4]; when the payload returned is
+ *                     not NULL it is the packet after the missing one (its
+ *                     in-band FEC, Opus decode_fec, may rebuild it).  Supply
+ *                     req[1] samples, or a negative count to have the
+ *                     buffer's own concealment used.
+ * Pushes between a request and its supply are allowed: the poll then
+ * decides again, and a supply that no longer matches is discarded.
+ */
+#define VK_JB_REQ_NONE 0
+#define VK_JB_REQ_DECODE 1
+#define VK_JB_REQ_CONCEAL 2
+#define VK_JB_REQ_LEN 5
+
 /* Fill c with the defaults above. */
 VK_API void vk_jb_config_default(vk_jb_config *c);
 
@@ -180,11 +213,30 @@ VK_API int32_t vk_jb_push(vk_jb *jb, const uint8_t *pkt, size_t len, double arri
  * Produce the next frame (frame_ms of audio at clock_rate) into pcm (cap
  * samples) and describe it in info (info_cap int32s, at least
  * VK_JB_INFO_HEADER; starts beyond the capacity are not reported).
- * Returns the number of samples, or VK_ERR_BUFFER_SMALL, VK_ERR_TIME when
+ * Returns the number of samples, 0 when a HOST-codec poll needs the caller's
+ * decoder (see VK_JB_REQ_*), or VK_ERR_BUFFER_SMALL, VK_ERR_TIME when
  * now_ms is earlier than the previous poll's, VK_ERR_ARG, VK_ERR_STATE for
  * an external codec without a decoder, or a decoder's error.
  */
 VK_API int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *info, size_t info_cap);
+
+/*
+ * The pending request of a HOST-codec poll: writes min(req_cap,
+ * VK_JB_REQ_LEN) int32s: [0] VK_JB_REQ_* (NONE when nothing is pending),
+ * [1] samples (decode: at most; conceal: exactly), [2] sequence number of the
+ * payload returned (-1 when none), [3] its length in bytes, [4] the sequence
+ * number being concealed (-1 for a decode).  Returns the payload (owned by
+ * the buffer, valid until the next push, poll or reset) or NULL.
+ */
+VK_API const uint8_t *vk_jb_request(const vk_jb *jb, int32_t *req, size_t req_cap);
+
+/*
+ * Answer the pending request with n samples of PCM at clock_rate (copied),
+ * or n < 0 for "could not".  VK_OK, VK_ERR_STATE when nothing is pending,
+ * VK_ERR_ARG when n exceeds the request (or, for a concealment, differs
+ * from it) or pcm is NULL with n > 0.
+ */
+VK_API int32_t vk_jb_supply(vk_jb *jb, const int16_t *pcm, int32_t n);
 
 /* Write min(n, VK_JB_STAT_COUNT) statistics to out; returns the count. */
 VK_API int32_t vk_jb_stats(const vk_jb *jb, double *out, size_t n);

@@ -60,11 +60,24 @@ VK_API void vk_seq_init(vk_seq_state *s, uint32_t probation);
 
 /*
  * Account for a packet with sequence number seq.  Writes its extended
- * (32 + 16 bit, cycles included) sequence number to *ext when ext is not
- * NULL: for OLD packets the extension is inferred relative to the newest.
+ * sequence number (cycles * 65536 + seq) to *ext when ext is not NULL.
  * Returns a vk_seq_result.
+ *
+ * Numbering: cycle 0 is the cycle of the packet that validated the source
+ * (A.1 init_seq: cycles = 0, so the first counted packet's extended number
+ * is its seq); IN_ORDER packets extend the maximum.  For every other packet
+ * the extension is inferred relative to the newest (max_seq), in the
+ * nearer direction (vk_seq_diff).  A late packet from before the first one
+ * across the wrap -- 65535 arriving after a first packet 0, or 65530 after
+ * 3 -- belongs to cycle -1: its extended number is negative (seq - 65536;
+ * -1 and -6 here), so it sorts before every packet of the stream and
+ * collides with none of them.  (A late packet from before the first one
+ * without a wrap, 3 after 5, is simply 3.)  The result is always in
+ * [ext_max - 32768, ext_max + 32767], so at least -32768.  For PROBATION
+ * packets it is seq (no numbering yet); for JUMP packets it is the nearer
+ * extension and means little (the packet is not counted).
  */
-VK_API int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, uint64_t *ext);
+VK_API int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, int64_t *ext);
 
 /* Extended highest sequence number received (cycles + max_seq). */
 VK_API uint64_t vk_seq_ext_max(const vk_seq_state *s);

@@ -5,6 +5,8 @@
  *                      PCLMUL through EVP / low-level SHA-1), no extra library
  *   crypto_portable.c  WASM: portable constant-time C (bitsliced AES without
  *                      lookup tables, SHA-1, constant-time GHASH)
+ * and hmac.c, shared by both, builds HMAC-SHA1 on the backend's SHA-1
+ * compression function.
  *
  * Contexts are allocated once (session / stream creation) and re-keyed in
  * place; nothing here allocates per packet.  Keys are 16, 24 or 32 bytes.
@@ -42,7 +44,12 @@ int32_t vk_gcm_open(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t 
                     const uint8_t *in, uint8_t *out, size_t len, const uint8_t *tag, size_t tag_len);
 void vk_gcm_free(vk_gcm *g);
 
-/* HMAC-SHA1 (RFC 2104) over the concatenation a || b. */
+/* The SHA-1 compression function (FIPS 180-4 6.1.2): absorb n whole 64-byte
+ * blocks into the state h.  The one SHA-1 primitive each backend provides;
+ * padding, HMAC and key setup are written once, in hmac.c. */
+void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n);
+
+/* HMAC-SHA1 (RFC 2104) over the concatenation a || b (hmac.c). */
 typedef struct vk_hmac vk_hmac;
 int32_t vk_hmac_new(vk_hmac **out);
 int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len);

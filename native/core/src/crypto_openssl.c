@@ -15,8 +15,8 @@
  *    reduction of Gueron & Kounavis, "Intel Carry-Less Multiplication
  *    Instruction and its Usage for Computing the GCM Mode").  EVP's
  *    per-call overhead is most of the cost of a small packet otherwise.
- *  - HMAC-SHA1: the inner and outer SHA-1 states after the padded key are
- *    computed once; a tag costs two state copies and SHA-1 over the data
+ *  - SHA-1: the compression function for hmac.c (which keeps the inner and
+ *    outer states of the padded key), through OpenSSL's block function
  *    (SHA-NI when the CPU has it).  The low-level SHA-1 calls are deprecated
  *    in OpenSSL 3 but remain the allocation-free path.
  */
@@ -240,17 +240,131 @@ AESNI_FN static void ghash_pad(ghash_st *g, const __m128i *hp) {
   g->fill = 0;
 }
 
-/* Full 16-byte GCM tag over aad || aad2 and the ciphertext c. */
-AESNI_FN static void aesni_gcm_tag(const aesni_key *k, const __m128i *h, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
-                                   const uint8_t *aad2, size_t aad2_len, const uint8_t *c, size_t len, uint8_t tag[16]) {
+#if !defined(VK_NO_VAES)
+/* ---- 256-bit VAES / VPCLMULQDQ (two blocks per instruction) ----------------
+ * On CPUs with AVX2, VAES and VPCLMULQDQ (checked at run time through CPUID
+ * leaf 7, which clang's __builtin_cpu_supports does not know), CTR encrypts
+ * sixteen blocks per step in eight 256-bit registers, and GHASH multiplies
+ * eight blocks per reduction (two per carry-less multiply) by H^8..H^1.
+ * Shorter tails go through the 128-bit code above. */
+#define VK_VAES 1
+#include <cpuid.h>
+#define VAES_FN __attribute__((target("aes,pclmul,sse4.1,ssse3,avx,avx2,vaes,vpclmulqdq")))
+
+static int cpu_has_vaes(void) {
+  unsigned a, b, c, d;
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2")) return 0; /* also checks that the OS saves YMM state */
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+  return (c >> 9 & 1) && (c >> 10 & 1); /* ECX bit 9 VAES, bit 10 VPCLMULQDQ */
+}
+
+/* CTR over whole 128-byte groups with 256-bit VAES; returns the bytes done
+ * (a multiple of 128), the caller finishes the tail with aesni_ctr. */
+VAES_FN static size_t vaes_ctr(const aesni_key *k, const uint8_t *ctr, uint32_t n, const uint8_t *in, uint8_t *out, size_t len) {
+  const __m128i bswap32 = _mm_set_epi8(12, 13, 14, 15, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256i bs = _mm256_broadcastsi128_si256(bswap32);
+  const int rounds = k->rounds;
+  __m256i rk[15];
+  for (int r = 0; r <= rounds; r++) rk[r] = _mm256_broadcastsi128_si256(k->rk[r]);
+  uint8_t tmp[16];
+  memcpy(tmp, ctr, 12);
+  memset(tmp + 12, 0, 4);
+  __m128i c = _mm_add_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)tmp), bswap32), _mm_set_epi32((int)n, 0, 0, 0));
+  /* lanes hold counters c and c + 1 */
+  __m256i cc = _mm256_inserti128_si256(_mm256_castsi128_si256(c), _mm_add_epi32(c, _mm_set_epi32(1, 0, 0, 0)), 1);
+  const __m256i two = _mm256_set_epi32(2, 0, 0, 0, 2, 0, 0, 0);
+  size_t done = 0;
+#define VAES_STEP(NB)                                                                                     \
+  do {                                                                                                    \
+    __m256i b[NB];                                                                                        \
+    for (int i = 0; i < NB; i++) {                                                                        \
+      b[i] = _mm256_xor_si256(_mm256_shuffle_epi8(cc, bs), rk[0]);                                        \
+      cc = _mm256_add_epi32(cc, two);                                                                     \
+    }                                                                                                     \
+    for (int r = 1; r < rounds; r++)                                                                      \
+      for (int i = 0; i < NB; i++) b[i] = _mm256_aesenc_epi128(b[i], rk[r]);                               \
+    for (int i = 0; i < NB; i++) {                                                                        \
+      b[i] = _mm256_aesenclast_epi128(b[i], rk[rounds]);                                                  \
+      _mm256_storeu_si256((__m256i *)(out + done + 32 * i),                                                \
+                          _mm256_xor_si256(b[i], _mm256_loadu_si256((const __m256i *)(in + done + 32 * i)))); \
+    }                                                                                                     \
+    done += 32 * NB;                                                                                      \
+  } while (0)
+  while (len - done >= 256) VAES_STEP(8);
+  while (len - done >= 128) VAES_STEP(4);
+#undef VAES_STEP
+  return done;
+}
+
+VAES_FN static inline void clmul256y(__m256i a, __m256i b, __m256i *lo, __m256i *hi) {
+  __m256i t3 = _mm256_clmulepi64_epi128(a, b, 0x00);
+  __m256i t4 = _mm256_clmulepi64_epi128(a, b, 0x10);
+  __m256i t5 = _mm256_clmulepi64_epi128(a, b, 0x01);
+  __m256i t6 = _mm256_clmulepi64_epi128(a, b, 0x11);
+  t4 = _mm256_xor_si256(t4, t5);
+  *lo = _mm256_xor_si256(*lo, _mm256_xor_si256(t3, _mm256_slli_si256(t4, 8)));
+  *hi = _mm256_xor_si256(*hi, _mm256_xor_si256(t6, _mm256_srli_si256(t4, 8)));
+}
+
+/* GHASH with eight blocks per reduction: Y' = (Y+C1)H^8 + C2 H^7 + ... + C8 H.
+ * hrev holds H^8, H^7, ..., H^1 (byte-reversed), so that pairs load as lanes. */
+VAES_FN static void ghash_upd_wide(ghash_st *g, const __m128i *hp, const __m128i *hrev, const uint8_t *p, size_t len) {
+  if (!len) return;
+  if (g->fill) {
+    size_t take = 16 - g->fill < len ? 16 - g->fill : len;
+    ghash_upd(g, hp, p, take);
+    p += take; len -= take;
+  }
+  if (len >= 128) {
+    const __m256i bs = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)BSWAP128));
+    const __m256i h87 = _mm256_loadu_si256((const __m256i *)&hrev[0]), h65 = _mm256_loadu_si256((const __m256i *)&hrev[2]);
+    const __m256i h43 = _mm256_loadu_si256((const __m256i *)&hrev[4]), h21 = _mm256_loadu_si256((const __m256i *)&hrev[6]);
+    __m128i y = g->y;
+    while (len >= 128) {
+      __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+      __m256i x0 = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)p), bs);
+      x0 = _mm256_xor_si256(x0, _mm256_inserti128_si256(_mm256_setzero_si256(), y, 0));
+      clmul256y(x0, h87, &lo, &hi);
+      clmul256y(_mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(p + 32)), bs), h65, &lo, &hi);
+      clmul256y(_mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(p + 64)), bs), h43, &lo, &hi);
+      clmul256y(_mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(p + 96)), bs), h21, &lo, &hi);
+      /* the two lanes' 256-bit products add before the (linear) reduction */
+      __m128i l = _mm_xor_si128(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
+      __m128i h = _mm_xor_si128(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
+      y = reduce256(l, h);
+      p += 128; len -= 128;
+    }
+    g->y = y;
+  }
+  ghash_upd(g, hp, p, len);
+}
+#endif /* !VK_NO_VAES */
+
+/* GHASH update through the wide code when hrev (H^8..H^1) is given. */
+AESNI_FN static inline void ghash_any(ghash_st *g, const __m128i *h, const __m128i *hrev, const uint8_t *p, size_t len) {
+#ifdef VK_VAES
+  if (hrev) {
+    ghash_upd_wide(g, h, hrev, p, len);
+    return;
+  }
+#endif
+  (void)hrev;
+  ghash_upd(g, h, p, len);
+}
+
+/* Full 16-byte GCM tag over aad || aad2 and the ciphertext c (hrev: H^8..H^1
+ * for the wide GHASH, or NULL). */
+AESNI_FN static void aesni_gcm_tag(const aesni_key *k, const __m128i *h, const __m128i *hrev, const uint8_t iv[12], const uint8_t *aad,
+                                   size_t aad_len, const uint8_t *aad2, size_t aad2_len, const uint8_t *c, size_t len, uint8_t tag[16]) {
   const __m128i bs = _mm_loadu_si128((const __m128i *)BSWAP128);
   ghash_st g;
   g.y = _mm_setzero_si128();
   g.fill = 0;
-  ghash_upd(&g, h, aad, aad_len);
-  ghash_upd(&g, h, aad2, aad2_len);
+  ghash_any(&g, h, hrev, aad, aad_len);
+  ghash_any(&g, h, hrev, aad2, aad2_len);
   ghash_pad(&g, h);
-  ghash_upd(&g, h, c, len);
+  ghash_any(&g, h, hrev, c, len);
   ghash_pad(&g, h);
   /* length block: [len(A)]64 || [len(C)]64 in bits, big-endian, then byte-reversed */
   __m128i lens = _mm_set_epi64x((long long)((uint64_t)(aad_len + aad2_len) * 8), (long long)((uint64_t)len * 8));
@@ -260,6 +374,28 @@ AESNI_FN static void aesni_gcm_tag(const aesni_key *k, const __m128i *h, const u
   j0[12] = 0; j0[13] = 0; j0[14] = 0; j0[15] = 1;
   __m128i s = aesni_enc1(k, _mm_loadu_si128((const __m128i *)j0));
   _mm_storeu_si128((__m128i *)tag, _mm_xor_si128(_mm_shuffle_epi8(g.y, bs), s));
+}
+
+
+/* CTR through the wide code for whole 128-byte groups when `wide`. */
+AESNI_FN static void ctr_any(const aesni_key *k, int wide, const uint8_t *ctr, uint32_t n, const uint8_t *in, uint8_t *out, size_t len) {
+#ifdef VK_VAES
+  if (wide && len >= 128) {
+    size_t done = vaes_ctr(k, ctr, n, in, out, len);
+    n += (uint32_t)(done / 16);
+    in += done; out += done; len -= done;
+  }
+#endif
+  (void)wide;
+  aesni_ctr(k, ctr, n, in, out, len);
+}
+
+static int cpu_wide(void) {
+#ifdef VK_VAES
+  return cpu_has_vaes();
+#else
+  return 0;
+#endif
 }
 #endif /* VK_AESNI */
 
@@ -288,6 +424,7 @@ struct vk_aes_ctr {
   int keyed;
 #ifdef VK_AESNI
   int fast; /* AES-NI path keyed */
+  int wide; /* 256-bit VAES for long inputs */
   aesni_key ak;
 #endif
 };
@@ -309,6 +446,7 @@ int32_t vk_aes_ctr_setkey(vk_aes_ctr *c, const uint8_t *key, size_t key_len) {
   c->keyed = 1;
 #ifdef VK_AESNI
   c->fast = cpu_has_aesni() && aesni_setkey(&c->ak, key, key_len) == 0;
+  c->wide = c->fast && cpu_wide();
 #endif
   return VK_OK;
 }
@@ -320,7 +458,7 @@ int32_t vk_aes_ctr_xor(vk_aes_ctr *c, const uint8_t ctr[16], const uint8_t *in, 
   uint32_t n = ((uint32_t)ctr[12] << 24) | ((uint32_t)ctr[13] << 16) | ((uint32_t)ctr[14] << 8) | ctr[15];
 #ifdef VK_AESNI
   if (c->fast) {
-    aesni_ctr(&c->ak, ctr, n, in, out, len);
+    ctr_any(&c->ak, c->wide, ctr, n, in, out, len);
     return VK_OK;
   }
 #endif
@@ -365,15 +503,18 @@ struct vk_gcm {
   int keyed;
 #ifdef VK_AESNI
   int fast;
+  int wide;     /* 256-bit VAES / VPCLMULQDQ for long inputs */
   aesni_key ak;
-  __m128i h[4]; /* H = E(0) and H^2..H^4, byte-reversed for gfmul */
+  __m128i h[8]; /* H = E(0) and H^2..H^8, byte-reversed for gfmul */
+  __m128i hrev[8]; /* H^8, H^7, ..., H^1: lane pairs for the wide GHASH */
 #endif
 };
 
 #ifdef VK_AESNI
 AESNI_FN static void gcm_fast_h(vk_gcm *g) {
   g->h[0] = _mm_shuffle_epi8(aesni_enc1(&g->ak, _mm_setzero_si128()), _mm_loadu_si128((const __m128i *)BSWAP128));
-  for (int i = 1; i < 4; i++) g->h[i] = gfmul(g->h[i - 1], g->h[0]);
+  for (int i = 1; i < 8; i++) g->h[i] = gfmul(g->h[i - 1], g->h[0]);
+  for (int i = 0; i < 8; i++) g->hrev[i] = g->h[7 - i];
 }
 #endif
 
@@ -395,6 +536,7 @@ int32_t vk_gcm_setkey(vk_gcm *g, const uint8_t *key, size_t key_len) {
   g->keyed = 1;
 #ifdef VK_AESNI
   g->fast = cpu_has_aesni() && aesni_setkey(&g->ak, key, key_len) == 0;
+  g->wide = g->fast && cpu_wide();
   if (g->fast) gcm_fast_h(g);
 #endif
   return VK_OK;
@@ -406,8 +548,8 @@ int32_t vk_gcm_seal(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t 
 #ifdef VK_AESNI
   if (g->fast) {
     uint8_t full[16];
-    aesni_ctr(&g->ak, iv, 2, in, out, len);
-    aesni_gcm_tag(&g->ak, g->h, iv, aad, aad_len, aad2, aad2_len, out, len, full);
+    ctr_any(&g->ak, g->wide, iv, 2, in, out, len);
+    aesni_gcm_tag(&g->ak, g->h, g->wide ? g->hrev : NULL, iv, aad, aad_len, aad2, aad2_len, out, len, full);
     memcpy(tag, full, tag_len);
     return VK_OK;
   }
@@ -431,9 +573,9 @@ int32_t vk_gcm_open(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t 
   if (g->fast) {
     /* verify (constant time) before decrypting */
     uint8_t full[16];
-    aesni_gcm_tag(&g->ak, g->h, iv, aad, aad_len, aad2, aad2_len, in, len, full);
+    aesni_gcm_tag(&g->ak, g->h, g->wide ? g->hrev : NULL, iv, aad, aad_len, aad2, aad2_len, in, len, full);
     if (CRYPTO_memcmp(full, tag, tag_len) != 0) return VK_ERR_AUTH_FAIL;
-    aesni_ctr(&g->ak, iv, 2, in, out, len);
+    ctr_any(&g->ak, g->wide, iv, 2, in, out, len);
     return VK_OK;
   }
 #endif
@@ -456,51 +598,15 @@ void vk_gcm_free(vk_gcm *g) {
   free(g);
 }
 
-/* ---- HMAC-SHA1 -------------------------------------------------------- */
+/* ---- SHA-1 ------------------------------------------------------------ */
 
-struct vk_hmac {
-  SHA_CTX inner, outer; /* states after absorbing key^ipad / key^opad */
-};
-
-int32_t vk_hmac_new(vk_hmac **out) {
-  vk_hmac *h = (vk_hmac *)calloc(1, sizeof *h);
-  if (!h) return VK_ERR_NOMEM;
-  *out = h;
-  return VK_OK;
-}
-
-int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
-  uint8_t k[64], pad[64];
-  memset(k, 0, sizeof k);
-  if (key_len > 64) {
-    SHA1(key, key_len, k);
-  } else {
-    memcpy(k, key, key_len);
-  }
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x36);
-  SHA1_Init(&h->inner);
-  SHA1_Update(&h->inner, pad, 64);
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
-  SHA1_Init(&h->outer);
-  SHA1_Update(&h->outer, pad, 64);
-  vk_wipe(k, sizeof k);
-  vk_wipe(pad, sizeof pad);
-  return VK_OK;
-}
-
-void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[20]) {
-  SHA_CTX c = h->inner;
-  uint8_t d[20];
-  SHA1_Update(&c, a, a_len);
-  if (b_len) SHA1_Update(&c, b, b_len);
-  SHA1_Final(d, &c);
-  c = h->outer;
-  SHA1_Update(&c, d, 20);
-  SHA1_Final(out, &c);
-}
-
-void vk_hmac_free(vk_hmac *h) {
-  if (!h) return;
-  vk_wipe(h, sizeof *h);
-  free(h);
+/* OpenSSL's block function through SHA1_Update: with an empty buffer and a
+ * whole number of blocks it compresses them all in one call of the assembly
+ * (SHA-NI when the CPU has it) and buffers nothing.  HMAC is in hmac.c. */
+void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) {
+  SHA_CTX c;
+  c.h0 = h[0]; c.h1 = h[1]; c.h2 = h[2]; c.h3 = h[3]; c.h4 = h[4];
+  c.Nl = 0; c.Nh = 0; c.num = 0;
+  SHA1_Update(&c, blocks, n * 64);
+  h[0] = c.h0; h[1] = c.h1; h[2] = c.h2; h[3] = c.h3; h[4] = c.h4;
 }

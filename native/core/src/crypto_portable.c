@@ -5,13 +5,18 @@
  * eight 64-bit words, word b holding bit b of all 64 state bytes; bit
  * position 16*row + 4*column + block, so that ShiftRows is a rotation inside
  * each 16-bit row field and the row rotations of MixColumns are 64-bit
- * rotations.  SubBytes computes the field inverse in the tower field
+ * rotations.  Each word is a vector of two such 64-bit lanes (eight blocks
+ * per pass): every operation is lane-wise, so the WASM build's 128-bit SIMD
+ * (i64x2 / v128 and, xor, shifts) does two groups of four blocks for the
+ * price of one, and compilers without SIMD split it into two 64-bit halves.  SubBytes computes the field inverse in the tower field
  * GF((2^4)^2) with bitsliced GF(16) multiplications, then the affine map of
  * FIPS-197 5.1.1: every step is a fixed sequence of AND / XOR on whole
  * words, so timing does not depend on data or key.
  *
  * GHASH: the bit-serial multiplication of SP 800-38D Algorithm 1 with
- * masks instead of branches.  SHA-1: FIPS 180-4, branch-free by nature.
+ * masks instead of branches.  SHA-1: FIPS 180-4's compression function,
+ * branch-free by nature (padding and HMAC are in hmac.c, shared with the
+ * native build).
  */
 #include "crypto.h"
 #include "aes_sbox_tower.h"
@@ -20,16 +25,20 @@
 
 /* ---- bitsliced AES ------------------------------------------------------ */
 
+/* Two 64-bit lanes; alignment 8 so that heap structures from any malloc do. */
+typedef uint64_t bsw __attribute__((vector_size(16), aligned(8)));
+#define BS_BLOCKS 8 /* blocks per pass: 4 per lane */
+
 #define SWAPMOVE(a, b, m, n)              \
   do {                                    \
-    uint64_t t_ = (((a) >> (n)) ^ (b)) & (m); \
+    bsw t_ = (((a) >> (n)) ^ (b)) & (m);  \
     (b) ^= t_;                            \
     (a) ^= t_ << (n);                     \
   } while (0)
 
 /* 8x8 bit transpose inside each byte column: after it, x[b] bit (8k + w)
  * is bit b of byte k of the former x[w].  Its own inverse. */
-static void ortho(uint64_t x[8]) {
+static void ortho(bsw x[8]) {
   SWAPMOVE(x[0], x[1], 0x5555555555555555ull, 1);
   SWAPMOVE(x[2], x[3], 0x5555555555555555ull, 1);
   SWAPMOVE(x[4], x[5], 0x5555555555555555ull, 1);
@@ -69,22 +78,29 @@ static inline void st32(uint8_t *p, uint32_t v) {
  * byte (byte 2r: row r of column p; byte 2r+1: row r of column p+2), so
  * that after ortho() byte (row r, column c, block B) sits at bit
  * 16r + 4c + B. */
-static void bs_load(uint64_t q[8], const uint8_t in[64]) {
+static void bs_load(bsw q[8], const uint8_t in[16 * BS_BLOCKS]) {
   for (int w = 0; w < 8; w++) {
-    const uint8_t *blk = in + 16 * (w & 3);
     int p = w >> 2;
-    q[w] = spread32(ld32(blk + 4 * p)) | (spread32(ld32(blk + 4 * p + 8)) << 8);
+    uint64_t lane[2];
+    for (int l = 0; l < 2; l++) {
+      const uint8_t *blk = in + 64 * l + 16 * (w & 3);
+      lane[l] = spread32(ld32(blk + 4 * p)) | (spread32(ld32(blk + 4 * p + 8)) << 8);
+    }
+    q[w] = (bsw){lane[0], lane[1]};
   }
   ortho(q);
 }
 
-static void bs_store(uint8_t out[64], uint64_t q[8]) {
+static void bs_store(uint8_t out[16 * BS_BLOCKS], bsw q[8]) {
   ortho(q);
   for (int w = 0; w < 8; w++) {
-    uint8_t *blk = out + 16 * (w & 3);
     int p = w >> 2;
-    st32(blk + 4 * p, gather32(q[w]));
-    st32(blk + 4 * p + 8, gather32(q[w] >> 8));
+    for (int l = 0; l < 2; l++) {
+      uint8_t *blk = out + 64 * l + 16 * (w & 3);
+      uint64_t x = q[w][l];
+      st32(blk + 4 * p, gather32(x));
+      st32(blk + 4 * p + 8, gather32(x >> 8));
+    }
   }
 }
 
@@ -92,7 +108,7 @@ static void bs_store(uint8_t out[64], uint64_t q[8]) {
  * holds the coefficient of x^i of 64 field elements. */
 
 /* 4x4-bit schoolbook product: p[0..6] = a * b (no reduction). */
-static inline void mul4(uint64_t p[7], const uint64_t a[4], const uint64_t b[4]) {
+static inline void mul4(bsw p[7], const bsw a[4], const bsw b[4]) {
   p[0] = a[0] & b[0];
   p[1] = (a[0] & b[1]) ^ (a[1] & b[0]);
   p[2] = (a[0] & b[2]) ^ (a[1] & b[1]) ^ (a[2] & b[0]);
@@ -104,8 +120,8 @@ static inline void mul4(uint64_t p[7], const uint64_t a[4], const uint64_t b[4])
 
 /* GF(16) = GF(2)[y]/(y^4 + y + 1): r = a * b (y^4 = y + 1, y^5 = y^2 + y,
  * y^6 = y^3 + y^2). */
-static inline void g16_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
-  uint64_t p[7];
+static inline void g16_mul(bsw r[4], const bsw a[4], const bsw b[4]) {
+  bsw p[7];
   mul4(p, a, b);
   r[0] = p[0] ^ p[4];
   r[1] = p[1] ^ p[4] ^ p[5];
@@ -119,10 +135,10 @@ static inline void g16_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[
  * (a1 z + (a0 + a1)) / d with d = L a1^2 + a1 a0 + a0^2 and d^-1 = d^14 in
  * GF(16); map back merged with the affine matrix; add 0x63.  Five GF(16)
  * multiplications and fixed XOR networks: no tables, no branches. */
-static void bs_sbox(uint64_t q[8]) {
-  uint64_t t[8], r[8], o[8], x[4], y[4], d[4], d2[4], d4[4], d8[4], d6[4], e[4], sum[4];
+static void bs_sbox(bsw q[8]) {
+  bsw t[8], r[8], o[8], x[4], y[4], d[4], d2[4], d4[4], d8[4], d6[4], e[4], sum[4];
   SBOX_IN(t, q);
-  const uint64_t *a0 = t, *a1 = t + 4;
+  const bsw *a0 = t, *a1 = t + 4;
   G16_LSQ(x, a1);
   G16_SQ(y, a0);
   g16_mul(d, a1, a0);
@@ -147,27 +163,27 @@ static void bs_sbox(uint64_t q[8]) {
   q[7] = o[7];
 }
 
-static inline uint64_t shift_rows1(uint64_t x) {
+static inline bsw shift_rows1(bsw x) {
   return (x & 0x000000000000ffffull) |
          ((x & 0x00000000fff00000ull) >> 4) | ((x & 0x00000000000f0000ull) << 12) |
          ((x & 0x0000ff0000000000ull) >> 8) | ((x & 0x000000ff00000000ull) << 8) |
          ((x & 0xf000000000000000ull) >> 12) | ((x & 0x0fff000000000000ull) << 4);
 }
 
-static inline uint64_t rotr64(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
+static inline bsw rotr64(bsw x, int n) { return (x >> n) | (x << (64 - n)); }
 
-static void bs_shift_rows(uint64_t q[8]) {
+static void bs_shift_rows(bsw q[8]) {
   for (int i = 0; i < 8; i++) q[i] = shift_rows1(q[i]);
 }
 
-static void bs_mix_columns(uint64_t a[8]) {
-  uint64_t r1[8], t[8];
+static void bs_mix_columns(bsw a[8]) {
+  bsw r1[8], t[8];
   for (int i = 0; i < 8; i++) {
     r1[i] = rotr64(a[i], 16);
     t[i] = a[i] ^ r1[i];
   }
   /* out = xtime(t) ^ rot1(a) ^ rot2(t) */
-  uint64_t x[8];
+  bsw x[8];
   x[0] = t[7];
   x[1] = t[0] ^ t[7];
   x[2] = t[1];
@@ -181,16 +197,16 @@ static void bs_mix_columns(uint64_t a[8]) {
 
 typedef struct aes_key {
   int rounds;
-  uint64_t rk[15][8]; /* bitsliced round keys, replicated in the 4 slots */
+  bsw rk[15][8]; /* bitsliced round keys, replicated in the 8 slots */
 } aes_key;
 
 /* One S-box lookup for the key schedule, through the same circuit. */
 static uint8_t sbox_ct(uint8_t v) {
-  uint64_t q[8];
-  for (int i = 0; i < 8; i++) q[i] = (uint64_t)((v >> i) & 1);
+  bsw q[8];
+  for (int i = 0; i < 8; i++) q[i] = (bsw){(uint64_t)((v >> i) & 1), 0};
   bs_sbox(q);
   uint8_t r = 0;
-  for (int i = 0; i < 8; i++) r |= (uint8_t)((q[i] & 1) << i);
+  for (int i = 0; i < 8; i++) r |= (uint8_t)((q[i][0] & 1) << i);
   return r;
 }
 
@@ -220,9 +236,9 @@ static int aes_setkey(aes_key *k, const uint8_t *key, size_t key_len) {
     for (int j = 0; j < 4; j++) w[i][j] = (uint8_t)(w[i - nk][j] ^ t[j]);
   }
   k->rounds = nr;
-  uint8_t rep[64];
+  uint8_t rep[16 * BS_BLOCKS];
   for (int r = 0; r <= nr; r++) {
-    for (int b = 0; b < 4; b++) memcpy(rep + 16 * b, w[4 * r], 16);
+    for (int b = 0; b < BS_BLOCKS; b++) memcpy(rep + 16 * b, w[4 * r], 16);
     bs_load(k->rk[r], rep);
   }
   vk_wipe(w, sizeof w);
@@ -230,9 +246,9 @@ static int aes_setkey(aes_key *k, const uint8_t *key, size_t key_len) {
   return VK_OK;
 }
 
-/* Encrypt four blocks in[0..63] -> out (may alias). */
-static void aes_encrypt4(const aes_key *k, const uint8_t in[64], uint8_t out[64]) {
-  uint64_t q[8];
+/* Encrypt eight blocks in[0..127] -> out (may alias). */
+static void aes_encrypt8(const aes_key *k, const uint8_t in[16 * BS_BLOCKS], uint8_t out[16 * BS_BLOCKS]) {
+  bsw q[8];
   bs_load(q, in);
   for (int i = 0; i < 8; i++) q[i] ^= k->rk[0][i];
   for (int r = 1; r < k->rounds; r++) {
@@ -248,24 +264,27 @@ static void aes_encrypt4(const aes_key *k, const uint8_t in[64], uint8_t out[64]
 }
 
 static void aes_encrypt1(const aes_key *k, const uint8_t in[16], uint8_t out[16]) {
-  uint8_t b[64];
+  uint8_t b[16 * BS_BLOCKS];
   memset(b, 0, sizeof b);
   memcpy(b, in, 16);
-  aes_encrypt4(k, b, b);
+  aes_encrypt8(k, b, b);
   memcpy(out, b, 16);
 }
 
 /* CTR over the counter block ctr (last 32 bits increment). */
 static void ctr_xor(const aes_key *k, const uint8_t ctr[16], uint32_t n, const uint8_t *in, uint8_t *out, size_t len) {
-  uint8_t blk[64];
+  uint8_t blk[16 * BS_BLOCKS];
   while (len > 0) {
-    for (int b = 0; b < 4; b++, n++) {
+    /* only the blocks this chunk needs get counters; the rest stay zero */
+    size_t chunk = len < sizeof blk ? len : sizeof blk;
+    int nb = (int)((chunk + 15) / 16);
+    memset(blk + 16 * nb, 0, sizeof blk - 16 * (size_t)nb);
+    for (int b = 0; b < nb; b++, n++) {
       uint8_t *p = blk + 16 * b;
       memcpy(p, ctr, 12);
       p[12] = (uint8_t)(n >> 24); p[13] = (uint8_t)(n >> 16); p[14] = (uint8_t)(n >> 8); p[15] = (uint8_t)n;
     }
-    aes_encrypt4(k, blk, blk);
-    size_t chunk = len < 64 ? len : 64;
+    aes_encrypt8(k, blk, blk);
     for (size_t i = 0; i < chunk; i++) out[i] = (uint8_t)(in[i] ^ blk[i]);
     in += chunk;
     out += chunk;
@@ -442,14 +461,7 @@ void vk_gcm_free(vk_gcm *g) {
   free(g);
 }
 
-/* ---- SHA-1 / HMAC ------------------------------------------------------ */
-
-typedef struct sha1 {
-  uint32_t h[5];
-  uint64_t n;      /* bytes absorbed */
-  uint8_t buf[64];
-  size_t fill;
-} sha1;
+/* ---- SHA-1 ------------------------------------------------------------ */
 
 static inline uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
@@ -470,86 +482,7 @@ static void sha1_block(uint32_t h[5], const uint8_t *p) {
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
-static void sha1_init(sha1 *s) {
-  s->h[0] = 0x67452301u; s->h[1] = 0xefcdab89u; s->h[2] = 0x98badcfeu; s->h[3] = 0x10325476u; s->h[4] = 0xc3d2e1f0u;
-  s->n = 0;
-  s->fill = 0;
-}
-
-static void sha1_update(sha1 *s, const uint8_t *p, size_t len) {
-  s->n += len;
-  if (s->fill) {
-    size_t take = 64 - s->fill < len ? 64 - s->fill : len;
-    memcpy(s->buf + s->fill, p, take);
-    s->fill += take; p += take; len -= take;
-    if (s->fill < 64) return;
-    sha1_block(s->h, s->buf);
-    s->fill = 0;
-  }
-  while (len >= 64) { sha1_block(s->h, p); p += 64; len -= 64; }
-  if (len) { memcpy(s->buf, p, len); s->fill = len; }
-}
-
-static void sha1_final(sha1 *s, uint8_t out[20]) {
-  uint64_t bits = s->n * 8;
-  uint8_t pad[72];
-  size_t padlen = (s->fill < 56 ? 56 : 120) - s->fill;
-  memset(pad, 0, sizeof pad);
-  pad[0] = 0x80;
-  for (int i = 0; i < 8; i++) pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
-  sha1_update(s, pad, padlen + 8);
-  for (int i = 0; i < 5; i++) {
-    out[4 * i] = (uint8_t)(s->h[i] >> 24); out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-    out[4 * i + 2] = (uint8_t)(s->h[i] >> 8); out[4 * i + 3] = (uint8_t)s->h[i];
-  }
-}
-
-struct vk_hmac {
-  sha1 inner, outer;
-};
-
-int32_t vk_hmac_new(vk_hmac **out) {
-  vk_hmac *h = (vk_hmac *)calloc(1, sizeof *h);
-  if (!h) return VK_ERR_NOMEM;
-  *out = h;
-  return VK_OK;
-}
-
-int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
-  uint8_t k[64], pad[64];
-  memset(k, 0, sizeof k);
-  if (key_len > 64) {
-    sha1 s;
-    sha1_init(&s);
-    sha1_update(&s, key, key_len);
-    sha1_final(&s, k);
-  } else {
-    memcpy(k, key, key_len);
-  }
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x36);
-  sha1_init(&h->inner);
-  sha1_update(&h->inner, pad, 64);
-  for (int i = 0; i < 64; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
-  sha1_init(&h->outer);
-  sha1_update(&h->outer, pad, 64);
-  vk_wipe(k, sizeof k);
-  vk_wipe(pad, sizeof pad);
-  return VK_OK;
-}
-
-void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[20]) {
-  sha1 c = h->inner;
-  uint8_t d[20];
-  sha1_update(&c, a, a_len);
-  if (b_len) sha1_update(&c, b, b_len);
-  sha1_final(&c, d);
-  c = h->outer;
-  sha1_update(&c, d, 20);
-  sha1_final(&c, out);
-}
-
-void vk_hmac_free(vk_hmac *h) {
-  if (!h) return;
-  vk_wipe(h, sizeof *h);
-  free(h);
+/* The compression function for hmac.c (which does padding and HMAC). */
+void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) {
+  for (size_t i = 0; i < n; i++) sha1_block(h, blocks + 64 * i);
 }

@@ -84,6 +84,26 @@ struct vk_jb {
   int have_last_arrival, in_burst;
   double stalls;
   double target_ms, offset_ms, base_ms;
+  int64_t last_end_ts;   /* timestamp just after the last decoded packet */
+
+  /* RTP clock above the audio rate (Opus): timestamps divided by ts_scale,
+   * unwrapped at the RTP clock first so that the divided ones wrap at 2^32 */
+  int32_t ts_scale;
+  uint32_t rtp_ref32;
+  int64_t rtp_ref_ext;
+  int have_rtp_ref;
+
+  /* the poll in progress (a HOST-codec poll resumes after each request) */
+  int pp_active;
+  double pp_now, pp_base, pp_tol;
+  int32_t pp_op, pp_missing, pp_flags, pp_inserted, pp_removed;
+  /* HOST codec: the pending request and the caller's answer */
+  int32_t req_kind, req_n;
+  int64_t req_seq, req_slot;
+  int have_ans;
+  int32_t ans_kind, ans_n, ans_len;
+  int64_t ans_seq, ans_slot;
+  int16_t *host_pcm;     /* max_dur samples */
 
   /* statistics */
   double received, late, duplicate, ooo, overflow, lost, merges, resets, polls, out_samples;
@@ -101,14 +121,20 @@ void vk_jb_config_default(vk_jb_config *c) {
   c->max_packets = 250;
   c->max_payload = 1500;
   c->payload_type = -1;
+  c->rtp_clock_rate = 0;
 }
 
 static int valid_config(const vk_jb_config *c) {
   int r = c->clock_rate;
   if (r != 8000 && r != 16000 && r != 24000 && r != 32000 && r != 48000) return 0;
   if (c->frame_ms != 10 && c->frame_ms != 20) return 0;
-  if (c->codec < 0 || c->codec > VK_JB_CODEC_EXTERNAL) return 0;
-  if (c->codec != VK_JB_CODEC_EXTERNAL && r != 8000) return 0;
+  if (c->codec < 0 || c->codec > VK_JB_CODEC_HOST) return 0;
+  int g711 = c->codec == VK_JB_CODEC_PCMU || c->codec == VK_JB_CODEC_PCMA;
+  if (g711 && r != 8000) return 0;
+  if (c->rtp_clock_rate != 0) {
+    if (c->rtp_clock_rate < r || c->rtp_clock_rate > 48000 || c->rtp_clock_rate % r != 0) return 0;
+    if (g711 && c->rtp_clock_rate != 8000) return 0;
+  }
   if (c->max_delay_ms < 20 || c->max_delay_ms > 10000) return 0;
   if (c->min_delay_ms < 0 || c->min_delay_ms > c->max_delay_ms) return 0;
   if (c->max_packets < 2 || c->max_packets > 2000) return 0;
@@ -139,6 +165,7 @@ static void stream_reset(vk_jb *jb) {
   jb->flag_reset = 1;
   jb->have_last_arrival = 0;
   jb->in_burst = 0;
+  jb->have_rtp_ref = 0;
 }
 
 void vk_jb_reset(vk_jb *jb) {
@@ -155,6 +182,10 @@ void vk_jb_reset(vk_jb *jb) {
   jb->play = jb->len = 0;
   jb->nmarkers = 0;
   jb->target_ms = jb->offset_ms = jb->base_ms = 0;
+  jb->last_end_ts = 0;
+  jb->pp_active = 0;
+  jb->req_kind = VK_JB_REQ_NONE;
+  jb->have_ans = 0;
   clear_stats(jb);
 }
 
@@ -166,13 +197,15 @@ int32_t vk_jb_create(const vk_jb_config *cfg, vk_jb **out) {
   jb->frame = cfg->clock_rate / 1000 * cfg->frame_ms;
   jb->max_dur = cfg->clock_rate / 1000 * JB_MAX_PACKET_MS;
   jb->hist_keep = cfg->clock_rate / 1000 * JB_HISTORY_MS;
+  jb->ts_scale = cfg->rtp_clock_rate > 0 ? cfg->rtp_clock_rate / cfg->clock_rate : 1;
   int32_t st = jb_buffer_init(&jb->buf, cfg->max_packets, cfg->max_payload);
   if (st == VK_OK) st = jb_dsp_init(&jb->dsp, cfg->clock_rate);
   /* history + the frame being filled + two packets + room for stretching */
   jb->audio_cap = jb->hist_keep + 2 * jb->frame + 2 * jb->max_dur + 4 * jb->dsp.max_lag;
   jb->audio = (int16_t *)malloc(sizeof(int16_t) * (size_t)jb->audio_cap);
   jb->tmp = (int16_t *)malloc(sizeof(int16_t) * (size_t)jb->max_dur);
-  if (st != VK_OK || !jb->audio || !jb->tmp) {
+  if (cfg->codec == VK_JB_CODEC_HOST) jb->host_pcm = (int16_t *)malloc(sizeof(int16_t) * (size_t)jb->max_dur);
+  if (st != VK_OK || !jb->audio || !jb->tmp || (cfg->codec == VK_JB_CODEC_HOST && !jb->host_pcm)) {
     vk_jb_destroy(jb);
     return st != VK_OK ? st : VK_ERR_NOMEM;
   }
@@ -188,6 +221,7 @@ void vk_jb_destroy(vk_jb *jb) {
   jb_dsp_free(&jb->dsp);
   free(jb->audio);
   free(jb->tmp);
+  free(jb->host_pcm);
   free(jb);
 }
 
@@ -245,8 +279,13 @@ static double ts_ms(const vk_jb *jb, int64_t ts) {
   return (double)(ts - jb->ts_origin) * 1000.0 / jb->cfg.clock_rate + jb->ts_origin_ms;
 }
 
+static int is_g711(const vk_jb *jb) {
+  return jb->cfg.codec == VK_JB_CODEC_PCMU || jb->cfg.codec == VK_JB_CODEC_PCMA;
+}
+
 static int32_t payload_duration(vk_jb *jb, const uint8_t *payload, int32_t len) {
-  if (jb->cfg.codec != VK_JB_CODEC_EXTERNAL) return len < jb->max_dur ? len : jb->max_dur;
+  if (jb->cfg.codec == VK_JB_CODEC_HOST) return 0; /* the timestamps and the decoded length decide */
+  if (is_g711(jb)) return len < jb->max_dur ? len : jb->max_dur;
   if (jb->has_dec && jb->dec.duration) {
     int32_t d = jb->dec.duration(jb->dec_user, payload, (size_t)len);
     if (d > 0) return d < jb->max_dur ? d : jb->max_dur;
@@ -297,7 +336,7 @@ static int seen_test_set(vk_jb *jb, int64_t s) {
 static void drop_packet(vk_jb *jb, int32_t i) {
   const jb_pkt *p = &jb->buf.slots[i];
   jb->dropped_whole++;
-  if (jb->cfg.codec == VK_JB_CODEC_EXTERNAL) {
+  if (!is_g711(jb)) {
     jb->dropped_whole_voiced++;
   } else {
     int32_t n = decode_payload(jb, jb_buffer_payload(&jb->buf, i), p->len, jb->tmp);
@@ -333,7 +372,15 @@ int32_t vk_jb_push(vk_jb *jb, const uint8_t *pkt, size_t len, double arrival_ms)
     jb->resets++;
     result = VK_JB_PUSH_RESET;
   }
-  uint64_t ext = 0;
+  if (jb->ts_scale > 1) {
+    int64_t e = jb->have_rtp_ref ? jb->rtp_ref_ext + vk_ts_diff(jb->rtp_ref32, v.ts) : (int64_t)v.ts + ((int64_t)1 << 32);
+    jb->rtp_ref32 = v.ts;
+    jb->rtp_ref_ext = e;
+    jb->have_rtp_ref = 1;
+    int64_t q = e >= 0 ? e / jb->ts_scale : -((-e + jb->ts_scale - 1) / jb->ts_scale);
+    v.ts = (uint32_t)q;
+  }
+  int64_t ext = 0;
   int32_t sr = vk_seq_update(&jb->seq, v.seq, &ext);
   if (sr == VK_SEQ_JUMP || sr == VK_SEQ_PROBATION) {
     jb->ignored++;
@@ -345,6 +392,11 @@ int32_t vk_jb_push(vk_jb *jb, const uint8_t *pkt, size_t len, double arrival_ms)
     sr = vk_seq_update(&jb->seq, v.seq, &ext);
     result = VK_JB_PUSH_RESET;
   }
+  /* A late packet from before the stream's first one across the wrap is
+   * numbered negatively (vk_seq.h, at least -32768); one cycle up keeps the
+   * window arithmetic (seen_test_set's %) on non-negative numbers.  Only
+   * differences of ext matter here, and 16-bit seqs are ext & 0xffff. */
+  ext += VK_SEQ_MOD;
   int32_t dur = payload_duration(jb, v.payload, v.payload_len);
   int first = !jb->have_stream;
   int64_t ets;
@@ -501,16 +553,84 @@ static void set_op(int32_t *op, int32_t o) {
 }
 
 static int has_conceal_hook(const vk_jb *jb) {
+  if (jb->cfg.codec == VK_JB_CODEC_HOST) return 1;
   return jb->cfg.codec == VK_JB_CODEC_EXTERNAL && jb->has_dec && jb->dec.conceal;
 }
 
-/* Conceal n samples at the end of the audio. Returns nonzero if audible. */
-static int conceal(vk_jb *jb, int32_t n, const uint8_t *next, int32_t next_len) {
+#define JB_NEED (-100000) /* internal: the poll waits for the caller's decoder */
+
+/* HOST codec: the caller's answer to the request (kind, payload seq, slot,
+ * n) when it has given it -- the samples are in host_pcm, or a negative
+ * count -- else post the request and return JB_NEED. */
+static int32_t host_audio(vk_jb *jb, int32_t kind, int64_t seq, int64_t slot, int32_t n) {
+  if (jb->have_ans && jb->ans_kind == kind && jb->ans_seq == seq && jb->ans_slot == slot && jb->ans_n == n) {
+    jb->have_ans = 0;
+    return jb->ans_len;
+  }
+  jb->have_ans = 0;
+  jb->req_kind = kind;
+  jb->req_seq = seq;
+  jb->req_slot = slot;
+  jb->req_n = n;
+  return JB_NEED;
+}
+
+/* Decode buffered packet i into jb->tmp: the sample count, a negative
+ * count when it cannot be decoded, or JB_NEED. */
+static int32_t decode_at(vk_jb *jb, int32_t i) {
+  const jb_pkt *p = &jb->buf.slots[i];
+  if (jb->cfg.codec == VK_JB_CODEC_HOST) {
+    int32_t r = host_audio(jb, VK_JB_REQ_DECODE, p->ext_seq, -1, jb->max_dur);
+    if (r > 0) memcpy(jb->tmp, jb->host_pcm, sizeof(int16_t) * (size_t)r);
+    return r;
+  }
+  return decode_payload(jb, jb_buffer_payload(&jb->buf, i), p->len, jb->tmp);
+}
+
+/*
+ * Extended sequence number of the packet slot that holds timestamp position
+ * pos (at or after next_ts): counted back from the next packet present, p,
+ * or on from the last packet decoded.  When several packets in a row are
+ * missing this is what tells which of them a concealment stands for, and
+ * so which packet's in-band FEC can rebuild it.
+ */
+static int64_t slot_seq(const vk_jb *jb, const jb_pkt *p, int64_t pos) {
+  int64_t d = jb->default_dur > 0 ? jb->default_dur : jb->frame;
+  int64_t lo = jb->last_seq + 1;
+  if (p && p->ext_seq > lo) {
+    int64_t s = p->ts > pos ? p->ext_seq - (p->ts - pos + d - 1) / d : p->ext_seq - 1;
+    if (s < lo) s = lo;
+    if (s > p->ext_seq - 1) s = p->ext_seq - 1;
+    return s;
+  }
+  return lo + (pos > jb->last_end_ts ? (pos - jb->last_end_ts) / d : 0);
+}
+
+/* Conceal n samples at the end of the audio for the missing packet `slot`
+ * (-1: a gap, not a packet), handing a decoder the packet after it, buffer
+ * index ni (or -1), for in-band FEC.  Returns 1 if audible, 0 if not, or
+ * JB_NEED. */
+static int32_t conceal(vk_jb *jb, int32_t n, int64_t slot, int32_t ni) {
   int16_t *dst = jb->audio + jb->len;
+  const uint8_t *next = ni >= 0 ? jb_buffer_payload(&jb->buf, ni) : NULL;
+  int32_t next_len = ni >= 0 ? jb->buf.slots[ni].len : 0;
+  int32_t host = 0;
+  if (jb->cfg.codec == VK_JB_CODEC_HOST) {
+    host = host_audio(jb, VK_JB_REQ_CONCEAL, ni >= 0 ? jb->buf.slots[ni].ext_seq : -1, slot, n);
+    if (host == JB_NEED) return JB_NEED;
+  }
   if (!jb->dsp.plc.active) jb_dsp_plc_begin(&jb->dsp, jb->audio, jb->len, jb->len - jb->play);
   int audible;
-  if (has_conceal_hook(jb)) {
-    int32_t r = jb->dec.conceal(jb->dec_user, next, (size_t)(next ? next_len : 0), dst, (size_t)n);
+  if (jb->cfg.codec == VK_JB_CODEC_HOST) {
+    if (host == n) {
+      memcpy(dst, jb->host_pcm, sizeof(int16_t) * (size_t)n);
+      jb->ext_concealed = 1; /* the decoder continues its own concealment: no cross-fade at the merge */
+      audible = 1;
+    } else {
+      audible = jb_dsp_plc_generate(&jb->dsp, dst, n);
+    }
+  } else if (has_conceal_hook(jb)) {
+    int32_t r = jb->dec.conceal(jb->dec_user, next, (size_t)next_len, dst, (size_t)n);
     if (r < 0) {
       jb_dsp_plc_generate(&jb->dsp, dst, n);
     } else {
@@ -526,29 +646,73 @@ static int conceal(vk_jb *jb, int32_t n, const uint8_t *next, int32_t next_len) 
   return audible;
 }
 
+const uint8_t *vk_jb_request(const vk_jb *jb, int32_t *req, size_t req_cap) {
+  if (!jb || (!req && req_cap)) return NULL;
+  int32_t r[VK_JB_REQ_LEN] = {VK_JB_REQ_NONE, 0, -1, 0, -1};
+  const uint8_t *payload = NULL;
+  if (jb->req_kind != VK_JB_REQ_NONE) {
+    r[0] = jb->req_kind;
+    r[1] = jb->req_n;
+    r[4] = jb->req_slot >= 0 ? (int32_t)(jb->req_slot & 0xffff) : -1;
+    int32_t i = jb->req_seq >= 0 ? jb_buffer_find_seq(&jb->buf, jb->req_seq) : -1;
+    if (i >= 0) {
+      r[2] = jb->buf.slots[i].seq;
+      r[3] = jb->buf.slots[i].len;
+      payload = jb_buffer_payload(&jb->buf, i);
+    }
+  }
+  size_t k = req_cap < VK_JB_REQ_LEN ? req_cap : VK_JB_REQ_LEN;
+  for (size_t i = 0; i < k; i++) req[i] = r[i];
+  return payload;
+}
+
+int32_t vk_jb_supply(vk_jb *jb, const int16_t *pcm, int32_t n) {
+  if (!jb) return VK_ERR_ARG;
+  if (jb->req_kind == VK_JB_REQ_NONE) return VK_ERR_STATE;
+  if (n > 0 && !pcm) return VK_ERR_ARG;
+  if (n > jb->req_n || (jb->req_kind == VK_JB_REQ_CONCEAL && n >= 0 && n != jb->req_n)) return VK_ERR_ARG;
+  if (n > 0) memcpy(jb->host_pcm, pcm, sizeof(int16_t) * (size_t)n);
+  jb->ans_kind = jb->req_kind;
+  jb->ans_seq = jb->req_seq;
+  jb->ans_slot = jb->req_slot;
+  jb->ans_n = jb->req_n;
+  jb->ans_len = n < 0 ? -1 : n;
+  jb->have_ans = 1;
+  jb->req_kind = VK_JB_REQ_NONE;
+  return VK_OK;
+}
+
 int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *info, size_t info_cap) {
   if (!jb || !pcm || !info || !isfinite(now_ms)) return VK_ERR_ARG;
   if (cap < (size_t)jb->frame) return VK_ERR_BUFFER_SMALL;
   if (info_cap < VK_JB_INFO_HEADER) return VK_ERR_BUFFER_SMALL;
-  if (jb->have_poll && now_ms < jb->last_poll_ms) return VK_ERR_TIME;
   if (jb->cfg.codec == VK_JB_CODEC_EXTERNAL && !jb->has_dec) return VK_ERR_STATE;
-  jb->last_poll_ms = now_ms;
-  jb->have_poll = 1;
   const int32_t rate = jb->cfg.clock_rate;
   const int32_t N = jb->frame;
 
-  for (int32_t i = 0; i < jb->nfresh; i++) jb_delay_add(&jb->delay, now_ms, now_ms - jb->fresh[i]);
-  jb->nfresh = 0;
-  double base = jb_delay_base(&jb->delay, now_ms, 0.0);
-  jb->base_ms = base;
-  double target = jb_delay_quantile(&jb->delay, JB_TARGET_Q, base);
-  if (target < base + jb->cfg.min_delay_ms) target = base + jb->cfg.min_delay_ms;
-  if (target > base + jb->cfg.max_delay_ms) target = base + jb->cfg.max_delay_ms;
-  jb->target_ms = target;
-  double tol = jb_delay_reorder_tolerance(&jb->delay);
-
-  int32_t op = VK_JB_OP_NORMAL;
-  int32_t missing_seq = -1, flags = 0, inserted = 0, removed = 0;
+  if (!jb->pp_active) {
+    if (jb->have_poll && now_ms < jb->last_poll_ms) return VK_ERR_TIME;
+    jb->last_poll_ms = now_ms;
+    jb->have_poll = 1;
+    for (int32_t i = 0; i < jb->nfresh; i++) jb_delay_add(&jb->delay, now_ms, now_ms - jb->fresh[i]);
+    jb->nfresh = 0;
+    double base = jb_delay_base(&jb->delay, now_ms, 0.0);
+    jb->base_ms = base;
+    double target = jb_delay_quantile(&jb->delay, JB_TARGET_Q, base);
+    if (target < base + jb->cfg.min_delay_ms) target = base + jb->cfg.min_delay_ms;
+    if (target > base + jb->cfg.max_delay_ms) target = base + jb->cfg.max_delay_ms;
+    jb->target_ms = target;
+    jb->pp_active = 1;
+    jb->pp_now = now_ms;
+    jb->pp_base = base;
+    jb->pp_tol = jb_delay_reorder_tolerance(&jb->delay);
+    jb->pp_op = VK_JB_OP_NORMAL;
+    jb->pp_missing = -1;
+    jb->pp_flags = jb->pp_inserted = jb->pp_removed = 0;
+  }
+  /* a HOST-codec poll resumes here after each answer, with its own time */
+  now_ms = jb->pp_now;
+  const double base = jb->pp_base, target = jb->target_ms, tol = jb->pp_tol;
 
   while (jb->len - jb->play < N) {
     int32_t pending = jb->len - jb->play;
@@ -568,6 +732,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     }
     if ((!jb->started || jb->anchor) && pi >= 0) {
       jb->next_ts = jb->buf.slots[pi].ts;
+      jb->last_end_ts = jb->next_ts;
       jb->last_seq = jb->buf.slots[pi].ext_seq - 1;
       jb->started = 1;
       jb->anchor = 0;
@@ -578,7 +743,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       memset(jb->audio + jb->len, 0, sizeof(int16_t) * (size_t)(N - pending));
       jb->len += N - pending;
       jb->cng_samples += N - pending;
-      set_op(&op, VK_JB_OP_CNG);
+      set_op(&jb->pp_op, VK_JB_OP_CNG);
       break;
     }
     double offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
@@ -587,11 +752,12 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     while (offset > max_offset + 1000.0 * N / rate && pi >= 0) {
       jb_pkt *p = &jb->buf.slots[pi];
       jb->next_ts = p->ts + (p->dur > 0 ? p->dur : jb->default_dur);
+      jb->last_end_ts = jb->next_ts;
       jb->last_seq = p->ext_seq;
       jb->overflow++;
       drop_packet(jb, pi);
       jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
-      flags |= VK_JB_FLAG_SKIPPED;
+      jb->pp_flags |= VK_JB_FLAG_SKIPPED;
       pi = jb_buffer_oldest(&jb->buf);
       offset = now_ms + (double)pending * 1000.0 / rate - ts_ms(jb, jb->next_ts);
     }
@@ -617,10 +783,18 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     jb_action act = jb_decide(&din);
 
     if (act == JB_ACT_DECODE) {
-      int32_t n = decode_payload(jb, jb_buffer_payload(&jb->buf, pi), p->len, jb->tmp);
-      if (n < 0) return n;
+      int32_t n = decode_at(jb, pi);
+      if (n == JB_NEED) return 0;
+      if (n < 0) {
+        /* undecodable (a corrupt payload): dropped, and its slot is
+         * concealed as a lost packet's would be */
+        jb->invalid++;
+        jb_buffer_remove(&jb->buf, pi);
+        continue;
+      }
       if (n == 0) n = 1, jb->tmp[0] = 0;
       int32_t dur = p->dur > 0 ? p->dur : n;
+      if (p->dur <= 0 && !is_g711(jb)) jb->default_dur = n;
       if (n > jb->audio_cap - jb->len) n = jb->audio_cap - jb->len;
       int was_concealing = jb->dsp.plc.active;
       if (was_concealing) {
@@ -632,7 +806,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
         }
         jb->ext_concealed = 0;
         jb->merges++;
-        set_op(&op, VK_JB_OP_MERGE);
+        set_op(&jb->pp_op, VK_JB_OP_MERGE);
       }
       if (p->ext_seq > jb->last_seq + 1) jb->lost += (double)(p->ext_seq - jb->last_seq - 1);
       memcpy(jb->audio + jb->len, jb->tmp, sizeof(int16_t) * (size_t)n);
@@ -640,6 +814,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       jb->len += n;
       jb->last_seq = p->ext_seq;
       jb->next_ts = p->ts + dur;
+      jb->last_end_ts = jb->next_ts;
       jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
       jb_buffer_remove(&jb->buf, pi);
       /* time-stretch towards the target */
@@ -654,7 +829,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       if (sign > 0 && amount > jb->audio_cap - jb->len) amount = jb->audio_cap - jb->len;
       /* at most one frame's worth removed per poll: playout at no more than
        * double speed, however much silence there is to skip */
-      if (sign < 0 && amount > N - removed) amount = N - removed;
+      if (sign < 0 && amount > N - jb->pp_removed) amount = N - jb->pp_removed;
       if (sign != 0 && amount >= jb->dsp.min_lag) {
         int32_t at = 0;
         int32_t ch = jb_dsp_stretch(&jb->dsp, jb->audio + jb->play, pend, amount, sign, &at);
@@ -662,33 +837,43 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
           shift_markers(jb, jb->play + at, ch);
           jb->len += ch;
           if (ch < 0) {
-            removed += -ch;
+            jb->pp_removed += -ch;
             jb->accel_samples += -ch;
-            set_op(&op, VK_JB_OP_ACCELERATE);
+            set_op(&jb->pp_op, VK_JB_OP_ACCELERATE);
           } else {
             jb->preempt_samples += ch;
-            set_op(&op, VK_JB_OP_PREEMPTIVE);
+            set_op(&jb->pp_op, VK_JB_OP_PREEMPTIVE);
           }
         }
       }
       continue;
     }
     int32_t need = N - pending;
-    /* the packet after the missing one, for a decoder's in-band FEC */
-    const uint8_t *nx = NULL;
-    int32_t nxl = 0;
+    /* The missing packet this concealment stands for -- while waiting, the
+     * slot after those already concealed -- and the packet after it, whose
+     * in-band FEC a decoder can rebuild it from. */
+    int64_t slot = slot_seq(jb, p, jb->next_ts + (act == JB_ACT_EXPAND_WAIT ? jb->wait_samples : 0));
+    int32_t ni = -1;
     if (p && !din.seq_contiguous) {
-      int32_t ni = jb_buffer_find_seq(&jb->buf, jb->last_seq + 2);
-      if (ni >= 0) {
-        nx = jb_buffer_payload(&jb->buf, ni);
-        nxl = jb->buf.slots[ni].len;
-        flags |= VK_JB_FLAG_NEXT_PRESENT;
-      }
+      ni = jb_buffer_find_seq(&jb->buf, slot + 1);
+      if (ni >= 0) jb->pp_flags |= VK_JB_FLAG_NEXT_PRESENT;
+    }
+    /* A decoder conceals (or rebuilds from FEC) whole packets: Opus's
+     * decode_fec recovers a frame only when asked for all of it.  The
+     * buffer's own concealment goes by what this poll needs. */
+    int32_t unit = need;
+    if (has_conceal_hook(jb)) {
+      int32_t d = jb->default_dur > 0 ? jb->default_dur : jb->frame;
+      if (d > jb->max_dur) d = jb->max_dur;
+      if (d > jb->audio_cap - jb->len) d = jb->audio_cap - jb->len;
+      if (d > unit) unit = d;
     }
     if (act == JB_ACT_EXPAND_WAIT) {
-      int audible = conceal(jb, need, nx, nxl);
-      if (nx) jb->wait_next = 1;
-      inserted += need;
+      need = unit;
+      int32_t audible = conceal(jb, need, slot, ni);
+      if (audible == JB_NEED) return 0;
+      jb->wait_next = ni >= 0; /* whether the latest waited slot had its successor */
+      jb->pp_inserted += need;
       jb->inserted_whole++;
       jb->wait_samples += need;
       jb->wait_frames++;
@@ -698,12 +883,12 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       }
       if (audible) {
         jb->expand_samples += need;
-        set_op(&op, VK_JB_OP_EXPAND);
+        set_op(&jb->pp_op, VK_JB_OP_EXPAND);
       } else {
         jb->cng_samples += need;
-        set_op(&op, VK_JB_OP_CNG);
+        set_op(&jb->pp_op, VK_JB_OP_CNG);
       }
-      missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
+      jb->pp_missing = (int32_t)(slot & 0xffff);
       continue;
     }
     /* EXPAND_LOST or CNG_GAP: fill towards the next packet and advance */
@@ -715,9 +900,22 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
      * inserted (the delay grew by it) and the recovered audio takes the
      * missing packet's place.  Without such a hook (G.711), or when the hook
      * already had the successor, the waited concealment is the replacement. */
-    if (nx && act == JB_ACT_EXPAND_LOST && jb->wait_samples > 0 && !jb->wait_next && has_conceal_hook(jb))
-      jb->wait_samples = jb->wait_frames = jb->wait_voiced = 0;
-    if (p && jb->wait_samples > 0) {
+    int drop_wait = 0;
+    if (act == JB_ACT_EXPAND_LOST && p && jb->wait_samples > 0 && !jb->wait_next && has_conceal_hook(jb)) {
+      /* Only the waited concealment that reaches into the last missing
+       * slot, the one p's FEC can rebuild, is given up; what stands for the
+       * slots before it (p carries no FEC for them) stays their replacement. */
+      int64_t d = jb->default_dur > 0 ? jb->default_dur : jb->frame;
+      int64_t keep = p->ts - d - jb->next_ts;
+      if (keep <= 0) {
+        drop_wait = 1;
+      } else if (keep < jb->wait_samples) {
+        jb->wait_frames = (int32_t)(keep * jb->wait_frames / jb->wait_samples);
+        if (jb->wait_voiced > jb->wait_frames) jb->wait_voiced = jb->wait_frames;
+        jb->wait_samples = (int32_t)keep;
+      }
+    }
+    if (p && jb->wait_samples > 0 && !drop_wait) {
       /* what was concealed while waiting now stands in for the missing
        * audio: the playout point moves on without growing the delay */
       int32_t credit = gap < jb->wait_samples ? (int32_t)gap : jb->wait_samples;
@@ -728,36 +926,41 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
         jb->inserted_whole_voiced -= jb->wait_voiced;
         jb->wait_frames = jb->wait_voiced = 0;
       }
-      if (act == JB_ACT_EXPAND_LOST) missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
+      if (act == JB_ACT_EXPAND_LOST) jb->pp_missing = (int32_t)(slot_seq(jb, p, jb->next_ts - 1) & 0xffff);
       continue;
     }
+    if (act == JB_ACT_EXPAND_LOST) need = unit;
     int32_t n = gap < need ? (int32_t)gap : need;
     if (n <= 0) n = need;
     if (act == JB_ACT_EXPAND_LOST) {
-      int audible = conceal(jb, n, nx, nxl);
+      int32_t audible = conceal(jb, n, slot, ni);
+      if (audible == JB_NEED) return 0;
       if (audible) {
         jb->expand_samples += n;
-        set_op(&op, VK_JB_OP_EXPAND);
+        set_op(&jb->pp_op, VK_JB_OP_EXPAND);
       } else {
         jb->cng_samples += n;
-        set_op(&op, VK_JB_OP_CNG);
+        set_op(&jb->pp_op, VK_JB_OP_CNG);
       }
-      missing_seq = (int32_t)((jb->last_seq + 1) & 0xffff);
+      jb->pp_missing = (int32_t)(slot & 0xffff);
     } else {
       if (jb->dsp.plc.active) {
-        conceal(jb, n, NULL, 0);
+        if (conceal(jb, n, -1, -1) == JB_NEED) return 0;
       } else {
         jb_dsp_cng(&jb->dsp, jb->audio + jb->len, n);
         jb->len += n;
       }
       jb->cng_samples += n;
-      set_op(&op, VK_JB_OP_CNG);
+      set_op(&jb->pp_op, VK_JB_OP_CNG);
     }
     jb->next_ts += n;
     jb->wait_samples = jb->wait_frames = jb->wait_voiced = jb->wait_next = 0;
   }
 
   /* output one frame and report the packets that start in it */
+  jb->pp_active = 0;
+  jb->req_kind = VK_JB_REQ_NONE;
+  jb->have_ans = 0;
   memcpy(pcm, jb->audio + jb->play, sizeof(int16_t) * (size_t)N);
   int32_t nst = 0;
   int32_t maxst = (int32_t)((info_cap - VK_JB_INFO_HEADER) / 2);
@@ -784,15 +987,16 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     jb->len -= sh;
     for (int32_t i = 0; i < jb->nmarkers; i++) jb->markers[i].pos -= sh;
   }
+  int32_t flags = jb->pp_flags;
   if (jb->flag_reset) flags |= VK_JB_FLAG_RESET;
   if (jb->flag_skipped) flags |= VK_JB_FLAG_SKIPPED;
   if (jb->started) flags |= VK_JB_FLAG_STARTED;
   jb->flag_reset = jb->flag_skipped = 0;
-  info[0] = op;
+  info[0] = jb->pp_op;
   info[1] = N;
   info[2] = flags;
-  info[3] = missing_seq;
-  info[4] = inserted;
+  info[3] = jb->pp_missing;
+  info[4] = jb->pp_inserted;
   info[5] = nst;
   jb->polls++;
   jb->out_samples += N;

@@ -43,6 +43,9 @@ static const struct {
 #define STOP_EDGE_DOWN 1.01
 #define STOP_EDGE_UP 1.03
 
+/* The largest L of a reduced ratio between the supported rates (8 -> 48 kHz). */
+#define VK_RESAMPLE_MAX_UP 6
+
 struct vk_resample {
   int32_t channels;
   int32_t L, M;      /* out/in = L/M */
@@ -54,6 +57,10 @@ struct vk_resample {
   int32_t avail;     /* frames held in each line */
   int32_t idx;       /* line index of the first tap of the next output */
   int32_t phase;     /* 0..L-1: the next output is at input time idx' + phase / L */
+  /* After an output at phase p: the window moves adv[p] input frames and
+   * the next output has phase next[p] ((p + M) = adv[p] L + next[p]). */
+  int32_t adv[VK_RESAMPLE_MAX_UP], next[VK_RESAMPLE_MAX_UP];
+  const float *phase_coef[VK_RESAMPLE_MAX_UP]; /* coef + p K */
 };
 
 static int rate_ok(int32_t r) { return r == 8000 || r == 16000 || r == 24000 || r == 48000; }
@@ -113,6 +120,7 @@ static int design(vk_resample *r, int32_t quality) {
     }
     for (int32_t k = 0; k < K; k++) h[k] = (float)(h[k] / sum);
   }
+  for (int32_t p = 0; p < L; p++) r->phase_coef[p] = r->coef + (size_t)p * K;
   r->K = K;
   r->half = half;
   r->cutoff = (float)cutoff;
@@ -140,6 +148,14 @@ int32_t vk_resample_create(int32_t in_rate, int32_t out_rate, int32_t channels, 
   r->L = out_rate / g;
   r->M = in_rate / g;
   r->channels = channels;
+  if (r->L > VK_RESAMPLE_MAX_UP) {
+    free(r);
+    return VK_ERR_ARG;
+  }
+  for (int32_t p = 0; p < r->L; p++) {
+    r->adv[p] = (p + r->M) / r->L;
+    r->next[p] = (p + r->M) % r->L;
+  }
   if (r->L != r->M) {
     int32_t st = design(r, quality);
     if (st != VK_OK) {
@@ -199,47 +215,184 @@ int32_t vk_resample_flush_frames(const vk_resample *r) {
 }
 
 /*
- * Dot product of K taps (K a multiple of 8) with 16 partial sums in a fixed
- * association: four 4-lane accumulators hide the add latency.  GCC and clang
- * (emscripten included) lower the vector type to SIMD where they can and to
- * scalar code otherwise; the portable fallback sums in the same order, so
- * every build computes the same value.
+ * Dot products of K taps (K a multiple of 8), each with two 4-lane partial
+ * sums (taps k..k+3 and k+4..k+7 of every 8) reduced in a fixed
+ * association: y = (s0 + s2) + (s1 + s3), s = a + b.  dot4 computes four
+ * outputs at once (consecutive outputs: their own phase and window start),
+ * so the loop overhead is shared and the four horizontal reductions become
+ * one 4x4 transpose; dot1 computes one output with exactly the same
+ * arithmetic per lane, so how a stream is cut into calls does not change a
+ * single bit.  GCC and clang (emscripten included) lower the vector type to
+ * SIMD where they can and to scalar code otherwise; the portable fallback
+ * sums in the same order, so every build computes the same value.
  */
 #if defined(__GNUC__) || defined(__clang__)
 typedef float v4f __attribute__((vector_size(16)));
+#if defined(__clang__)
+#define SHUF4(a, b, i0, i1, i2, i3) __builtin_shufflevector((a), (b), i0, i1, i2, i3)
+#else
+typedef int32_t v4i __attribute__((vector_size(16)));
+#define SHUF4(a, b, i0, i1, i2, i3) __builtin_shuffle((a), (b), (v4i){i0, i1, i2, i3})
+#endif
 static inline v4f load4(const float *p) {
   v4f v;
   memcpy(&v, p, sizeof v);
   return v;
 }
-static inline float dot(const float *restrict h, const float *restrict x, int32_t K) {
-  v4f a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0;
-  int32_t k = 0;
-  for (; k + 16 <= K; k += 16) {
-    a0 += load4(h + k) * load4(x + k);
-    a1 += load4(h + k + 4) * load4(x + k + 4);
-    a2 += load4(h + k + 8) * load4(x + k + 8);
-    a3 += load4(h + k + 12) * load4(x + k + 12);
+static inline float dot1(const float *restrict h, const float *restrict x, int32_t K) {
+  v4f a = {0, 0, 0, 0}, b = a;
+  for (int32_t k = 0; k < K; k += 8) {
+    a += load4(h + k) * load4(x + k);
+    b += load4(h + k + 4) * load4(x + k + 4);
   }
-  if (k < K) {
-    a0 += load4(h + k) * load4(x + k);
-    a1 += load4(h + k + 4) * load4(x + k + 4);
-  }
-  v4f s = (a0 + a2) + (a1 + a3);
+  v4f s = a + b;
   return (s[0] + s[2]) + (s[1] + s[3]);
+}
+static inline void dot4(const float *const h[4], const float *const x[4], int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+  const float *h0 = h[0], *h1 = h[1], *h2 = h[2], *h3 = h[3];
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+  for (int32_t k = 0; k < K; k += 8) {
+    a0 += load4(h0 + k) * load4(x0 + k);
+    b0 += load4(h0 + k + 4) * load4(x0 + k + 4);
+    a1 += load4(h1 + k) * load4(x1 + k);
+    b1 += load4(h1 + k + 4) * load4(x1 + k + 4);
+    a2 += load4(h2 + k) * load4(x2 + k);
+    b2 += load4(h2 + k + 4) * load4(x2 + k + 4);
+    a3 += load4(h3 + k) * load4(x3 + k);
+    b3 += load4(h3 + k + 4) * load4(x3 + k + 4);
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
+  /* t01 = (s0[0] + s0[2], s0[1] + s0[3], s1[0] + s1[2], s1[1] + s1[3]) */
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
+/* Four outputs with one phase shared by outputs 0 and 2 (hA) and one by 1
+ * and 3 (hB) -- hA == hB when downsampling by an integer: the taps are
+ * loaded once for the outputs that use them. */
+static inline void dot4h2(const float *hA, const float *hB, const float *const x[4], int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+  for (int32_t k = 0; k < K; k += 8) {
+    v4f ha = load4(hA + k), hb = load4(hA + k + 4);
+    a0 += ha * load4(x0 + k);
+    b0 += hb * load4(x0 + k + 4);
+    a2 += ha * load4(x2 + k);
+    b2 += hb * load4(x2 + k + 4);
+    v4f ga = load4(hB + k), gb = load4(hB + k + 4);
+    a1 += ga * load4(x1 + k);
+    b1 += gb * load4(x1 + k + 4);
+    a3 += ga * load4(x3 + k);
+    b3 += gb * load4(x3 + k + 4);
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
+/* Three outputs, the first two over window xA, the third over xB (3/2
+ * upsampling, 16 -> 24 kHz: the phases 0, 2, 1 of one cycle). */
+static inline void dot3x(const float *h0, const float *h1, const float *h2, const float *xA, const float *xB, int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
+  for (int32_t k = 0; k < K; k += 8) {
+    v4f xa = load4(xA + k), xb = load4(xA + k + 4);
+    a0 += load4(h0 + k) * xa;
+    b0 += load4(h0 + k + 4) * xb;
+    a1 += load4(h1 + k) * xa;
+    b1 += load4(h1 + k + 4) * xb;
+    a2 += load4(h2 + k) * load4(xB + k);
+    b2 += load4(h2 + k + 4) * load4(xB + k + 4);
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = {0, 0, 0, 0};
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
+/* Three outputs over one input window (integer upsampling: the phases of
+ * one input position): the window is loaded once for the three. y[3] is
+ * written too (0). */
+static inline void dot3s(const float *h0, const float *h1, const float *h2, const float *x, int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
+  for (int32_t k = 0; k < K; k += 8) {
+    v4f xa = load4(x + k), xb = load4(x + k + 4);
+    a0 += load4(h0 + k) * xa;
+    b0 += load4(h0 + k + 4) * xb;
+    a1 += load4(h1 + k) * xa;
+    b1 += load4(h1 + k + 4) * xb;
+    a2 += load4(h2 + k) * xa;
+    b2 += load4(h2 + k + 4) * xb;
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = {0, 0, 0, 0};
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
+/* Two outputs over one input window; y[2], y[3] are written too (0). */
+static inline void dot2s(const float *h0, const float *h1, const float *x, int32_t K, float y[4]) {
+  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0;
+  for (int32_t k = 0; k < K; k += 8) {
+    v4f xa = load4(x + k), xb = load4(x + k + 4);
+    a0 += load4(h0 + k) * xa;
+    b0 += load4(h0 + k + 4) * xb;
+    a1 += load4(h1 + k) * xa;
+    b1 += load4(h1 + k + 4) * xb;
+  }
+  v4f s0 = a0 + b0, s1 = a1 + b1, z = {0, 0, 0, 0};
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, z, 0, 2, 4, 6) + SHUF4(t01, z, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
 }
 #else
-static inline float dot(const float *h, const float *x, int32_t K) {
-  float a[16] = {0};
-  int32_t k = 0;
-  for (; k + 16 <= K; k += 16)
-    for (int j = 0; j < 16; j++) a[j] += h[k + j] * x[k + j];
-  if (k < K)
-    for (int j = 0; j < 8; j++) a[j] += h[k + j] * x[k + j];
-  float s[4];
-  for (int j = 0; j < 4; j++) s[j] = (a[j] + a[j + 8]) + (a[j + 4] + a[j + 12]);
+static inline float dot1(const float *h, const float *x, int32_t K) {
+  float a[4] = {0}, b[4] = {0}, s[4];
+  for (int32_t k = 0; k < K; k += 8)
+    for (int j = 0; j < 4; j++) {
+      a[j] += h[k + j] * x[k + j];
+      b[j] += h[k + 4 + j] * x[k + 4 + j];
+    }
+  for (int j = 0; j < 4; j++) s[j] = a[j] + b[j];
   return (s[0] + s[2]) + (s[1] + s[3]);
 }
+static inline void dot4(const float *const h[4], const float *const x[4], int32_t K, float y[4]) {
+  for (int j = 0; j < 4; j++) y[j] = dot1(h[j], x[j], K);
+}
+static inline void dot3x(const float *h0, const float *h1, const float *h2, const float *xA, const float *xB, int32_t K, float y[4]) {
+  y[0] = dot1(h0, xA, K);
+  y[1] = dot1(h1, xA, K);
+  y[2] = dot1(h2, xB, K);
+  y[3] = 0.0f;
+}
+static inline void dot4h2(const float *hA, const float *hB, const float *const x[4], int32_t K, float y[4]) {
+  y[0] = dot1(hA, x[0], K);
+  y[1] = dot1(hB, x[1], K);
+  y[2] = dot1(hA, x[2], K);
+  y[3] = dot1(hB, x[3], K);
+}
+static inline void dot3s(const float *h0, const float *h1, const float *h2, const float *x, int32_t K, float y[4]) {
+  y[0] = dot1(h0, x, K);
+  y[1] = dot1(h1, x, K);
+  y[2] = dot1(h2, x, K);
+  y[3] = 0.0f;
+}
+static inline void dot2s(const float *h0, const float *h1, const float *x, int32_t K, float y[4]) {
+  y[0] = dot1(h0, x, K);
+  y[1] = dot1(h1, x, K);
+  y[2] = y[3] = 0.0f;
+}
+#endif
+
+/* Four outputs per pass pay off where the vector type is SIMD; in the WASM
+ * build (no SIMD) the 32 scalar accumulators spill, and one output at a
+ * time is faster.  Both compute the same bits. */
+#if defined(__EMSCRIPTEN__) && !defined(__wasm_simd128__)
+#define VK_RS_DOT4 0
+#else
+#define VK_RS_DOT4 1
 #endif
 
 /* Saturate and round to nearest (ties to even) without branches: the sign
@@ -255,6 +408,33 @@ static inline int16_t to_i16(float y) {
   y = (y + 12582912.0f) - 12582912.0f;
   return (int16_t)(int32_t)y;
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+/* to_i16 on four outputs at once, the same operations lane by lane. */
+typedef int32_t v4s __attribute__((vector_size(16)));
+static inline void to_i16x4(const float y4[4], int16_t *o, size_t stride) {
+  const v4f hi = {32767.0f, 32767.0f, 32767.0f, 32767.0f}, lo = {-32768.0f, -32768.0f, -32768.0f, -32768.0f};
+  const v4f mg = {12582912.0f, 12582912.0f, 12582912.0f, 12582912.0f};
+  v4f y;
+  memcpy(&y, y4, sizeof y);
+  v4s ok = y == y;
+  y = (v4f)((v4s)y & ok);
+  v4s gt = y > hi;
+  y = (v4f)(((v4s)y & ~gt) | ((v4s)hi & gt));
+  v4s lt = y < lo;
+  y = (v4f)(((v4s)y & ~lt) | ((v4s)lo & lt));
+  y = (y + mg) - mg;
+  v4s i = __builtin_convertvector(y, v4s);
+  o[0] = (int16_t)i[0];
+  o[stride] = (int16_t)i[1];
+  o[2 * stride] = (int16_t)i[2];
+  o[3 * stride] = (int16_t)i[3];
+}
+#else
+static inline void to_i16x4(const float y4[4], int16_t *o, size_t stride) {
+  for (int j = 0; j < 4; j++) o[(size_t)j * stride] = to_i16(y4[j]);
+}
+#endif
 
 /* in: int16 or float interleaved (or NULL for zeros), chosen by is_i16; out likewise. */
 static int32_t run(vk_resample *r, const void *in, int32_t in_frames, void *out, int32_t out_capacity, int is_i16) {
@@ -276,7 +456,7 @@ static int32_t run(vk_resample *r, const void *in, int32_t in_frames, void *out,
     return in_frames;
   }
 
-  const int32_t K = r->K, L = r->L, M = r->M, cap = r->cap;
+  const int32_t K = r->K, cap = r->cap;
   int32_t produced = 0;
   int32_t consumed = 0;
   do {
@@ -297,20 +477,77 @@ static int32_t run(vk_resample *r, const void *in, int32_t in_frames, void *out,
     r->avail += n;
     consumed += n;
     int32_t idx = r->idx, phase = r->phase;
-    while (idx + K <= r->avail) {
-      const float *h = r->coef + (size_t)phase * K;
+    const int32_t avail = r->avail;
+    const int32_t L = r->L;
+    if (r->M == 1 && phase == 0 && (L == 2 || L == 3 || L == 6)) {
+      /* Integer upsampling: the L outputs of one input position share its
+       * window (same arithmetic per output as dot1 / dot4). */
+      const float *const *ph = r->phase_coef;
+      for (; idx + K <= avail; idx++) {
+        for (int32_t c = 0; c < C; c++) {
+          const float *x = r->buf + (size_t)c * cap + idx;
+          float y[8];
+          if (L == 2) dot2s(ph[0], ph[1], x, K, y);
+          else dot3s(ph[0], ph[1], ph[2], x, K, y);
+          if (L == 6) dot3s(ph[3], ph[4], ph[5], x, K, y + 3);
+          size_t o = (size_t)produced * C + c;
+          if (is_i16)
+            for (int32_t j = 0; j < L; j++) out16[o + (size_t)j * C] = to_i16(y[j]);
+          else
+            for (int32_t j = 0; j < L; j++) outf[o + (size_t)j * C] = y[j];
+        }
+        produced += L;
+      }
+    } else if (L == 3 && r->M == 2 && phase == 0 && VK_RS_DOT4) {
+      /* 3/2: each cycle is phases 0 and 2 at idx, phase 1 at idx + 1. */
+      const float *const *ph = r->phase_coef;
+      for (; idx + 1 + K <= avail; idx += 2) {
+        for (int32_t c = 0; c < C; c++) {
+          const float *x = r->buf + (size_t)c * cap + idx;
+          float y[4];
+          dot3x(ph[0], ph[2], ph[1], x, x + 1, K, y);
+          size_t o = (size_t)produced * C + c;
+          if (is_i16)
+            for (int32_t j = 0; j < 3; j++) out16[o + (size_t)j * C] = to_i16(y[j]);
+          else
+            for (int32_t j = 0; j < 3; j++) outf[o + (size_t)j * C] = y[j];
+        }
+        produced += 3;
+      }
+    }
+    for (;;) {
+      /* Up to four consecutive outputs whose windows are all in the line. */
+      const float *h[4] = {0, 0, 0, 0};
+      int32_t at[4] = {0, 0, 0, 0};
+      int32_t g = 0;
+      while (g < 4 && idx + K <= avail) {
+        h[g] = r->phase_coef[phase];
+        at[g] = idx;
+        g++;
+        idx += r->adv[phase];
+        phase = r->next[phase];
+      }
+      if (g == 0) break;
       for (int32_t c = 0; c < C; c++) {
-        float y = dot(h, r->buf + (size_t)c * cap + idx, K);
+        const float *line = r->buf + (size_t)c * cap;
+        float y[4];
+        if (g == 4 && VK_RS_DOT4) {
+          const float *x[4] = {line + at[0], line + at[1], line + at[2], line + at[3]};
+          if (h[0] == h[2] && h[1] == h[3]) dot4h2(h[0], h[1], x, K, y); /* L = 1 or 2 */
+          else dot4(h, x, K, y);
+        } else {
+          for (int32_t j = 0; j < g; j++) y[j] = dot1(h[j], line + at[j], K);
+        }
         size_t o = (size_t)produced * C + c;
-        if (is_i16) out16[o] = to_i16(y);
-        else outf[o] = y;
+        if (is_i16 && g == 4)
+          to_i16x4(y, out16 + o, (size_t)C);
+        else if (is_i16)
+          for (int32_t j = 0; j < g; j++) out16[o + (size_t)j * C] = to_i16(y[j]);
+        else
+          for (int32_t j = 0; j < g; j++) outf[o + (size_t)j * C] = y[j];
       }
-      produced++;
-      phase += M;
-      while (phase >= L) {
-        phase -= L;
-        idx++;
-      }
+      produced += g;
+      if (g < 4) break;
     }
     /* Keep only the history the next output needs (fewer than K frames). */
     if (idx > 0) {

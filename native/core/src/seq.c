@@ -19,12 +19,12 @@ void vk_seq_init(vk_seq_state *s, uint32_t probation) {
   s->probation = probation;
 }
 
-static uint64_t ext_of(const vk_seq_state *s, uint16_t seq) {
-  int64_t e = (int64_t)s->cycles + s->max_seq + vk_seq_diff(s->max_seq, seq);
-  return e < 0 ? 0 : (uint64_t)e;
+/* Nearest extension relative to the newest; negative for cycle -1 (see vk_seq.h). */
+static int64_t ext_of(const vk_seq_state *s, uint16_t seq) {
+  return (int64_t)s->cycles + s->max_seq + vk_seq_diff(s->max_seq, seq);
 }
 
-int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, uint64_t *ext) {
+int32_t vk_seq_update(vk_seq_state *s, uint16_t seq, int64_t *ext) {
   if (!s) return VK_ERR_ARG;
   if (!s->initialised) {
     /* First packet: A.1 sets max_seq = seq - 1 and probation, then runs

@@ -32,7 +32,7 @@ static void seq_cycle(void) {
     vk_seq_state *s = NULL;
     CHECK_EQ_INT(vk_seq_create((uint32_t)(r % 5), &s), VK_OK);
     if (!s) continue;
-    uint64_t ext;
+    int64_t ext;
     for (int i = 0; i < 50; i++) vk_seq_update(s, (uint16_t)(r * 977 + i * (i % 7 ? 1 : 4000)), &ext);
     int32_t lost;
     uint8_t frac;

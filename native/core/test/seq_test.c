@@ -10,7 +10,7 @@
 #include "vk_seq.h"
 #include "vk_test.h"
 
-static uint64_t ext;
+static int64_t ext;
 
 static int32_t up(vk_seq_state *s, uint16_t seq) { return vk_seq_update(s, seq, &ext); }
 
@@ -103,11 +103,58 @@ static void test_wrap(void) {
   int bad = 0;
   for (uint32_t i = 1; i <= 655360 / 1000 + 1; i++) {
     q = (uint16_t)(q + 1000);
-    if (up(&s, q) != VK_SEQ_IN_ORDER || ext != (uint64_t)i * 1000) bad++;
+    if (up(&s, q) != VK_SEQ_IN_ORDER || ext != (int64_t)i * 1000) bad++;
   }
   CHECK_EQ_INT(bad, 0);
   CHECK_EQ_INT(vk_seq_ext_max(&s), 656000);
   CHECK_EQ_INT(vk_seq_expected(&s), 656001);
+}
+
+/* A late packet from before the first one.  The first counted packet is in
+ * cycle 0 (A.1 init_seq), so one from before it across the wrap is in cycle
+ * -1: 65535 after 0 is the packet before it, -1, not 0 (which would collide
+ * with the first packet and sort after a late 65534).  A.1 counts it like
+ * any reordered packet. */
+static void test_before_start(void) {
+  vk_seq_state s;
+  vk_seq_init(&s, 0);
+  CHECK_EQ_INT(up(&s, 0), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(ext, 0);
+  CHECK_EQ_INT(up(&s, 1), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(up(&s, 65535), VK_SEQ_OLD);
+  CHECK_EQ_INT(ext, -1);
+  CHECK_EQ_INT(up(&s, 65534), VK_SEQ_OLD);
+  CHECK_EQ_INT(ext, -2);
+  CHECK_EQ_INT(up(&s, 0), VK_SEQ_OLD); /* a duplicate of the first: 0 again */
+  CHECK_EQ_INT(ext, 0);
+  CHECK_EQ_INT(vk_seq_ext_max(&s), 1); /* the maximum did not move */
+  CHECK_EQ_INT(vk_seq_received(&s), 5);
+  /* 99 behind the newest is the furthest OLD (test_misorder): 65438 after 1. */
+  CHECK_EQ_INT(up(&s, (uint16_t)(1 - (VK_SEQ_MAX_MISORDER - 1))), VK_SEQ_OLD);
+  CHECK_EQ_INT(ext, 1 - (int64_t)(VK_SEQ_MAX_MISORDER - 1));
+  /* Reached going forward, the same 16-bit number is cycle 0's 65535. */
+  for (uint32_t q = 1001; q < 65535; q += 1000) CHECK_EQ_INT(up(&s, (uint16_t)q), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(up(&s, 65535), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(ext, 65535);
+
+  /* Without a wrap nothing changes: 3 after a first 5 is 3. */
+  vk_seq_init(&s, 0);
+  CHECK_EQ_INT(up(&s, 5), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(up(&s, 3), VK_SEQ_OLD);
+  CHECK_EQ_INT(ext, 3);
+  /* 65530 after a first 3: -6. */
+  vk_seq_init(&s, 0);
+  CHECK_EQ_INT(up(&s, 3), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(up(&s, 65530), VK_SEQ_OLD);
+  CHECK_EQ_INT(ext, -6);
+
+  /* The same after probation: the validating packet 1 is cycle 0. */
+  vk_seq_init(&s, VK_SEQ_MIN_SEQUENTIAL);
+  CHECK_EQ_INT(up(&s, 0), VK_SEQ_PROBATION);
+  CHECK_EQ_INT(up(&s, 1), VK_SEQ_IN_ORDER);
+  CHECK_EQ_INT(ext, 1);
+  CHECK_EQ_INT(up(&s, 65535), VK_SEQ_OLD);
+  CHECK_EQ_INT(ext, -1);
 }
 
 /* Misorder: a packet up to MAX_MISORDER behind the newest is OLD and counted
@@ -263,6 +310,7 @@ int main(void) {
   test_probation();
   test_wrap();
   test_misorder();
+  test_before_start();
   test_dropout_and_restart();
   test_report();
   test_args_and_lifecycle();

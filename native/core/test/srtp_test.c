@@ -2,7 +2,10 @@
  * both crypto backends (srtp_test: OpenSSL, srtp_test_portable: portable).
  * Known answers: FIPS-197 C.1-C.3, RFC 2202 test 1, the GCM spec's test
  * case 2 (McGrew & Viega), libsrtp srtp_driver's AES_CM_128_HMAC_SHA1_80
- * packet.  The full RFC vector set runs in test/srtp.test.ts. */
+ * packet.  Every multi-block path (CTR and GHASH, any register width) is
+ * checked against single-block calls and a bit-serial GHASH for inputs of
+ * 0..150 bytes and longer ones around the step sizes.  The full RFC vector set runs in
+ * test/srtp.test.ts. */
 #include "crypto.h"
 #include "vk_srtp.h"
 #include <stdio.h>
@@ -24,7 +27,113 @@ static void expect_hex(const char *what, const uint8_t *got, const char *want) {
   }
 }
 
+/* ---- long-input references: every multi-block path of a sibling (4/8/16
+ * blocks per step, 128/256-bit registers) against single-block calls ------ */
+
+/* GF(2^128) multiplication of SP 800-38D Algorithm 1, bit by bit. */
+static void ref_gfmul(uint8_t x[16], const uint8_t h[16]) {
+  uint8_t z[16] = {0}, v[16];
+  memcpy(v, h, 16);
+  for (int i = 0; i < 128; i++) {
+    if ((x[i / 8] >> (7 - i % 8)) & 1)
+      for (int j = 0; j < 16; j++) z[j] ^= v[j];
+    int lsb = v[15] & 1;
+    for (int j = 15; j > 0; j--) v[j] = (uint8_t)((v[j] >> 1) | (v[j - 1] << 7));
+    v[0] >>= 1;
+    if (lsb) v[0] ^= 0xe1;
+  }
+  memcpy(x, z, 16);
+}
+
+static void ref_ghash(uint8_t y[16], const uint8_t h[16], const uint8_t *p, size_t len) {
+  for (size_t i = 0; i < len; i += 16) {
+    size_t n = len - i < 16 ? len - i : 16;
+    for (size_t j = 0; j < n; j++) y[j] ^= p[i + j];
+    ref_gfmul(y, h);
+  }
+}
+
+/* E_K(block) through the CTR interface on one block. */
+static void ref_block(vk_aes_ctr *c, const uint8_t in[16], uint8_t out[16]) {
+  uint8_t z[16] = {0};
+  vk_aes_ctr_xor(c, in, z, out, 16);
+}
+
+static void check_long_inputs(void) {
+  static const size_t key_lens[] = {16, 32};
+  static uint8_t key[32], in[1600], got[1600], want[1600], aad[200];
+  for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)(i * 29 + 3);
+  for (size_t i = 0; i < sizeof in; i++) in[i] = (uint8_t)(i * 7 + 1);
+  for (size_t i = 0; i < sizeof aad; i++) aad[i] = (uint8_t)(i * 13 + 2);
+  size_t lens[200], nl = 0;
+  for (size_t n = 0; n <= 150; n++) lens[nl++] = n;
+  const size_t big[] = {175, 176, 255, 256, 257, 272, 383, 384, 385, 511, 512, 513, 1023, 1024, 1200, 1500};
+  for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) lens[nl++] = big[i];
+  for (size_t kl = 0; kl < 2; kl++) {
+    vk_aes_ctr *c;
+    vk_gcm *g;
+    vk_aes_ctr_new(&c);
+    vk_gcm_new(&g);
+    vk_aes_ctr_setkey(c, key, key_lens[kl]);
+    vk_gcm_setkey(g, key, key_lens[kl]);
+    uint8_t zero[16] = {0}, h[16], ctr[16], ks[16];
+    ref_block(c, zero, h);
+    for (size_t li = 0; li < nl; li++) {
+      size_t n = lens[li];
+      /* CTR, with the 32-bit counter crossing 2^32 inside long inputs */
+      uint32_t c0 = 0xfffffff0u + (uint32_t)li;
+      memset(ctr, 0xa5, 12);
+      ctr[12] = (uint8_t)(c0 >> 24); ctr[13] = (uint8_t)(c0 >> 16); ctr[14] = (uint8_t)(c0 >> 8); ctr[15] = (uint8_t)c0;
+      vk_aes_ctr_xor(c, ctr, in, got, n);
+      for (size_t b = 0; b * 16 < n; b++) {
+        uint32_t cb = c0 + (uint32_t)b;
+        ctr[12] = (uint8_t)(cb >> 24); ctr[13] = (uint8_t)(cb >> 16); ctr[14] = (uint8_t)(cb >> 8); ctr[15] = (uint8_t)cb;
+        ref_block(c, ctr, ks);
+        for (size_t j = 0; j < 16 && b * 16 + j < n; j++) want[b * 16 + j] = (uint8_t)(in[b * 16 + j] ^ ks[j]);
+      }
+      if (n && memcmp(got, want, n) != 0) { printf("FAIL long CTR key %zu len %zu\n", key_lens[kl], n); failures++; }
+      /* GCM seal with AAD in two parts, against GHASH bit by bit */
+      const size_t aad_lens[] = {0, 13, 200};
+      for (size_t ai = 0; ai < 3; ai++) {
+        size_t al = aad_lens[ai];
+        uint8_t iv[12], tag[16], y[16] = {0}, lenblk[16] = {0}, s[16];
+        for (int i = 0; i < 12; i++) iv[i] = (uint8_t)(li + i * 17 + ai);
+        vk_gcm_seal(g, iv, aad, al / 2, aad + al / 2, al - al / 2, in, got, n, tag, 16);
+        memcpy(ctr, iv, 12);
+        for (size_t b = 0; b * 16 < n; b++) {
+          uint32_t cb = 2 + (uint32_t)b;
+          ctr[12] = (uint8_t)(cb >> 24); ctr[13] = (uint8_t)(cb >> 16); ctr[14] = (uint8_t)(cb >> 8); ctr[15] = (uint8_t)cb;
+          ref_block(c, ctr, ks);
+          for (size_t j = 0; j < 16 && b * 16 + j < n; j++) want[b * 16 + j] = (uint8_t)(in[b * 16 + j] ^ ks[j]);
+        }
+        ref_ghash(y, h, aad, al);
+        ref_ghash(y, h, want, n);
+        for (int i = 0; i < 8; i++) {
+          lenblk[i] = (uint8_t)(((uint64_t)al * 8) >> (56 - 8 * i));
+          lenblk[8 + i] = (uint8_t)(((uint64_t)n * 8) >> (56 - 8 * i));
+        }
+        ref_ghash(y, h, lenblk, 16);
+        ctr[12] = 0; ctr[13] = 0; ctr[14] = 0; ctr[15] = 1;
+        ref_block(c, ctr, s);
+        for (int i = 0; i < 16; i++) y[i] ^= s[i];
+        if ((n && memcmp(got, want, n) != 0) || memcmp(tag, y, 16) != 0) {
+          printf("FAIL long GCM key %zu len %zu aad %zu\n", key_lens[kl], n, al);
+          failures++;
+        }
+        uint8_t back[1600];
+        if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_OK || (n && memcmp(back, in, n) != 0)) {
+          printf("FAIL long GCM open key %zu len %zu aad %zu\n", key_lens[kl], n, al);
+          failures++;
+        }
+      }
+    }
+    vk_aes_ctr_free(c);
+    vk_gcm_free(g);
+  }
+}
+
 int main(void) {
+  check_long_inputs();
   uint8_t key[32], pt[16], z[16] = {0}, o[64];
   for (int i = 0; i < 32; i++) key[i] = (uint8_t)i;
   for (int i = 0; i < 16; i++) pt[i] = (uint8_t)(i * 0x11);
@@ -49,6 +158,26 @@ int main(void) {
   vk_hmac_setkey(h, k20, 20);
   vk_hmac_sha1(h, (const uint8_t *)"Hi ", 3, (const uint8_t *)"There", 5, d);
   expect_hex("RFC 2202 HMAC-SHA1 1", d, "b617318655057264e28bc0b6fb378c8ef146be00");
+  {
+    /* RFC 2202 tests 6 and 7: an 80-byte key (hashed first) and 54- / 73-byte
+     * data; test 7's data split as a || b at every point (b longer than a
+     * block at the first splits) gives the same tag */
+    uint8_t kaa[80];
+    memset(kaa, 0xaa, sizeof kaa);
+    const char *t6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+    const char *t7 = "Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data";
+    vk_hmac_setkey(h, kaa, sizeof kaa);
+    vk_hmac_sha1(h, (const uint8_t *)t6, strlen(t6), NULL, 0, d);
+    expect_hex("RFC 2202 HMAC-SHA1 6", d, "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+    size_t n7 = strlen(t7);
+    for (size_t cut = 0; cut <= n7; cut++) {
+      char what[48];
+      snprintf(what, sizeof what, "RFC 2202 HMAC-SHA1 7 split %zu", cut);
+      memset(d, 0, sizeof d);
+      vk_hmac_sha1(h, (const uint8_t *)t7, cut, (const uint8_t *)t7 + cut, n7 - cut, d);
+      expect_hex(what, d, "e8e99d0f45237d786d6bbaa7965c7808bbff1a91");
+    }
+  }
   vk_hmac_free(h);
 
   vk_gcm *g;

@@ -20,8 +20,9 @@ export function wasmSeq(core: WasmCore): SeqBackend {
     },
     update(h, seq, out) {
       const r = update(h as number, seq, slot);
+      // int64_t, little-endian; signed (negative for cycle -1, vk_seq.h)
       const lo = core.i32[slot >> 2] >>> 0;
-      const hi = core.i32[(slot >> 2) + 1] >>> 0;
+      const hi = core.i32[(slot >> 2) + 1];
       out[0] = hi * 4294967296 + lo;
       return r;
     },

@@ -4,7 +4,8 @@ import { Scratch, type WasmCore } from './core.js';
 /**
  * SRTP over the WASM heap.  A packet call copies the input into a scratch
  * region sized for the output, runs the core in place there, and copies the
- * result out: two copies, no allocation once the regions have grown.
+ * result out: two copies, no allocation once the regions have grown (and,
+ * for a run of packets of one size, no view object either).
  */
 export function wasmSrtp(core: WasmCore): SrtpBackend {
   const create = core.fn('vk_srtp_create');
@@ -27,12 +28,33 @@ export function wasmSrtp(core: WasmCore): SrtpBackend {
   if (!fixed) throw new RangeError('WASM heap exhausted');
 
   function packet(fn: (...a: number[]) => number) {
+    // the heap view of the last result, kept while the heap, the address and
+    // the length stay the same (a stream's packets are mostly one size), so
+    // that a call allocates no view object
+    let lastU8: Uint8Array | null = null, lastP = -1, lastR = -1;
+    let lastView: Uint8Array = new Uint8Array(0);
     return (h: Handle, input: Uint8Array, out: Uint8Array): number => {
-      const cap = Math.max(out.length, input.length);
-      const p = pkt.reserve(cap);
+      // partial overlap of out and input is misuse (in place is allowed),
+      // refused as the native binding does
+      if (out.buffer === input.buffer && out.byteOffset !== input.byteOffset && input.length && out.length) {
+        const a0 = input.byteOffset, b0 = out.byteOffset;
+        if (a0 < b0 + out.length && b0 < a0 + input.length) return -1;
+      }
+      // at least one byte, so that empty arrays still get a real address
+      // (the core then reports bad_length, as the native build does)
+      const p = pkt.reserve(Math.max(out.length, input.length, 1));
       core.u8.set(input, p);
       const r = fn(h as number, p, input.length, p, out.length);
-      if (r > 0) out.set(core.u8.subarray(p, p + r));
+      if (r > 0) {
+        const u8 = core.u8;
+        if (u8 !== lastU8 || p !== lastP || r !== lastR) {
+          lastView = u8.subarray(p, p + r);
+          lastU8 = u8;
+          lastP = p;
+          lastR = r;
+        }
+        out.set(lastView);
+      }
       return r;
     };
   }

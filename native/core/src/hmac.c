@@ -1,0 +1,117 @@
+/*
+ * HMAC-SHA1 (RFC 2104) for SRTP / SRTCP authentication (RFC 3711 4.2.1),
+ * written once over the SHA-1 compression function of crypto.h, which each
+ * crypto backend provides (crypto_openssl.c: OpenSSL's, SHA-NI where the CPU
+ * has it; crypto_portable.c: portable C).
+ *
+ * The key is absorbed once: vk_hmac_setkey keeps the SHA-1 states after the
+ * blocks key ^ ipad and key ^ opad, so a tag costs the data's blocks plus the
+ * final inner block(s) and one outer block; nothing is re-initialised or
+ * allocated per packet.  The whole 64-byte blocks of the data are compressed
+ * straight from the caller's buffer; only the tail, the second part b and
+ * the padding are assembled in a local buffer.
+ */
+#include "crypto.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define SHA1_BLOCK 64
+#define SHA1_LEN 20
+
+struct vk_hmac {
+  uint32_t inner[5], outer[5]; /* states after absorbing key^ipad / key^opad */
+};
+
+static const uint32_t SHA1_IV[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u};
+
+static inline void put32be(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
+/* Finish a hash whose state h has absorbed `done` bytes in whole blocks:
+ * absorb tail (tail_len < 64 bytes) || b (b_len <= 64 bytes), pad with the
+ * total length, and write the digest. */
+static void finish(uint32_t h[5], uint64_t done, const uint8_t *tail, size_t tail_len, const uint8_t *b, size_t b_len,
+                   uint8_t out[SHA1_LEN]) {
+  uint8_t buf[3 * SHA1_BLOCK];
+  size_t n = 0;
+  if (tail_len) memcpy(buf, tail, tail_len);
+  n = tail_len;
+  if (b_len) {
+    memcpy(buf + n, b, b_len);
+    n += b_len;
+  }
+  uint64_t bits = (done + n) * 8;
+  buf[n++] = 0x80;
+  size_t total = (n + 8 + SHA1_BLOCK - 1) / SHA1_BLOCK * SHA1_BLOCK;
+  memset(buf + n, 0, total - 8 - n);
+  put32be(buf + total - 8, (uint32_t)(bits >> 32));
+  put32be(buf + total - 4, (uint32_t)bits);
+  vk_sha1_compress(h, buf, total / SHA1_BLOCK);
+  for (int i = 0; i < 5; i++) put32be(out + 4 * i, h[i]);
+}
+
+/* Plain SHA-1 of a message (for keys longer than a block). */
+static void sha1(const uint8_t *p, size_t len, uint8_t out[SHA1_LEN]) {
+  uint32_t h[5];
+  memcpy(h, SHA1_IV, sizeof h);
+  size_t whole = len / SHA1_BLOCK;
+  if (whole) vk_sha1_compress(h, p, whole);
+  finish(h, (uint64_t)whole * SHA1_BLOCK, p + whole * SHA1_BLOCK, len - whole * SHA1_BLOCK, NULL, 0, out);
+}
+
+int32_t vk_hmac_new(vk_hmac **out) {
+  vk_hmac *h = (vk_hmac *)calloc(1, sizeof *h);
+  if (!h) return VK_ERR_NOMEM;
+  *out = h;
+  return VK_OK;
+}
+
+int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
+  uint8_t k[SHA1_BLOCK], pad[SHA1_BLOCK];
+  memset(k, 0, sizeof k);
+  if (key_len > SHA1_BLOCK) sha1(key, key_len, k);
+  else memcpy(k, key, key_len);
+  for (int i = 0; i < SHA1_BLOCK; i++) pad[i] = (uint8_t)(k[i] ^ 0x36);
+  memcpy(h->inner, SHA1_IV, sizeof h->inner);
+  vk_sha1_compress(h->inner, pad, 1);
+  for (int i = 0; i < SHA1_BLOCK; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
+  memcpy(h->outer, SHA1_IV, sizeof h->outer);
+  vk_sha1_compress(h->outer, pad, 1);
+  vk_wipe(k, sizeof k);
+  vk_wipe(pad, sizeof pad);
+  return VK_OK;
+}
+
+void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[SHA1_LEN]) {
+  uint32_t s[5];
+  uint8_t d[SHA1_LEN];
+  memcpy(s, h->inner, sizeof s);
+  size_t whole = a_len / SHA1_BLOCK;
+  if (whole) vk_sha1_compress(s, a, whole);
+  /* b is at most one block here (SRTP's 4-byte ROC); a longer one is
+   * absorbed in whole blocks first through a second pass */
+  if (b_len > SHA1_BLOCK) {
+    uint8_t blk[SHA1_BLOCK];
+    size_t tail = a_len - whole * SHA1_BLOCK;
+    uint64_t done = SHA1_BLOCK + (uint64_t)whole * SHA1_BLOCK; /* key block included */
+    if (tail) memcpy(blk, a + whole * SHA1_BLOCK, tail);
+    while (tail + b_len >= SHA1_BLOCK && b_len > SHA1_BLOCK) {
+      size_t take = SHA1_BLOCK - tail;
+      memcpy(blk + tail, b, take);
+      vk_sha1_compress(s, blk, 1);
+      b += take; b_len -= take; done += SHA1_BLOCK; tail = 0;
+    }
+    finish(s, done, blk, tail, b, b_len, d);
+  } else {
+    finish(s, SHA1_BLOCK + (uint64_t)whole * SHA1_BLOCK, a + whole * SHA1_BLOCK, a_len - whole * SHA1_BLOCK, b, b_len, d);
+  }
+  memcpy(s, h->outer, sizeof s);
+  finish(s, SHA1_BLOCK, d, SHA1_LEN, NULL, 0, out);
+}
+
+void vk_hmac_free(vk_hmac *h) {
+  if (!h) return;
+  vk_wipe(h, sizeof *h);
+  free(h);
+}
