@@ -10,7 +10,7 @@
 import { Bench } from 'tinybench';
 import { createRequire } from 'node:module';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem, platform, arch } from 'node:os';
+import { cpus, totalmem, platform, arch, loadavg } from 'node:os';
 import { load, type SrtpProfile, type SrtpSession, type VoipKit } from '../src/index.js';
 // @ts-expect-error plain ESM helper without types
 import { buildLibsrtpBinding } from './libsrtp/build.mjs';
@@ -218,17 +218,20 @@ export async function srtpBench(options: { time?: number; impls?: string[] } = {
  * of the shared bench runner: `run()`).  BENCH_TIME overrides ms per task.
  */
 export async function run(time = Number(process.env.BENCH_TIME ?? (process.env.BENCH_QUICK === '1' ? 50 : 400))): Promise<void> {
+  const loadBefore = loadavg();
   const rows = await srtpBench({ time });
+  const loadAfter = loadavg();
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30),
     platform: `${platform()} ${arch()}`, node: process.version, openssl: process.versions.openssl,
   };
   const date = new Date().toISOString();
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/srtp.json', import.meta.url), JSON.stringify({ date, machine, timePerTaskMs: time, inner: INNER, batch: BATCH, rows }, null, 2) + '\n');
+  writeFileSync(new URL('./results/srtp.json', import.meta.url), JSON.stringify({ date, machine, loadavgBefore: loadBefore, loadavgAfter: loadAfter, timePerTaskMs: time, inner: INNER, batch: BATCH, rows }, null, 2) + '\n');
   const fmt = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(0)}k`);
   let md = `# SRTP benchmark\n\n${date}, ${machine.cpu} (${machine.cores} cores, shared with other jobs: compare ratios, not absolute figures), ${machine.platform}, Node ${machine.node} (OpenSSL ${machine.openssl}).\n\n`;
-  md += `Packets per second of process CPU time (one thread; tinybench with process.cpuUsage() as its clock, so time other jobs hold the core is not counted), ${time} ms per task. voipkit single-packet rows use the allocation-free \`protectRtpInto\` / \`unprotectRtpInto\`; batch rows pass ${BATCH} packets per call. libsrtp2 is Debian's 2.5.0 (NSS crypto) through a bench-only binding (bench/libsrtp/). Command: \`node --import tsx bench/srtp.run.ts ${time}\`.\n`;
+  md += `Packets per second of process CPU time (one thread; tinybench with process.cpuUsage() as its clock, so time other jobs hold the core is not counted), ${time} ms per task. voipkit single-packet rows use the allocation-free \`protectRtpInto\` / \`unprotectRtpInto\`; batch rows pass ${BATCH} packets per call. libsrtp2 is Debian's 2.5.0 (NSS crypto) through a bench-only binding (bench/libsrtp/). Command: \`node --import tsx bench/srtp.run.ts ${time}\`. Machine load (uptime's 1/5/15-minute load average on ${machine.cores} cores): ${load(loadBefore)} at the start, ${load(loadAfter)} at the end; under load, absolute figures fall (the cores' caches and SMT siblings are shared) while same-run ratios hold better.\n`;
   for (const suite of [...new Set(rows.map((r) => r.suite))]) {
     for (const size of [...new Set(rows.map((r) => r.size))]) {
       md += `\n## ${suite}, ${size}-byte RTP packets\n\n| implementation | protect/s | unprotect/s |\n| --- | ---: | ---: |\n`;

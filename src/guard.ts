@@ -142,6 +142,23 @@ export function finiteArg(x: unknown, what: string, E: ErrorClass = VoipKitError
   return x;
 }
 
+/** An instance of C (e.g. an SrtpSession option). @throws VoipKitError `invalid_argument`. */
+export function instanceArg<T>(x: unknown, C: abstract new (...a: never[]) => T, what: string, E: ErrorClass = VoipKitError): T {
+  if (!(x instanceof C)) fail(E, `${what} must be a ${C.name}, got ${describe(x)}`);
+  return x as T;
+}
+
+/**
+ * A kit from load() (checked by shape: an object with createSequenceTracker,
+ * which every kit has), for the classes the caller constructs over one.
+ * @throws VoipKitError `invalid_argument`.
+ */
+export function kitArg(x: unknown, what: string): void {
+  if (x === null || typeof x !== 'object' || typeof (x as { createSequenceTracker?: unknown }).createSequenceTracker !== 'function') {
+    fail(VoipKitError, `${what} must be a kit from load(), got ${describe(x)}`);
+  }
+}
+
 /** A string. @throws VoipKitError `invalid_argument`. */
 export function stringArg(x: unknown, what: string, E: ErrorClass = VoipKitError): string {
   if (typeof x !== 'string') fail(E, `${what} must be a string, got ${describe(x)}`);

@@ -12,7 +12,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
 import {
-  AudioSender, DtmfDecoder, RtpBuilder, RtpRelay, RtpView, levelDbov, opusPacketSamples48k, parseTelephoneEvents,
+  AudioReceiver, AudioSender, DtmfDecoder, RtpBuilder, RtpRelay, RtpView, levelDbov, opusPacketSamples48k, parseTelephoneEvents,
   VoipKitError, type DtmfReport, type VoipKit,
 } from '../src/index.js';
 
@@ -129,6 +129,20 @@ describe.each(BACKENDS)('RtpRelay transcoding across clocks and ptimes on %s', (
     checkEvents(r);
   });
 
+  it('an Opus AudioReceiver behind the relay hears a PCMU caller\'s digit at its length (telephone-event on the 48 kHz clock)', () => {
+    if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
+    const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'opus' } });
+    const tx = new AudioSender(kit, 0, { codec: 'pcmu' });
+    const rx = new AudioReceiver(kit, 0, { sampleRate: 48000 });
+    for (let f = 0; f < 40; f++) {
+      if (f === 10) tx.sendDtmf('7', 160);
+      for (const d of tx.send(tone(f * 160, 160, 8000), f * 20)) for (const o of relay.relay('a', d, f * 20)) rx.receive(o, f * 20 + 5);
+      rx.poll(f * 20);
+    }
+    expect(rx.events().filter((e) => e.type === 'end').map((e) => [e.digit, e.durationMs])).toEqual([['7', 160]]);
+    for (const x of [tx, rx, relay]) x.close();
+  });
+
   it('PCMU 30 ms in -> PCMA 20 ms out: exactly the G.711 transcoding of the stream cut at 20 ms; a loss keeps its gap, a timestamp jump without loss does not', () => {
     const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'pcma', ptimeMs: 20 } });
     const N = 240;
@@ -161,6 +175,10 @@ describe.each(BACKENDS)('RtpRelay transcoding across clocks and ptimes on %s', (
     // a packet older than what was sent is dropped as late
     expect(relay.relay('a', rtp(0, 105, 1000 + 5 * N, mu.subarray(0, N)), 950)).toEqual([]);
     expect(relay.stats().a.dropped.late).toBe(1);
+    // the source restarts its timestamps (same SSRC, far in the past): the relay continues its own timeline
+    const restart = relay.relay('a', rtp(0, 121, 77, mu.subarray(0, 2 * N)), 1000).map(view);
+    expect(restart.map((p) => (p.seq - after[0].seq) & 0xffff)).toEqual([1, 2, 3]); // 80 queued + 480 new = 3.5 packets
+    expect(restart.map((p) => ((p.ts - ts0) >>> 0) - 30 * N)).toEqual([160, 320, 480]);
     relay.close();
   });
 

@@ -18,7 +18,7 @@
 import type { Backend, Handle } from '../backend/types.js';
 import { PacketError, check, invalidArg } from '../errors.js';
 import { CoreResource } from '../resource.js';
-import { objectArg, optionsArg, typedArrayArg } from '../guard.js';
+import { finiteArg, objectArg, optionsArg, typedArrayArg } from '../guard.js';
 
 /** Highest model order analysis produces (the core's VK_CN_MAX_ORDER). */
 export const CN_MAX_ORDER = 16;
@@ -140,6 +140,8 @@ export class EnergyVad {
 
   constructor(options?: EnergyVadOptions) {
     options = optionsArg(options, 'EnergyVad: options');
+    if (options.marginDb !== undefined) finiteArg(options.marginDb, 'EnergyVad: options.marginDb');
+    if (options.floorDbov !== undefined) finiteArg(options.floorDbov, 'EnergyVad: options.floorDbov');
     this.marginDb = options.marginDb ?? 9;
     this.floorDbov = options.floorDbov ?? -55;
     this.hangoverFrames = options.hangoverFrames ?? 10;

@@ -21,7 +21,7 @@
  * as segments, each a new timestamp (start + 65535 * n) without marker.
  */
 import { PacketError, VoipKitError, invalidArg } from '../errors.js';
-import { intArg, objectArg, typedArrayArg } from '../guard.js';
+import { finiteArg, intArg, objectArg, optionsArg, typedArrayArg } from '../guard.js';
 
 /** Event codes 0..15 (RFC 4733 §3.2): the 16 DTMF digits. */
 export const DTMF_DIGITS = '0123456789*#ABCD';
@@ -132,7 +132,9 @@ export class DtmfEncoder {
   #reported = 0; // ticks of the last update
   #stopRequested = false;
 
-  constructor(options: DtmfEncoderOptions = {}) {
+  constructor(options?: DtmfEncoderOptions) {
+    options = optionsArg(options, 'DtmfEncoder: options');
+    if (options.intervalMs !== undefined) finiteArg(options.intervalMs, 'DtmfEncoder: options.intervalMs');
     const clockRate = options.clockRate ?? 8000;
     const volume = options.volume ?? 10;
     const intervalMs = options.intervalMs ?? 50;
@@ -270,7 +272,8 @@ export class DtmfDecoder {
   /** Recently ended events, as "timestamp:event", to drop their retransmissions. */
   #ended: string[] = [];
 
-  constructor(options: DtmfDecoderOptions = {}) {
+  constructor(options?: DtmfDecoderOptions) {
+    options = optionsArg(options, 'DtmfDecoder: options');
     const clockRate = options.clockRate ?? 8000;
     if (!Number.isInteger(clockRate) || clockRate < 1000 || clockRate > 192000) invalidArg(`DtmfDecoder: clockRate must be an integer in 1000..192000 Hz, got ${clockRate}`);
     this.clockRate = clockRate;

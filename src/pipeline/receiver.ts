@@ -22,10 +22,10 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
-import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
+import { bytesOrNull, finiteArg, instanceArg, kitArg, objectArg, optionsArg } from '../guard.js';
 import { RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
+import { SrtpSession, unprotectOrCode } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import type { JitterBuffer, JitterBufferOptions, JitterOp, JitterStats, PollResult } from '../jitter/jitter-buffer.js';
 import { DtmfDecoder, type DtmfReport } from './dtmf.js';
@@ -147,7 +147,8 @@ export class AudioReceiver {
   readonly #fixedSsrc?: number;
   readonly #switchMs: number;
   readonly #ownsRtcp: boolean;
-  readonly #dtmf = new DtmfDecoder({ clockRate: 8000 });
+  /** telephone-events share the audio's RTP clock (8 kHz G.711, 48 kHz Opus; 8 kHz before any audio). */
+  #dtmf = new DtmfDecoder({ clockRate: 8000 });
   readonly #events: DtmfReport[] = [];
   readonly #view = new RtpView();
   readonly #frame: Int16Array;
@@ -168,8 +169,11 @@ export class AudioReceiver {
   };
 
   constructor(kit: VoipKit, nowMs: number, options?: AudioReceiverOptions) {
+    kitArg(kit, 'AudioReceiver: kit');
     finiteArg(nowMs, 'AudioReceiver: nowMs');
     options = optionsArg(options, 'AudioReceiver: options');
+    if (options.payloadTypes !== undefined) objectArg(options.payloadTypes, 'AudioReceiver: options.payloadTypes');
+    if (options.srtp !== undefined) instanceArg(options.srtp, SrtpSession, 'AudioReceiver: options.srtp');
     this.#kit = kit;
     this.ptimeMs = options.ptimeMs ?? 20;
     if (this.ptimeMs !== 10 && this.ptimeMs !== 20) invalidArg(`AudioReceiver: ptimeMs must be 10 or 20, got ${this.ptimeMs}`);
@@ -255,6 +259,11 @@ export class AudioReceiver {
     const pt = v.payloadType;
     if (pt === this.#dtmfPt) {
       try {
+        const clock = this.#codec === 'opus' ? 48000 : 8000;
+        if (this.#dtmf.clockRate !== clock) {
+          this.#events.push(...this.#dtmf.flush());
+          this.#dtmf = new DtmfDecoder({ clockRate: clock });
+        }
         this.#events.push(...this.#dtmf.push(v.timestamp, v.payload));
         this.#s.dtmfPackets++;
         this.#count(v, nowMs);

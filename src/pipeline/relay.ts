@@ -22,7 +22,8 @@
  *    filled; a timestamp jump without loss, as after DTX or a DTMF event,
  *    skips no sequence number). A gap in the input is filled with silence
  *    up to the next packet boundary. Audio that arrives after its time was
- *    sent is dropped (`dropped.late`). Opus on both legs is forwarded
+ *    sent is dropped (`dropped.late`); more than 1 s behind, the source is
+ *    taken to have restarted its timestamps and our timeline continues. Opus on both legs is forwarded
  *    without re-encoding.
  *    RFC 4733 telephone-events are rewritten to the outgoing leg's payload
  *    type and clock: the event's timestamp is mapped like the audio (so it
@@ -38,7 +39,7 @@
  */
 import type { VoipKit } from '../index.js';
 import { invalidArg } from '../errors.js';
-import { bytesOrNull, finiteArg, optionsArg } from '../guard.js';
+import { bytesOrNull, finiteArg, intArg, kitArg, optionsArg } from '../guard.js';
 import { RtpBuilder, RtpView } from '../rtp/RtpPacket.js';
 import { parseRtcp, serializeRtcp, type RtcpPacket } from '../rtp/rtcp.js';
 import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
@@ -177,7 +178,12 @@ export class RtpRelay {
    * @throws VoipKitError `invalid_argument` for an unknown mode, codec or ptime.
    */
   constructor(kit: VoipKit, options?: RtpRelayOptions) {
+    kitArg(kit, 'RtpRelay: kit');
     options = optionsArg(options, 'RtpRelay: options');
+    for (const l of ['a', 'b'] as const) {
+      const o = optionsArg(options[l], `RtpRelay: options.${l}`);
+      if (o.ssrc !== undefined) intArg(o.ssrc, 0, 0xffffffff, `RtpRelay: options.${l}.ssrc`);
+    }
     this.#kit = kit;
     this.mode = options.mode ?? 'forward';
     if (this.mode !== 'forward' && this.mode !== 'transcode') invalidArg(`RtpRelay: mode must be 'forward' or 'transcode', got ${String(this.mode)}`);
@@ -356,6 +362,7 @@ export class RtpRelay {
 
   /** Decode, queue on the output timeline, and send every full packet. */
   #audio(from: LegName, to: LegName, v: RtpView, p: number, inGap: number, out: Uint8Array[]): void {
+    // p: the packet's 8 kHz position on the outgoing timeline
     const d = this.#dir[to];
     const st = this.#stats[from];
     const inCodec = this.#legs[from].codec;
@@ -380,7 +387,15 @@ export class RtpRelay {
       d.gridStarted = true;
     }
     const end = d.fifoPos + d.fifoLen;
-    if (p < end) {
+    if (p < end - 8000) {
+      // More than 1 s in the past: the source restarted its timestamps
+      // (same SSRC). Continue our timeline from here rather than drop all.
+      d.lastInExt = d.lastInExt + ((v.timestamp - d.lastInTs) | 0);
+      d.lastInTs = v.timestamp;
+      d.originP8 += end - p;
+      d.event = null;
+      p = end;
+    } else if (p < end) {
       st.dropped.late++;
       return;
     }

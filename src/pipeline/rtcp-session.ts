@@ -13,7 +13,7 @@
 import type { VoipKit } from '../index.js';
 import type { SequenceTracker } from '../seq.js';
 import { invalidArg } from '../errors.js';
-import { finiteArg, intArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
+import { boolArg, finiteArg, intArg, kitArg, numberArg, objectArg, optionsArg, stringArg } from '../guard.js';
 import {
   ntpMiddle32, serializeRtcp, unixMsToNtp, SdesItemType,
   type ReportBlock, type RtcpPacket, type SenderReport, type ReceiverReport, type SourceDescription, type Goodbye,
@@ -53,6 +53,7 @@ export class ReceptionTracker {
 
   /** @param kit where the sequence tracker (C core) comes from. */
   constructor(kit: VoipKit, ssrc: number, clockRate: number, probation = 0) {
+    kitArg(kit, 'ReceptionTracker: kit');
     intArg(ssrc, 0, 0xffffffff, 'ReceptionTracker: ssrc');
     if (!Number.isInteger(clockRate) || clockRate < 1000 || clockRate > 192000) invalidArg(`ReceptionTracker: clockRate must be an integer in 1000..192000, got ${clockRate}`);
     this.ssrc = ssrc >>> 0;
@@ -201,6 +202,10 @@ export class RtcpScheduler {
   constructor(nowMs: number, options?: RtcpIntervalOptions) {
     finiteArg(nowMs, 'RtcpScheduler: nowMs');
     options = optionsArg(options, 'RtcpScheduler: options');
+    for (const k of ['sessionBandwidth', 'rtcpFraction', 'minIntervalMs'] as const) {
+      if (options[k] !== undefined) finiteArg(options[k], `RtcpScheduler: options.${k}`);
+    }
+    if (options.random !== undefined && typeof options.random !== 'function') invalidArg('RtcpScheduler: options.random must be a function returning [0, 1)');
     const bw = options.sessionBandwidth ?? 64000;
     const frac = options.rtcpFraction ?? 0.05;
     this.minIntervalMs = options.minIntervalMs ?? 5000;
@@ -294,6 +299,7 @@ export class RtcpScheduler {
    */
   received(bytes: number, isBye = false): void {
     numberArg(bytes, 0, 0xffffffff, 'RtcpScheduler.received: bytes');
+    boolArg(isBye, 'RtcpScheduler.received: isBye');
     if (this.#leaving) {
       if (!isBye || this.#byeNow || this.#done) return;
       this.members += 1;
@@ -307,7 +313,8 @@ export class RtcpScheduler {
    * while leaving.
    */
   membersLeft(members: number, nowMs: number): void {
-    if (!(Number.isInteger(members) && members >= 1)) invalidArg(`RtcpScheduler.membersLeft: members must be an integer >= 1, got ${members}`);
+    intArg(members, 1, 0xffffffff, 'RtcpScheduler.membersLeft: members');
+    finiteArg(nowMs, 'RtcpScheduler.membersLeft: nowMs');
     if (this.#leaving) return;
     this.members = members;
     if (members < this.#pmembers) {
@@ -324,8 +331,11 @@ export class RtcpScheduler {
    * fewer than 50 members unless `backoff`). Then poll() says when to send
    * it; call sent() once it went.
    */
-  leave(nowMs: number, byeBytes: number, options: { backoff?: boolean } = {}): number {
-    if (!(byeBytes > 0)) invalidArg(`RtcpScheduler.leave: byeBytes must be > 0, got ${byeBytes}`);
+  leave(nowMs: number, byeBytes: number, options?: { backoff?: boolean }): number {
+    finiteArg(nowMs, 'RtcpScheduler.leave: nowMs');
+    numberArg(byeBytes, 1, 0xffffffff, 'RtcpScheduler.leave: byeBytes');
+    options = optionsArg(options, 'RtcpScheduler.leave: options');
+    if (options.backoff !== undefined) boolArg(options.backoff, 'RtcpScheduler.leave: options.backoff');
     if (this.#leaving) return this.nextMs;
     this.#leaving = true;
     if (this.members < 50 && !options.backoff) {
@@ -393,7 +403,11 @@ export class RtcpSession {
   #byeReason: string | undefined;
 
   constructor(kit: VoipKit, nowMs: number, options: RtcpSessionOptions) {
+    kitArg(kit, 'RtcpSession: kit');
     objectArg(options, 'RtcpSession: options');
+    intArg(options.ssrc, 0, 0xffffffff, 'RtcpSession: options.ssrc');
+    if (options.clockRate !== undefined) intArg(options.clockRate, 1000, 192000, 'RtcpSession: options.clockRate');
+    if (options.wallClockMs !== undefined && typeof options.wallClockMs !== 'function') invalidArg('RtcpSession: options.wallClockMs must be a function');
     this.ssrc = options.ssrc >>> 0;
     this.cname = options.cname;
     if (typeof this.cname !== 'string' || this.cname.length === 0 || new TextEncoder().encode(this.cname).length > 255) invalidArg('RtcpSession: cname must be a non-empty string of at most 255 bytes');
@@ -525,7 +539,14 @@ export class RtcpSession {
    * after the BYE backoff. Returns false, and no RTCP will be sent any more,
    * when we never sent an RTP or RTCP packet (a BYE MUST NOT be sent then).
    */
-  leave(nowMs: number, options: { reason?: string; backoff?: boolean } = {}): boolean {
+  leave(nowMs: number, options?: { reason?: string; backoff?: boolean }): boolean {
+    finiteArg(nowMs, 'RtcpSession.leave: nowMs');
+    options = optionsArg(options, 'RtcpSession.leave: options');
+    if (options.reason !== undefined) {
+      stringArg(options.reason, 'RtcpSession.leave: options.reason');
+      if (new TextEncoder().encode(options.reason).length > 255) invalidArg('RtcpSession.leave: options.reason must be at most 255 bytes');
+    }
+    if (options.backoff !== undefined) boolArg(options.backoff, 'RtcpSession.leave: options.backoff');
     if (this.scheduler.leaving) return true;
     if (this.#packets === 0 && !this.#rtcpSent) {
       this.#gone = true;

@@ -12,10 +12,10 @@
  */
 import type { VoipKit } from '../index.js';
 import { VoipKitError, invalidArg } from '../errors.js';
-import { finiteArg, numberArg, optionsArg, stringArg, typedArrayArg } from '../guard.js';
+import { finiteArg, instanceArg, intArg, kitArg, numberArg, optionsArg, stringArg, typedArrayArg } from '../guard.js';
 import { RtpBuilder } from '../rtp/RtpPacket.js';
 import { parseRtcp } from '../rtp/rtcp.js';
-import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
+import { SrtpSession, unprotectOrCode } from '../srtp/session.js';
 import type { NoiseSuppressor } from '../dsp/ns.js';
 import { DtmfEncoder, dtmfEventCode } from './dtmf.js';
 import type { DtxController } from './cn.js';
@@ -83,7 +83,7 @@ export class FramePacer {
   #sent = 0;
   constructor(startMs: number, ptimeMs = 20) {
     finiteArg(startMs, 'FramePacer: startMs');
-    numberArg(ptimeMs, 0.125, 60_000, 'FramePacer: ptimeMs');
+    numberArg(ptimeMs, 0.125, 60_000, 'FramePacer: ptimeMs'); // 1 sample at 8 kHz .. 1 min
     this.startMs = startMs;
     this.ptimeMs = ptimeMs;
   }
@@ -134,8 +134,13 @@ export class AudioSender {
 
   /** @internal use kit-level helpers or `new AudioSender(kit, nowMs, options)` */
   constructor(kit: VoipKit, nowMs: number, options?: AudioSenderOptions) {
+    kitArg(kit, 'AudioSender: kit');
     finiteArg(nowMs, 'AudioSender: nowMs');
     options = optionsArg(options, 'AudioSender: options');
+    if (options.ssrc !== undefined) intArg(options.ssrc, 0, 0xffffffff, 'AudioSender: options.ssrc');
+    if (options.sequenceNumber !== undefined) intArg(options.sequenceNumber, 0, 0xffff, 'AudioSender: options.sequenceNumber');
+    if (options.timestamp !== undefined) intArg(options.timestamp, 0, 0xffffffff, 'AudioSender: options.timestamp');
+    if (options.srtp !== undefined) instanceArg(options.srtp, SrtpSession, 'AudioSender: options.srtp');
     this.#kit = kit;
     this.codec = options.codec ?? 'pcmu';
     if (this.codec !== 'pcmu' && this.codec !== 'pcma' && this.codec !== 'opus') invalidArg(`AudioSender: codec must be 'pcmu', 'pcma' or 'opus', got ${JSON.stringify(this.codec)}`);
