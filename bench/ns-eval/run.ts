@@ -7,7 +7,7 @@
  *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout]
  *       [--seconds 5] [--only ours,speex-25] [--strength 0.5] [--ours kit|harness] [--no-write]
  *       [--cflags '-DXI_MIN=0.01f']   (tuning: --ours harness rebuilds the core with these)
- *       [--json-out part.json] [--no-build]; --merge a.json,b.json,...  (one process per rate, then one table)
+ *       [--json-out part.json] [--no-build] [--work build/ns-eval]; --merge a.json,b.json,...  (one process per rate, then one table)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,6 @@ import { MixRef, type Metrics } from './metrics.js';
 import { load } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const work = join(root, 'build/ns-eval');
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -29,6 +28,8 @@ for (let i = 2; i < process.argv.length; i++) {
     if (nx !== undefined && !nx.startsWith('--')) { args.set(a.slice(2), nx); i++; } else args.set(a.slice(2), '1');
   }
 }
+/** Work files (mixtures, outputs, harness binaries); --work lets tuning runs with different --cflags run side by side. */
+const work = args.get('work') ?? join(root, 'build/ns-eval');
 const RATES = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
 const SETS = (args.get('sets') ?? 'train,heldout').split(',') as ('train' | 'heldout')[];
 const SECONDS = Number(args.get('seconds') ?? 5);
@@ -97,7 +98,7 @@ async function main() {
   }
   const b = args.has('no-build') ? { status: 0 } : spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, VK_NS_CFLAGS: args.get('cflags') ?? '' },
+    env: { ...process.env, VK_NS_CFLAGS: args.get('cflags') ?? '', NS_EVAL_OUT: work },
   });
   if (b.status !== 0) throw new Error('building the harnesses failed');
   const procs: Proc[] = [
@@ -108,7 +109,7 @@ async function main() {
     { name: 'webrtc-high', run: harness('webrtc_ns', '2') },
     { name: 'webrtc-veryhigh', run: harness('webrtc_ns', '3') },
   ].filter((p) => !args.has('only') || args.get('only')!.split(',').includes(p.name));
-  const cache = join(work, 'cache');
+  const cache = join(root, 'build/ns-eval/cache');
   const talkers = new Map<string, Float32Array[]>();
   for (const t of [...TRAIN, ...HELDOUT, ...BABBLE]) talkers.set(t, loadTalker(t, cache));
   const babbleTalkers = BABBLE.map((t) => talkers.get(t)!);

@@ -60,7 +60,7 @@
 #define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
 #endif
 #ifndef LF_BINS
-#define LF_BINS 2           /* bins (50 Hz each) held at the floor: below 75 Hz */
+#define LF_BINS 1           /* bins (50 Hz each) held at the floor: DC (below 25 Hz) */
 #endif
 #ifndef NOISE_OVER
 #define NOISE_OVER 1.0f     /* noise overestimation factor used by the gain */
@@ -73,6 +73,18 @@
 #endif
 #ifndef GAIN_RELEASE
 #define GAIN_RELEASE 0.5f   /* the gain may fall at most to this fraction per frame */
+#endif
+#ifndef TR_DECAY_ON
+#define TR_DECAY_ON 1       /* 0: the old detector (any jump is a click; it cut speech onsets) */
+#endif
+#ifndef TR_DECAY
+#define TR_DECAY 32.f       /* a click's sub-block energy falls by this (15 dB) 5..7.5 ms after the jump */
+#endif
+#ifndef TR_FOLLOW
+#define TR_FOLLOW 4         /* the decay is judged on the sub-blocks this many after the jump and the next */
+#endif
+#ifndef TR_BACK
+#define TR_BACK 4.f         /* ... or it returns to within 6 dB of the background before the jump */
 #endif
 #define TR_SUB 8            /* transient detector: sub-blocks per hop (1.25 ms) */
 #ifndef VAD_GAMMA
@@ -102,6 +114,9 @@
 #ifndef TR_KAPPA
 #define TR_KAPPA 2.f        /* allowed rise over the pre-click spectrum (3 dB) */
 #endif
+#ifndef DD_ALPHA_UP
+#define DD_ALPHA_UP 0.8f    /* ... in speech frames when the ML estimate rises above the last frame's (onsets) */
+#endif
 #define POW_EPS 1e-12f      /* keeps powers positive (and out of denormals) */
 #define SAMPLE_CLAMP 65536.f
 
@@ -118,7 +133,7 @@ struct vk_ns {
   uint32_t frames, sanitised, transients;
   int32_t subwin_pos, sub_idx, tr_hold, vad_hang;
   float spp_mean, d_prev, floor_cur;
-  float tr_hist[2 * TR_SUB];
+  float tr_hist[3 * TR_SUB];
   /* arrays (inside the same allocation) */
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf;
   vk_cpx *X;
@@ -263,13 +278,21 @@ void vk_ns_reset(vk_ns *ns) {
   ns->d_prev = 0.f;
 }
 
-/* Time-domain click detector on the new hop: a 1.25 ms sub-block of the
- * pre-emphasised signal whose energy jumps TR_RATIO above the mean of the
- * 10 ms before it. */
-static int detect_transient(vk_ns *ns, const float *h) {
+/* Time-domain click detector: a 1.25 ms sub-block of the pre-emphasised
+ * signal whose energy jumps TR_RATIO above the mean of the 10 ms before
+ * it, and 5..7.5 ms later has fallen by TR_DECAY or back to near that
+ * background (a click ends; a speech onset or plosive, whose jump over a
+ * quiet background can be as large, goes on: treating those as clicks
+ * cut word starts, up to 1.6 STOI points at +20 dB SNR).  The
+ * decay needs TR_FOLLOW + 1 sub-blocks after the jump, so a jump late in
+ * a hop is judged at the next frame, whose window carries most of those
+ * samples.  Returns 1 on a click, and sets *pending when a jump waits for
+ * that judgement (the pre-click reference spectrum is then not updated). */
+static int detect_transient(vk_ns *ns, const float *h, int *pending) {
   int32_t n = ns->n, bl = n / TR_SUB;
-  float *hist = ns->tr_hist; /* [0, TR_SUB): previous hop, [TR_SUB, 2 TR_SUB): this one */
-  memmove(hist, hist + TR_SUB, TR_SUB * sizeof(float));
+  /* [0, TR_SUB): hop t-2, [TR_SUB, 2 TR_SUB): hop t-1, [2 TR_SUB, 3 TR_SUB): hop t */
+  float *hist = ns->tr_hist;
+  memmove(hist, hist + TR_SUB, 2 * TR_SUB * sizeof(float));
   float prev = ns->d_prev;
   for (int b = 0; b < TR_SUB; b++) {
     float e = 0.f;
@@ -278,16 +301,30 @@ static int detect_transient(vk_ns *ns, const float *h) {
       prev = h[i];
       e += d * d;
     }
-    hist[TR_SUB + b] = e / (float)bl;
+    hist[2 * TR_SUB + b] = e / (float)bl;
   }
   ns->d_prev = prev;
   int hit = 0;
-  for (int b = 0; b < TR_SUB; b++) {
+  *pending = 0;
+#if TR_DECAY_ON
+  const int p0 = 2 * TR_SUB - TR_FOLLOW - 1, p1 = 3 * TR_SUB; /* judged: p0 .. p1 - TR_FOLLOW - 2; then pending */
+#else
+  const int p0 = 2 * TR_SUB, p1 = 3 * TR_SUB;
+#endif
+  for (int p = p0; p < p1; p++) {
     float bg = 0.f;
-    for (int j = b; j < b + TR_SUB; j++) bg += hist[j];
+    for (int j = p - TR_SUB; j < p; j++) bg += hist[j];
     bg /= (float)TR_SUB;
-    float e = hist[TR_SUB + b];
-    if (e > TR_ABS && e > TR_RATIO * (bg + TR_ABS * 0.01f)) hit = 1;
+    float e = hist[p];
+    if (!(e > TR_ABS && e > TR_RATIO * (bg + TR_ABS * 0.01f))) continue;
+#if TR_DECAY_ON
+    if (p + TR_FOLLOW + 1 >= p1) { *pending = 1; continue; }
+    float pk = hist[p + 1] > e ? hist[p + 1] : e;
+    float a0 = hist[p + TR_FOLLOW], a1 = hist[p + TR_FOLLOW + 1];
+    float after = a0 > a1 ? a0 : a1;
+    if (after * TR_DECAY > pk && after > TR_BACK * bg) continue;
+#endif
+    hit = 1;
   }
   return hit;
 }
@@ -306,7 +343,8 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     in[n + i] = v;
   }
   /* 2. clicks */
-  int tr_now = ns->transient_on && detect_transient(ns, in + n);
+  int tr_pending = 0;
+  int tr_now = ns->transient_on && detect_transient(ns, in + n, &tr_pending);
   if (tr_now) {
     ns->tr_hold = TR_HOLD;
     ns->transients++;
@@ -382,10 +420,17 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float g = P[k] / l;
     gamma[k] = g;
     float ml = g - 1.f;
-    float x2 = DD_ALPHA * a2[k] + (1.f - DD_ALPHA) * (ml > 0.f ? ml : 0.f);
+    if (ml < 0.f) ml = 0.f;
+    /* Onsets: the decision-directed estimate lags a rising bin by a frame
+     * or two (weak consonants and word starts lose up to 6 dB); in speech
+     * frames it follows a rise faster.  Not in pauses, where a faster rise
+     * would open the gain on noise peaks (musical noise). */
+    float al = (ml > a2[k] && ns->vad_hang > 0) ? DD_ALPHA_UP : DD_ALPHA;
+    float x2 = al * a2[k] + (1.f - al) * ml;
     xi[k] = x2 > XI_MIN ? x2 : XI_MIN;
   }
-  if (!transient) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
+  /* the pre-click reference: not from a frame that may hold a click */
+  if (!transient && !tr_pending) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
   /* 7. frame speech decision (with hangover) sets the floor: deep in
    * pauses, where only noise is lost, shallower under speech, where a deep
    * floor would cut weak speech components; then the gain stage */
