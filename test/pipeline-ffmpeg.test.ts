@@ -20,7 +20,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { BACKENDS, kitFor } from './helpers/backends.js';
-import { ffmpegReceive, hasFfmpeg, randomPortPair } from './helpers/ffmpeg.js';
+import { ffmpegReceive, freePortPair, hasFfmpeg } from './helpers/ffmpeg.js';
 import { AudioReceiver, AudioSender, type VoipKit } from '../src/index.js';
 
 const KEY = Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff);
@@ -42,7 +42,7 @@ function ffmpegReference(source: string): Int16Array {
 
 /** Receive what ffmpeg sends to a UDP port, with arrival times (ms). */
 async function ffmpegSend(source: string, srtp: boolean): Promise<Array<{ at: number; d: Uint8Array }>> {
-  const port = randomPortPair();
+  const port = await freePortPair();
   const sock = createSocket('udp4');
   const got: Array<{ at: number; d: Uint8Array }> = [];
   const t0 = performance.now();
@@ -186,7 +186,7 @@ describe.each(BACKENDS)('interop with ffmpeg over loopback UDP (%s)', (backend) 
 
   it.skipIf(!ff)(`ffmpeg -> AudioReceiver, Opus (libopus) over ${srtp ? 'SRTP' : 'RTP'}: the tone comes out at 48 kHz close to the source`, async () => {
     if (kit.features.opus === 'none') return expect(kit.features.opus).not.toBe('none');
-    const port = randomPortPair();
+    const port = await freePortPair();
     const sock = createSocket('udp4');
     const got: Array<{ at: number; d: Uint8Array }> = [];
     const t0 = performance.now();

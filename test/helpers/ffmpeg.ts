@@ -37,6 +37,28 @@ export function randomPortPair(): number {
   return 20000 + 2 * Math.floor(Math.random() * 20000);
 }
 
+/** Can a UDP socket bind 127.0.0.1:port right now? */
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => { s.close(); resolve(false); });
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * An even loopback port whose successor is free too (RTP + RTCP), checked by
+ * binding both: random pairs collided with other jobs' sockets on a busy
+ * machine ("address already in use").
+ */
+export async function freePortPair(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = randomPortPair();
+    if ((await udpFree(port)) && (await udpFree(port + 1))) return port;
+  }
+  throw new Error('no free UDP port pair on 127.0.0.1 after 50 tries');
+}
+
 export interface ReceiveOptions {
   /** SDP text with the literal PORT where the media port goes. */
   sdp: string;
@@ -60,7 +82,7 @@ export interface ReceiveOptions {
 
 export async function ffmpegReceive(o: ReceiveOptions): Promise<Int16Array> {
   const dir = mkdtempSync(join(tmpdir(), 'voipkit-ff-'));
-  const port = randomPortPair();
+  const port = await freePortPair();
   writeFileSync(join(dir, 'in.sdp'), o.sdp.replace(/PORT/g, String(port)));
   const out = join(dir, 'out.raw');
   const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', process.env.FF_DEBUG ? 'debug' : 'error', '-protocol_whitelist', 'file,udp,rtp',
