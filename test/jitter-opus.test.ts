@@ -19,6 +19,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { mulberry32 as rng } from './helpers/random.js';
 import { AudioReceiver, AudioSender, type JitterDecoder, type VoipKit } from '../src/index.js';
 
 function rtp(seq: number, ts: number, payload: number[], ssrc = 0x1234, pt = 111): Uint8Array {
@@ -55,16 +56,6 @@ function fakeCodec(failOn = -1) {
   return { decoder, log };
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.each(BACKENDS)('jitter buffer with the decoder outside the core, on %s', (backend) => {
   let kit: VoipKit;

@@ -118,13 +118,4 @@ export function concat16(chunks: ArrayLike<number>[]): Int16Array {
 }
 
 /** A small seeded PRNG (mulberry32) so loss patterns reproduce from a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from './random.js';
