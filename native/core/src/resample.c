@@ -248,6 +248,15 @@ static inline float dot1(const float *restrict h, const float *restrict x, int32
   v4f s = a + b;
   return (s[0] + s[2]) + (s[1] + s[3]);
 }
+/* y[j] = the horizontal sum of sj, each as (sj[0] + sj[2]) + (sj[1] + sj[3])
+ * (the order dot1 uses, so every kernel gives the same bits). */
+static inline void hsum4(v4f s0, v4f s1, v4f s2, v4f s3, float y[4]) {
+  /* t01 = (s0[0] + s0[2], s0[1] + s0[3], s1[0] + s1[2], s1[1] + s1[3]) */
+  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
+  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
+  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
+  memcpy(y, &r, sizeof r);
+}
 static inline void dot4(const float *const h[4], const float *const x[4], int32_t K, float y[4]) {
   v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
   const float *h0 = h[0], *h1 = h[1], *h2 = h[2], *h3 = h[3];
@@ -262,12 +271,7 @@ static inline void dot4(const float *const h[4], const float *const x[4], int32_
     a3 += load4(h3 + k) * load4(x3 + k);
     b3 += load4(h3 + k + 4) * load4(x3 + k + 4);
   }
-  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
-  /* t01 = (s0[0] + s0[2], s0[1] + s0[3], s1[0] + s1[2], s1[1] + s1[3]) */
-  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
-  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
-  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
-  memcpy(y, &r, sizeof r);
+  hsum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3, y);
 }
 /* Four outputs with one phase shared by outputs 0 and 2 (hA) and one by 1
  * and 3 (hB) -- hA == hB when downsampling by an integer: the taps are
@@ -287,11 +291,7 @@ static inline void dot4h2(const float *hA, const float *hB, const float *const x
     a3 += ga * load4(x3 + k);
     b3 += gb * load4(x3 + k + 4);
   }
-  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = a3 + b3;
-  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
-  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
-  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
-  memcpy(y, &r, sizeof r);
+  hsum4(a0 + b0, a1 + b1, a2 + b2, a3 + b3, y);
 }
 /* Three outputs, the first two over window xA, the third over xB (3/2
  * upsampling, 16 -> 24 kHz: the phases 0, 2, 1 of one cycle). */
@@ -306,31 +306,13 @@ static inline void dot3x(const float *h0, const float *h1, const float *h2, cons
     a2 += load4(h2 + k) * load4(xB + k);
     b2 += load4(h2 + k + 4) * load4(xB + k + 4);
   }
-  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = {0, 0, 0, 0};
-  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
-  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
-  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
-  memcpy(y, &r, sizeof r);
+  hsum4(a0 + b0, a1 + b1, a2 + b2, (v4f){0, 0, 0, 0}, y);
 }
 /* Three outputs over one input window (integer upsampling: the phases of
  * one input position): the window is loaded once for the three. y[3] is
  * written too (0). */
 static inline void dot3s(const float *h0, const float *h1, const float *h2, const float *x, int32_t K, float y[4]) {
-  v4f a0 = {0, 0, 0, 0}, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
-  for (int32_t k = 0; k < K; k += 8) {
-    v4f xa = load4(x + k), xb = load4(x + k + 4);
-    a0 += load4(h0 + k) * xa;
-    b0 += load4(h0 + k + 4) * xb;
-    a1 += load4(h1 + k) * xa;
-    b1 += load4(h1 + k + 4) * xb;
-    a2 += load4(h2 + k) * xa;
-    b2 += load4(h2 + k + 4) * xb;
-  }
-  v4f s0 = a0 + b0, s1 = a1 + b1, s2 = a2 + b2, s3 = {0, 0, 0, 0};
-  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
-  v4f t23 = SHUF4(s2, s3, 0, 1, 4, 5) + SHUF4(s2, s3, 2, 3, 6, 7);
-  v4f r = SHUF4(t01, t23, 0, 2, 4, 6) + SHUF4(t01, t23, 1, 3, 5, 7);
-  memcpy(y, &r, sizeof r);
+  dot3x(h0, h1, h2, x, x, K, y);
 }
 /* Two outputs over one input window; y[2], y[3] are written too (0). */
 static inline void dot2s(const float *h0, const float *h1, const float *x, int32_t K, float y[4]) {
@@ -342,10 +324,8 @@ static inline void dot2s(const float *h0, const float *h1, const float *x, int32
     a1 += load4(h1 + k) * xa;
     b1 += load4(h1 + k + 4) * xb;
   }
-  v4f s0 = a0 + b0, s1 = a1 + b1, z = {0, 0, 0, 0};
-  v4f t01 = SHUF4(s0, s1, 0, 1, 4, 5) + SHUF4(s0, s1, 2, 3, 6, 7);
-  v4f r = SHUF4(t01, z, 0, 2, 4, 6) + SHUF4(t01, z, 1, 3, 5, 7);
-  memcpy(y, &r, sizeof r);
+  v4f z = {0, 0, 0, 0};
+  hsum4(a0 + b0, a1 + b1, z, z, y);
 }
 #else
 static inline float dot1(const float *h, const float *x, int32_t K) {
@@ -374,10 +354,7 @@ static inline void dot4h2(const float *hA, const float *hB, const float *const x
   y[3] = dot1(hB, x[3], K);
 }
 static inline void dot3s(const float *h0, const float *h1, const float *h2, const float *x, int32_t K, float y[4]) {
-  y[0] = dot1(h0, x, K);
-  y[1] = dot1(h1, x, K);
-  y[2] = dot1(h2, x, K);
-  y[3] = 0.0f;
+  dot3x(h0, h1, h2, x, x, K, y);
 }
 static inline void dot2s(const float *h0, const float *h1, const float *x, int32_t K, float y[4]) {
   y[0] = dot1(h0, x, K);
