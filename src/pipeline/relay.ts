@@ -25,6 +25,11 @@
  *    sent is dropped (`dropped.late`); more than 1 s behind, the source is
  *    taken to have restarted its timestamps and our timeline continues. Opus on both legs is forwarded
  *    without re-encoding.
+ *    The relay terminates the media on each leg, so it makes its own RTCP
+ *    there (an RtcpSession per leg: SR about what it sends on the leg,
+ *    report blocks about what it receives on it, SDES CNAME, BYE, the RFC
+ *    3550 intervals; pollRtcp(), leave(), bye()); endpoint RTCP is not
+ *    forwarded.
  *    RFC 4733 telephone-events are rewritten to the outgoing leg's payload
  *    type and clock: the event's timestamp is mapped like the audio (so it
  *    stays the same for every packet of the event) and the durations are
@@ -46,6 +51,8 @@ import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { AudioCodec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
+import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
+import type { ReportBlock } from '../rtp/rtcp.js';
 
 export type LegName = 'a' | 'b';
 
@@ -70,6 +77,31 @@ export interface RelayLegOptions {
   ptimeMs?: number;
   /** RFC 4733 telephone-event payload type on this leg (its clock is the leg's audio clock). Default 101. */
   dtmfPayloadType?: number;
+  /** Transcode mode: the relay's SDES CNAME on this leg. Default a random one. */
+  cname?: string;
+  /**
+   * Transcode mode: the relay's RTCP on this leg (RFC 3550 §6.2/6.3:
+   * session bandwidth, bit/s, default 64000; minimum interval, ms, default
+   * 5000; the random source of the interval; the wall clock of the NTP
+   * timestamps, default nowMs itself as Unix time).
+   */
+  rtcp?: { sessionBandwidth?: number; minIntervalMs?: number; random?: () => number; wallClockMs?: (nowMs: number) => number };
+}
+
+/** Transcode mode: the relay's own RTCP on one leg (it terminates the media there). */
+export interface RelayLegRtcp {
+  /** The relay's SSRC and CNAME on the leg. */
+  ssrc: number;
+  cname: string;
+  /** RTP packets and payload octets the relay sent on the leg (its SRs' counts). */
+  packetsSent: number;
+  octetsSent: number;
+  /** Round-trip time on this leg, ms, from the peer's last report block about the relay's stream (RFC 3550 §6.4.1). */
+  roundTripMs?: number;
+  /** The peer's last report block about the relay's stream on this leg. */
+  remoteReport?: ReportBlock;
+  /** RFC 3550 reception statistics of the source the relay receives on this leg (what its report blocks say). */
+  reception?: ReceptionStats;
 }
 
 export interface RtpRelayOptions {
@@ -90,6 +122,8 @@ export interface RelayLegStats {
   transcoded: number;
   /** Received on this leg and dropped: not RTP / undecodable, SRTP failures, bad RTCP, bad telephone-event payloads, audio too late to re-encode. */
   dropped: { notRtp: number; srtp: number; badRtcp: number; unknownPayloadType: number; badEvent: number; late: number };
+  /** Transcode mode: the relay's own RTCP on this leg, once a datagram was relayed (forward mode translates the endpoints' RTCP instead). */
+  rtcp?: RelayLegRtcp;
 }
 
 /** The telephone-event being rescaled on one direction. */
@@ -168,6 +202,11 @@ export class RtpRelay {
   readonly #opusEnc: Partial<Record<LegName, { enc: OpusEncoder; up: Resampler; pcm48: Int16Array }>> = {};
   /** Per inbound leg: Opus decoder at 8 kHz. */
   readonly #opusDec: Partial<Record<LegName, OpusDecoder>> = {};
+  /** Transcode mode: the relay's own RTCP session per leg (made with the first datagram or poll, on its clock). */
+  #rtcp: Record<LegName, RtcpSession> | undefined;
+  /** nowMs of the datagram being relayed (for the RTCP sender counts). */
+  #now = 0;
+  #closed = false;
 
   #clock(leg: LegName): number {
     return this.#legs[leg].codec === 'opus' ? 48000 : 8000;
@@ -211,8 +250,29 @@ export class RtpRelay {
     this.#dir = { a: dir(options.a?.ssrc, this.#legs.a.ptimeMs), b: dir(options.b?.ssrc, this.#legs.b.ptimeMs) };
     this.#dir.a.lastDur = 20 * this.#clock('a') / 1000;
     this.#dir.b.lastDur = 20 * this.#clock('b') / 1000;
+    if (this.mode === 'transcode') {
+      for (const l of ['a', 'b'] as const) {
+        const o = this.#legs[l];
+        if (o.rtcp !== undefined) optionsArg(o.rtcp, `RtpRelay: options.${l}.rtcp`);
+        o.cname ??= `voipkit-relay-${random32().toString(16)}`;
+        // refused now (cname, RTCP options), not at the first datagram, which must not throw
+        new RtcpSession(kit, 0, this.#rtcpOptions(l)).close();
+      }
+    }
     const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0, badEvent: 0, late: 0 } });
     this.#stats = { a: st(), b: st() };
+  }
+
+  #rtcpOptions(l: LegName): ConstructorParameters<typeof RtcpSession>[2] {
+    const o = this.#legs[l];
+    return { ...o.rtcp, ssrc: this.#dir[l].outSsrc, cname: o.cname!, clockRate: this.#clock(l) };
+  }
+
+  /** The RTCP sessions of transcode mode, made on first use (their scheduler starts at nowMs). */
+  #sessions(nowMs: number): Record<LegName, RtcpSession> | undefined {
+    if (this.mode !== 'transcode' || this.#closed) return undefined;
+    this.#rtcp ??= { a: new RtcpSession(this.#kit, nowMs, this.#rtcpOptions('a')), b: new RtcpSession(this.#kit, nowMs, this.#rtcpOptions('b')) };
+    return this.#rtcp;
   }
 
   /** The SSRC the relay sends with on a leg. */
@@ -236,12 +296,18 @@ export class RtpRelay {
     const to: LegName = from === 'a' ? 'b' : 'a';
     const inLeg = this.#legs[from];
     const st = this.#stats[from];
+    this.#now = nowMs;
+    const sessions = this.#sessions(nowMs);
     st.received++;
     if (!(datagram instanceof Uint8Array) || datagram.length < 8 || (datagram[0] & 0xc0) !== 0x80) {
       st.dropped.notRtp++;
       return [];
     }
     if (datagram[1] >= 192 && datagram[1] <= 223) {
+      if (sessions) {
+        this.#terminateRtcp(from, datagram, sessions[from], nowMs);
+        return [];
+      }
       const r = this.#relayRtcp(from, to, datagram);
       return r ? [r] : [];
     }
@@ -259,8 +325,17 @@ export class RtpRelay {
       return [];
     }
     const out: Uint8Array[] = [];
-    if (this.mode === 'forward') this.#forward(to, v, out);
-    else this.#transcodePacket(from, to, v, out);
+    if (this.mode === 'forward') {
+      this.#forward(to, v, out);
+      return out;
+    }
+    if (sessions) {
+      // the relay terminates the media on this leg: what its report blocks say
+      const d = this.#dir[to];
+      if (d.started && d.inSsrc !== v.ssrc) sessions[from].forget(d.inSsrc!); // a new source replaces the old: memory stays bounded
+      sessions[from].onRtpReceived(v.ssrc, v.sequenceNumber, v.timestamp, v.payloadLength, nowMs, this.#clock(from));
+    }
+    this.#transcodePacket(from, to, v, out);
     return out;
   }
 
@@ -301,6 +376,7 @@ export class RtpRelay {
 
   #send(to: LegName, out: Uint8Array[]): void {
     const bytes = this.#builder.serialize();
+    if (this.#rtcp) this.#rtcp[to].onRtpSent(this.#builder.payload.length, this.#builder.timestamp, this.#now);
     const s = this.#legs[to].srtpOut;
     out.push(s ? s.protectRtp(bytes) : bytes);
     this.#stats[to].sent++;
@@ -516,8 +592,85 @@ export class RtpRelay {
     block(seg, total - seg * MAX_EVENT, flags, v.marker && seg === 0);
   }
 
-  /** Free the codec objects made for transcoding (the SRTP sessions stay the caller's). */
+  /** RTCP arriving on a leg in transcode mode: the relay's session there takes it (reports about its stream: RTT; SRs: LSR). */
+  #terminateRtcp(from: LegName, datagram: Uint8Array, session: RtcpSession, nowMs: number): void {
+    const st = this.#stats[from];
+    const plain = this.#legs[from].srtpIn ? unprotectOrCode(this.#legs[from].srtpIn!, true, datagram) : datagram;
+    if (typeof plain === 'string') {
+      st.dropped.badRtcp++;
+      return;
+    }
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(plain);
+    } catch {
+      st.dropped.badRtcp++;
+      return;
+    }
+    session.onRtcpReceived(packets, datagram.length + 28, nowMs);
+    st.rtcpIn++;
+  }
+
+  /**
+   * Transcode mode: the relay's RTCP compound packet for `leg` if one is due
+   * at nowMs (RFC 3550 §6.3 intervals per leg): an SR about what the relay
+   * sent on the leg (its SSRC there, packet and octet counts, NTP and RTP
+   * timestamps of the transcoded stream) with a report block about the
+   * source it receives on the leg (loss, extended highest sequence, jitter,
+   * LSR / DLSR), or an RR when it sent nothing since the last report; SDES
+   * CNAME; after leave(), the BYE when it is due. SRTCP-protected with the
+   * leg's `srtpOut`. Call it on a timer (every 20–100 ms is fine). Always
+   * undefined in forward mode, where the endpoints' RTCP is translated.
+   */
+  pollRtcp(leg: LegName, nowMs: number): Uint8Array | undefined {
+    legArg(leg, 'RtpRelay.pollRtcp: leg');
+    finiteArg(nowMs, 'RtpRelay.pollRtcp: nowMs');
+    const r = this.#sessions(nowMs)?.[leg].poll(nowMs);
+    return r && this.#rtcpOut(leg, r);
+  }
+
+  #rtcpOut(leg: LegName, bytes: Uint8Array): Uint8Array {
+    this.#stats[leg].rtcpOut++;
+    const s = this.#legs[leg].srtpOut;
+    return s ? s.protectRtcp(bytes) : bytes;
+  }
+
+  /**
+   * Transcode mode: leave both legs (RFC 3550 §6.3.7): from now on
+   * pollRtcp() gives each leg's compound BYE (report, SDES, BYE) when it is
+   * due, at once with fewer than 50 members unless `backoff`. A leg on which
+   * the relay never sent sends none. Returns false in forward mode (the
+   * endpoints' BYEs are translated there).
+   */
+  leave(nowMs: number, options?: { reason?: string; backoff?: boolean }): boolean {
+    finiteArg(nowMs, 'RtpRelay.leave: nowMs');
+    options = optionsArg(options, 'RtpRelay.leave: options');
+    const s = this.#sessions(nowMs);
+    if (!s) return false;
+    s.a.leave(nowMs, options);
+    s.b.leave(nowMs, options);
+    return true;
+  }
+
+  /**
+   * Transcode mode: a final report with BYE for `leg` at once (RFC 3550
+   * §6.6), SRTCP-protected with the leg's `srtpOut`; undefined in forward
+   * mode.
+   */
+  bye(leg: LegName, nowMs: number, reason?: string): Uint8Array | undefined {
+    legArg(leg, 'RtpRelay.bye: leg');
+    finiteArg(nowMs, 'RtpRelay.bye: nowMs');
+    if (reason !== undefined && typeof reason !== 'string') invalidArg('RtpRelay.bye: reason must be a string');
+    const s = this.#sessions(nowMs);
+    return s && this.#rtcpOut(leg, s[leg].bye(nowMs, reason));
+  }
+
+  /** Free the codec objects made for transcoding and the RTCP state (the SRTP sessions stay the caller's). */
   close(): void {
+    this.#closed = true;
+    this.#rtcp?.a.close();
+    this.#rtcp?.b.close();
+    this.#rtcp = undefined;
     for (const o of Object.values(this.#opusEnc)) {
       o?.enc.close();
       o?.up.close();
@@ -576,8 +729,22 @@ export class RtpRelay {
     return this.#outTs(d, this.#clock(to), this.#p8(d, this.#clock(from), ts));
   }
 
-  /** Statistics per leg (a copy). */
+  /** Statistics per leg (a copy); in transcode mode with the relay's own RTCP figures per leg. */
   stats(): Record<LegName, RelayLegStats> {
-    return structuredClone(this.#stats);
+    const s = structuredClone(this.#stats);
+    if (this.#rtcp) {
+      for (const l of ['a', 'b'] as const) {
+        const r = this.#rtcp[l];
+        const snd = r.senderStats();
+        const src = this.#dir[l === 'a' ? 'b' : 'a'].inSsrc; // the source received on leg l
+        s[l].rtcp = {
+          ssrc: r.ssrc, cname: r.cname, packetsSent: snd.packets, octetsSent: snd.octets,
+          ...(snd.roundTripMs !== undefined ? { roundTripMs: snd.roundTripMs } : {}),
+          ...(snd.remoteReport ? { remoteReport: { ...snd.remoteReport } } : {}),
+          ...(src !== undefined ? { reception: r.receptionStats().find((x) => x.ssrc === src) } : {}),
+        };
+      }
+    }
+    return s;
   }
 }
