@@ -17,11 +17,15 @@
  *    packets of that leg's `ptimeMs` (G.711 → Opus through the 8 → 48 kHz
  *    resampler). Incoming packets may have any duration (10, 20, 30, 40,
  *    60 ms...). Timestamps are rescaled between the legs' RTP clocks;
- *    sequence numbers are the relay's own per leg, with input losses kept as
- *    gaps (a lost input packet skips the output packets it would have
- *    filled; a timestamp jump without loss, as after DTX or a DTMF event,
- *    skips no sequence number). A gap in the input is filled with silence
- *    up to the next packet boundary. Audio that arrives after its time was
+ *    sequence numbers are the relay's own per leg. Audio lost on the
+ *    incoming leg (a sequence gap of up to 120 ms) is concealed, not
+ *    silenced: G.711 by the jitter buffer's concealment and merge (a jitter
+ *    buffer fed on the relay's own timeline), Opus by the decoder's PLC or
+ *    the next packet's in-band FEC (the jitter buffer's Opus path), and the
+ *    packets it fills are sent. A longer loss is silence up to the next
+ *    packet boundary and skips the output packets it would have filled; a
+ *    timestamp jump without loss, as after DTX or a DTMF event, is silence
+ *    up to the boundary and skips no sequence number. Audio that arrives after its time was
  *    sent is dropped (`dropped.late`); more than 1 s behind, the source is
  *    taken to have restarted its timestamps and our timeline continues. Opus on both legs is forwarded
  *    without re-encoding.
@@ -51,6 +55,7 @@ import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { AudioCodec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
+import { opusJitterDecoder, type JitterBuffer, type JitterDecoder } from '../jitter/jitter-buffer.js';
 import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
 import type { ReportBlock } from '../rtp/rtcp.js';
 
@@ -120,6 +125,14 @@ export interface RelayLegStats {
   rtcpOut: number;
   /** Audio packets re-encoded for this leg. */
   transcoded: number;
+  /**
+   * Transcode mode: audio lost on this leg (sequence gaps of up to 120 ms)
+   * and concealed, ms: G.711 by the jitter buffer's concealment, Opus by
+   * the decoder's (or rebuilt from the next packet's in-band FEC: `fec`).
+   */
+  concealedMs: number;
+  /** Transcode mode, Opus arriving on this leg: lost packets rebuilt from the next packet's in-band FEC (libopus only). */
+  fec: number;
   /** Received on this leg and dropped: not RTP / undecodable, SRTP failures, bad RTCP, bad telephone-event payloads, audio too late to re-encode. */
   dropped: { notRtp: number; srtp: number; badRtcp: number; unknownPayloadType: number; badEvent: number; late: number };
   /** Transcode mode: the relay's own RTCP on this leg, once a datagram was relayed (forward mode translates the endpoints' RTCP instead). */
@@ -183,6 +196,27 @@ const G711_PTIMES = [10, 20, 30, 40, 60];
 const OPUS_PTIMES = [10, 20, 40, 60];
 /** Largest duration an RFC 4733 block carries, ticks. */
 const MAX_EVENT = 0xffff;
+/** Longest loss concealed, 8 kHz samples (120 ms); longer gaps are silence and skipped packets. */
+const MAX_CONCEAL = 960;
+/** The G.711 concealer's step (a jitter buffer polled every 10 ms). */
+const PLC_STEP = 80;
+
+/**
+ * A jitter buffer used as the G.711 concealer of one inbound leg: fed with
+ * the leg's packets on the relay's own 8 kHz timeline (arrival = media
+ * time: no jitter, so it never stretches), polled up to each packet's end;
+ * across a loss its output is its concealment and the merge into the next
+ * packet, otherwise the plain decoding, which keeps its history current.
+ */
+interface G711Plc {
+  jb: JitterBuffer;
+  /** 8 kHz position the buffer has played up to (at most PLC_STEP - 1 behind the queue's end). */
+  pos: number;
+  seq: number;
+  on: boolean;
+  /** Its output since the last packet. */
+  buf: Int16Array;
+}
 
 type LegConfig = Required<Pick<RelayLegOptions, 'codec' | 'payloadType' | 'ptimeMs' | 'dtmfPayloadType'>> & RelayLegOptions;
 
@@ -200,8 +234,13 @@ export class RtpRelay {
   readonly #codes = new Uint8Array(1500);
   /** Per outbound leg: Opus encoder + 8 -> 48 kHz resampler (+ its output buffer). */
   readonly #opusEnc: Partial<Record<LegName, { enc: OpusEncoder; up: Resampler; pcm48: Int16Array }>> = {};
-  /** Per inbound leg: Opus decoder at 8 kHz. */
-  readonly #opusDec: Partial<Record<LegName, OpusDecoder>> = {};
+  /** Per inbound leg: Opus decoder at 8 kHz, with its concealment / FEC as the jitter buffer drives it. */
+  readonly #opusDec: Partial<Record<LegName, { dec: OpusDecoder; plc: JitterDecoder; counts: { decoded: number; concealed: number; fec: number; errors: number } }>> = {};
+  /** Per inbound G.711 leg: the concealer. */
+  readonly #plc: Partial<Record<LegName, G711Plc>> = {};
+  readonly #plcBuilder = new RtpBuilder();
+  /** Concealment of a gap (Opus), 8 kHz. */
+  readonly #fill = new Int16Array(MAX_CONCEAL);
   /** Transcode mode: the relay's own RTCP session per leg (made with the first datagram or poll, on its clock). */
   #rtcp: Record<LegName, RtcpSession> | undefined;
   /** nowMs of the datagram being relayed (for the RTCP sender counts). */
@@ -259,7 +298,7 @@ export class RtpRelay {
         new RtcpSession(kit, 0, this.#rtcpOptions(l)).close();
       }
     }
-    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0, badEvent: 0, late: 0 } });
+    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0, badEvent: 0, late: 0 }, concealedMs: 0, fec: 0 });
     this.#stats = { a: st(), b: st() };
   }
 
@@ -436,26 +475,17 @@ export class RtpRelay {
     this.#send(to, out);
   }
 
-  /** Decode, queue on the output timeline, and send every full packet. */
+  /**
+   * Decode, queue on the output timeline, and send every full packet. A gap
+   * left by lost packets (up to 120 ms) is concealed: G.711 by the jitter
+   * buffer's concealment, Opus by the decoder's (or its FEC from this
+   * packet); longer gaps, and gaps without loss (DTX), are silence.
+   */
   #audio(from: LegName, to: LegName, v: RtpView, p: number, inGap: number, out: Uint8Array[]): void {
     // p: the packet's 8 kHz position on the outgoing timeline
     const d = this.#dir[to];
     const st = this.#stats[from];
     const inCodec = this.#legs[from].codec;
-    let pcm: Int16Array;
-    try {
-      if (inCodec === 'opus') {
-        let dec = this.#opusDec[from];
-        if (!dec) dec = this.#opusDec[from] = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
-        pcm = dec.decode(v.payload, this.#pcm) as Int16Array;
-      } else {
-        if (v.payloadLength > this.#pcm.length) throw new Error('too long');
-        pcm = this.#kit.g711.decode(inCodec, v.payload, this.#pcm.subarray(0, v.payloadLength));
-      }
-    } catch {
-      st.dropped.notRtp++;
-      return;
-    }
     const F = d.fifo.length;
     if (!d.gridStarted) {
       d.fifoPos = p;
@@ -463,6 +493,7 @@ export class RtpRelay {
       d.gridStarted = true;
     }
     const end = d.fifoPos + d.fifoLen;
+    let restart = false;
     if (p < end - 8000) {
       // More than 1 s in the past: the source restarted its timestamps
       // (same SSRC). Continue our timeline from here rather than drop all.
@@ -471,12 +502,54 @@ export class RtpRelay {
       d.originP8 += end - p;
       d.event = null;
       p = end;
+      restart = true;
     } else if (p < end) {
       st.dropped.late++;
       return;
     }
-    if (v.marker) d.markerPending = true;
     let gap = p - end;
+    const conceal = gap > 0 && inGap > 0 && gap <= MAX_CONCEAL;
+    let pcm: Int16Array;
+    let fill: Int16Array | undefined; // audio for [end, end + fill.length), before pcm
+    try {
+      if (inCodec === 'opus') {
+        let o = this.#opusDec[from];
+        if (!o) {
+          const dec = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
+          const counts = { decoded: 0, concealed: 0, fec: 0, errors: 0 };
+          o = this.#opusDec[from] = { dec, counts, plc: opusJitterDecoder(dec, 8000, counts) };
+        }
+        if (conceal) {
+          const fec = o.counts.fec;
+          fill = this.#fill.subarray(0, gap);
+          try {
+            // the decoder's PLC; the last lost frame from this packet's FEC when it carries one (libopus)
+            if (o.plc.conceal(fill, v.payload) !== gap) fill = undefined;
+          } catch {
+            fill = undefined;
+          }
+          st.fec += o.counts.fec - fec;
+        }
+        pcm = o.dec.decode(v.payload, this.#pcm) as Int16Array;
+      } else {
+        if (v.payloadLength > this.#pcm.length) throw new Error('too long');
+        pcm = this.#kit.g711.decode(inCodec, v.payload, this.#pcm.subarray(0, v.payloadLength));
+        const f = this.#g711Plc(from, inCodec, v.payload, p, end, pcm.length, conceal && !restart, inGap);
+        if (f) {
+          // the concealment and the merge into this packet, then the rest of it as decoded
+          fill = f;
+          pcm = pcm.subarray(end + f.length - p);
+        }
+      }
+    } catch {
+      st.dropped.notRtp++;
+      return;
+    }
+    if (v.marker) d.markerPending = true;
+    if (fill) {
+      st.concealedMs += gap / 8;
+      gap = 0;
+    }
     if (gap > 0 && d.fifoLen > 0) {
       // finish the packet being filled with silence
       const pad = Math.min(gap, F - d.fifoLen);
@@ -495,6 +568,14 @@ export class RtpRelay {
       d.fifo.fill(0, 0, rem);
       d.fifoLen = rem;
     }
+    if (fill) this.#queue(to, fill, out);
+    this.#queue(to, pcm, out);
+  }
+
+  /** Append 8 kHz audio to the queue of leg `to`, sending every packet it fills. */
+  #queue(to: LegName, pcm: Int16Array, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    const F = d.fifo.length;
     for (let i = 0; i < pcm.length; ) {
       const n = Math.min(pcm.length - i, F - d.fifoLen);
       d.fifo.set(pcm.subarray(i, i + n), d.fifoLen);
@@ -502,6 +583,57 @@ export class RtpRelay {
       i += n;
       if (d.fifoLen === F) this.#emit(to, out);
     }
+  }
+
+  /**
+   * Feed a G.711 packet at 8 kHz position p to the leg's concealer. When
+   * `conceal` (lost packets before it, the queue ending at `end`), returns
+   * the concealer's audio from `end` on: the concealment of the gap and the
+   * merge into this packet; otherwise undefined (the packet's own decoding
+   * is used). Any trouble resets the concealer and conceals nothing.
+   */
+  #g711Plc(from: LegName, codec: 'pcmu' | 'pcma', payload: Uint8Array, p: number, end: number, n: number, conceal: boolean, inGap: number): Int16Array | undefined {
+    let s = this.#plc[from];
+    if (n < PLC_STEP) {
+      // packets shorter than its step: no concealment (restarted when longer ones come)
+      if (s) s.on = false;
+      return undefined;
+    }
+    if (!s) {
+      const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0 });
+      s = this.#plc[from] = { jb, pos: 0, seq: 0, on: false, buf: new Int16Array(PLC_STEP + MAX_CONCEAL + this.#pcm.length) };
+    }
+    // it follows on when it is where the queue is (up to a step behind) and the gap, if any, is a loss
+    const follows = s.on && s.pos <= end && end - s.pos < PLC_STEP && (p === end || conceal);
+    if (!follows) {
+      s.jb.reset();
+      s.on = true;
+      s.pos = p;
+      conceal = false;
+    }
+    s.seq = (s.seq + 1 + (follows && conceal ? inGap : 0)) & 0xffff;
+    const b = this.#plcBuilder;
+    b.payloadType = codec === 'pcmu' ? 0 : 8;
+    b.ssrc = 1;
+    b.sequenceNumber = s.seq;
+    b.timestamp = p >>> 0;
+    b.marker = false;
+    b.payload = payload;
+    const pos0 = s.pos;
+    try {
+      s.jb.push(b.serialize(), p / 8);
+      let k = 0;
+      while (s.pos + PLC_STEP <= p + n) {
+        const r = s.jb.poll((s.pos + PLC_STEP) / 8, s.buf.subarray(k, k + PLC_STEP));
+        if (r.pcm.length !== PLC_STEP) throw new Error('short frame');
+        k += PLC_STEP;
+        s.pos += PLC_STEP;
+      }
+    } catch {
+      s.on = false; // reset with the next packet
+      return undefined;
+    }
+    return conceal ? s.buf.subarray(end - pos0, s.pos - pos0) : undefined;
   }
 
   /** Pad the packet being filled with silence and send it (a new source follows). */
@@ -675,7 +807,8 @@ export class RtpRelay {
       o?.enc.close();
       o?.up.close();
     }
-    for (const d of Object.values(this.#opusDec)) d?.close();
+    for (const o of Object.values(this.#opusDec)) o?.dec.close();
+    for (const o of Object.values(this.#plc)) o?.jb.close();
   }
 
   #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {
