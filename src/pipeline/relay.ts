@@ -20,7 +20,8 @@
  *    sequence numbers are the relay's own per leg. Audio lost on the
  *    incoming leg (a sequence gap of up to 120 ms) is concealed, not
  *    silenced: G.711 by the jitter buffer's concealment and merge (a jitter
- *    buffer fed on the relay's own timeline), Opus by the decoder's PLC or
+ *    buffer given the last packets and the one after the gap, on the relay's
+ *    own timeline), Opus by the decoder's PLC or
  *    the next packet's in-band FEC (the jitter buffer's Opus path), and the
  *    packets it fills are sent. A longer loss is silence up to the next
  *    packet boundary and skips the output packets it would have filled; a
@@ -201,21 +202,24 @@ const MAX_CONCEAL = 960;
 /** The G.711 concealer's step (a jitter buffer polled every 10 ms). */
 const PLC_STEP = 80;
 
+/** Packets of history the G.711 concealer is given before a loss (60 ms of 20 ms packets; its pitch search needs about 50). */
+const PLC_HISTORY = 3;
+
 /**
- * A jitter buffer used as the G.711 concealer of one inbound leg: fed with
- * the leg's packets on the relay's own 8 kHz timeline (arrival = media
- * time: no jitter, so it never stretches), polled up to each packet's end;
- * across a loss its output is its concealment and the merge into the next
- * packet, otherwise the plain decoding, which keeps its history current.
+ * The G.711 concealer of one inbound leg: a jitter buffer, driven only when
+ * packets were lost. The leg's last packets are kept (copied); on a loss
+ * the buffer is reset and fed them and the packet after the gap on the
+ * relay's own 8 kHz timeline (arrival = media time: no jitter, so it never
+ * stretches), then polled every 10 ms: its output is the history as
+ * decoded, then its concealment of the gap and the merge into the packet.
  */
 interface G711Plc {
   jb: JitterBuffer;
-  /** 8 kHz position the buffer has played up to (at most PLC_STEP - 1 behind the queue's end). */
-  pos: number;
-  seq: number;
-  on: boolean;
-  /** Its output since the last packet. */
+  /** The last packets received: payload copies and their 8 kHz positions, contiguous, oldest first. */
+  hist: Array<{ codes: Uint8Array; len: number; p: number }>;
+  /** Its output for one loss. */
   buf: Int16Array;
+  frame: Int16Array;
 }
 
 type LegConfig = Required<Pick<RelayLegOptions, 'codec' | 'payloadType' | 'ptimeMs' | 'dtmfPayloadType'>> & RelayLegOptions;
@@ -586,54 +590,66 @@ export class RtpRelay {
   }
 
   /**
-   * Feed a G.711 packet at 8 kHz position p to the leg's concealer. When
-   * `conceal` (lost packets before it, the queue ending at `end`), returns
+   * The G.711 concealer of leg `from` for a packet of `n` samples at 8 kHz
+   * position p, the queue ending at `end`. When `conceal` (packets were
+   * lost before this one) and the packets before the gap are known, returns
    * the concealer's audio from `end` on: the concealment of the gap and the
-   * merge into this packet; otherwise undefined (the packet's own decoding
-   * is used). Any trouble resets the concealer and conceals nothing.
+   * merge into this packet; otherwise undefined. Either way the packet is
+   * kept as history. Any trouble conceals nothing.
    */
   #g711Plc(from: LegName, codec: 'pcmu' | 'pcma', payload: Uint8Array, p: number, end: number, n: number, conceal: boolean, inGap: number): Int16Array | undefined {
     let s = this.#plc[from];
-    if (n < PLC_STEP) {
-      // packets shorter than its step: no concealment (restarted when longer ones come)
-      if (s) s.on = false;
-      return undefined;
-    }
     if (!s) {
       const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0 });
-      s = this.#plc[from] = { jb, pos: 0, seq: 0, on: false, buf: new Int16Array(PLC_STEP + MAX_CONCEAL + this.#pcm.length) };
+      // len -1: an empty slot
+      const hist = Array.from({ length: PLC_HISTORY }, () => ({ codes: new Uint8Array(this.#pcm.length), len: -1, p: 0 }));
+      s = this.#plc[from] = { jb, hist, buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
     }
-    // it follows on when it is where the queue is (up to a step behind) and the gap, if any, is a loss
-    const follows = s.on && s.pos <= end && end - s.pos < PLC_STEP && (p === end || conceal);
-    if (!follows) {
-      s.jb.reset();
-      s.on = true;
-      s.pos = p;
-      conceal = false;
-    }
-    s.seq = (s.seq + 1 + (follows && conceal ? inGap : 0)) & 0xffff;
-    const b = this.#plcBuilder;
-    b.payloadType = codec === 'pcmu' ? 0 : 8;
-    b.ssrc = 1;
-    b.sequenceNumber = s.seq;
-    b.timestamp = p >>> 0;
-    b.marker = false;
-    b.payload = payload;
-    const pos0 = s.pos;
-    try {
-      s.jb.push(b.serialize(), p / 8);
-      let k = 0;
-      while (s.pos + PLC_STEP <= p + n) {
-        const r = s.jb.poll((s.pos + PLC_STEP) / 8, s.buf.subarray(k, k + PLC_STEP));
-        if (r.pcm.length !== PLC_STEP) throw new Error('short frame');
-        k += PLC_STEP;
-        s.pos += PLC_STEP;
+    const h = s.hist.filter((x) => x.len > 0);
+    let result: Int16Array | undefined;
+    // the history must end where the gap begins, and the packet be long enough for a 10 ms step
+    if (conceal && h.length > 0 && h[h.length - 1].p + h[h.length - 1].len === end && n >= PLC_STEP) {
+      try {
+        const jb = s.jb;
+        jb.reset();
+        const b = this.#plcBuilder;
+        b.payloadType = codec === 'pcmu' ? 0 : 8;
+        b.ssrc = 1;
+        b.marker = false;
+        let seq = 0;
+        const push = (codes: Uint8Array, at: number, seqStep: number) => {
+          seq = (seq + seqStep) & 0xffff;
+          b.sequenceNumber = seq;
+          b.timestamp = at >>> 0;
+          b.payload = codes;
+          jb.push(b.serialize(), at / 8);
+        };
+        const pos0 = h[0].p;
+        for (const x of h) push(x.codes.subarray(0, x.len), x.p, 1);
+        push(payload, p, 1 + inGap); // a sequence gap: lost, not a pause
+        let pos = pos0, k = 0;
+        while (pos + PLC_STEP <= p + n) {
+          const r = jb.poll((pos + PLC_STEP) / 8, s.frame);
+          if (r.pcm.length !== PLC_STEP) throw new Error('short frame');
+          s.buf.set(r.pcm, k);
+          k += PLC_STEP;
+          pos += PLC_STEP;
+        }
+        if (pos > p) result = s.buf.subarray(end - pos0, pos - pos0);
+      } catch {
+        result = undefined;
       }
-    } catch {
-      s.on = false; // reset with the next packet
-      return undefined;
     }
-    return conceal ? s.buf.subarray(end - pos0, s.pos - pos0) : undefined;
+    // keep this packet as history: after the last when it follows on, else alone (after a gap, concealed or not)
+    if (!(h.length > 0 && h[h.length - 1].p + h[h.length - 1].len === p)) for (const x of s.hist) x.len = -1;
+    if (payload.length <= this.#pcm.length) {
+      const slot = s.hist.shift()!; // the oldest (or an empty one)
+      slot.codes.set(payload);
+      slot.len = payload.length;
+      slot.p = p;
+      s.hist.push(slot);
+    }
+    return result;
   }
 
   /** Pad the packet being filled with silence and send it (a new source follows). */
