@@ -600,7 +600,7 @@ export class RtpRelay {
   #g711Plc(from: LegName, codec: 'pcmu' | 'pcma', payload: Uint8Array, p: number, end: number, n: number, conceal: boolean, inGap: number): Int16Array | undefined {
     let s = this.#plc[from];
     if (!s) {
-      const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0 });
+      const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0, maxPackets: 2 * (PLC_HISTORY + 1) }) // it holds the history and one packet;
       // len -1: an empty slot
       const hist = Array.from({ length: PLC_HISTORY }, () => ({ codes: new Uint8Array(this.#pcm.length), len: -1, p: 0 }));
       s = this.#plc[from] = { jb, hist, buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
