@@ -1193,7 +1193,20 @@ const PIPELINE_ROWS: Record<string, Row> = {
     usable: (c) => expect(api.parseRtcp(transcodeRelay(c).bye('b', 0, 'done')!).map((p) => p.type)).toEqual(['rr', 'sdes', 'bye']),
   },
   'RtpRelay.stats': { bad: [], odd: [['a snapshot', (c) => expect(typeof liveRelay(c).stats().b.sent).toBe('number')]] },
-  'RtpRelay.close': { bad: [], odd: [['close twice', (c) => { const r = PIPELINE_MAKERS.RtpRelay(c.kit); r.close(); r.close(); }]] },
+  'RtpRelay.close': {
+    bad: [],
+    odd: [
+      ['close twice', (c) => { const r = PIPELINE_MAKERS.RtpRelay(c.kit); r.close(); r.close(); }],
+      ['transcoding to Opus after close: nothing relayed, nothing thrown', (c) => {
+        if (c.kit.features.opus === 'none') return;
+        const r = new api.RtpRelay(c.kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'opus' } });
+        expect(r.relay('a', rtp(1), 0).length).toBe(1);
+        r.close();
+        expect(r.relay('a', rtp(2), 20)).toEqual([]);
+        expect(r.pollRtcp('b', 1e6)).toBeUndefined();
+      }],
+    ],
+  },
   'ReceptionTracker.onRtp': {
     bad: [
       ...badNumbers('sequenceNumber', [-1, 65536, NaN, '1', null], (c, v) => liveReception(c).onRtp(v as never, 0, 160, 0)),

@@ -335,6 +335,7 @@ export class RtpRelay {
   relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array[] {
     legArg(from, 'RtpRelay.relay: from');
     finiteArg(nowMs, 'RtpRelay.relay: nowMs');
+    if (this.#closed) return []; // its codecs are freed: nothing is relayed any more (and nothing thrown)
     datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     const to: LegName = from === 'a' ? 'b' : 'a';
     const inLeg = this.#legs[from];
@@ -813,7 +814,7 @@ export class RtpRelay {
     return s && this.#rtcpOut(leg, s[leg].bye(nowMs, reason));
   }
 
-  /** Free the codec objects made for transcoding and the RTCP state (the SRTP sessions stay the caller's). */
+  /** Free the codec objects made for transcoding and the RTCP state (the SRTP sessions stay the caller's); relay() returns nothing afterwards. */
   close(): void {
     this.#closed = true;
     this.#rtcp?.a.close();
