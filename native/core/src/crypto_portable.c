@@ -13,8 +13,8 @@
  * FIPS-197 5.1.1: every step is a fixed sequence of AND / XOR on whole
  * words, so timing does not depend on data or key.
  *
- * GHASH: the bit-serial multiplication of SP 800-38D Algorithm 1 with
- * masks instead of branches.  SHA-1: FIPS 180-4's compression function,
+ * GHASH: carry-less products from 64-bit integer multiplications of
+ * masked operands (no tables), four blocks per reduction; see the GCM part.  SHA-1: FIPS 180-4's compression function,
  * branch-free by nature (padding and HMAC are in hmac.c, shared with the
  * native build).
  */
@@ -325,37 +325,139 @@ void vk_aes_ctr_free(vk_aes_ctr *c) {
 
 /* ---- GCM ----------------------------------------------------------------- */
 
-struct vk_gcm {
-  aes_key key;
-  uint64_t hh, hl; /* H as two big-endian halves */
-  int keyed;
-};
+/* GHASH without tables and without branches or addresses that depend on
+ * data: carry-less products from ordinary 64-bit integer multiplications.
+ *
+ * Carry-less 64 x 64 -> low 64 bits (bmul64): split both operands into four
+ * "holey" parts, x_i = x & M_i where M_i keeps the bits at positions
+ * i mod 4.  The integer product x_i * y_j has its terms only at positions
+ * (i + j) mod 4, and at such a position k < 64 at most 16 terms meet (pairs
+ * of positions 4 apart below k), and 16 only at k = 60 or above, where the
+ * carry leaves the 64-bit word.  Below, each count c_k <= 15 occupies bits
+ * k .. k+3 and stops short of the next position k+4 of its class, so bit k
+ * of the integer product is c_k mod 2: the carry-less bit.  XOR the four
+ * products of each class and keep that class's bits.
+ *
+ * The high 64 bits come from bit reversal: rev(x) (*) rev(y) holds bit
+ * i + j of x (*) y at position 126 - i - j, so rev(bmul64(rev x, rev y)) >> 1
+ * is the product's bits 64..126.  Every step is linear, so the reversed
+ * products of several blocks are accumulated and reversed once.
+ *
+ * 128 x 128 by Karatsuba (three 64 x 64 products), and four blocks per
+ * reduction with H, H^2, H^3, H^4 precomputed (the operands of H's side are
+ * stored split into their four parts, plain and reversed):
+ *   Y' = (Y + X1) H^4 + X2 H^3 + X3 H^2 + X4 H.
+ *
+ * Bit order: a block loaded big-endian as the 128-bit integer A holds the
+ * coefficient of x^i at bit 127 - i (SP 800-38D's reflected order).  Then
+ * A (*) B holds coefficient k of the product at bit 254 - k, and shifted
+ * left by one, the 256-bit D = (d3 d2 d1 d0) holds the low half of the
+ * polynomial in (d3 d2) and the high half (x^128 ..) in (d1 d0), both in
+ * the same reflected order.  Reduction uses x^128 = 1 + x + x^2 + x^7, where
+ * multiplying by x^j is a right shift by j: fold (d1 d0) shifted by 0, 1, 2
+ * and 7 into (d3 d2); the bits shifted out below d0 (coefficients 128 .. 133)
+ * are folded once more into d3.  Constant time as long as the CPU's 64-bit
+ * multiply is (it is on 64-bit x86 and ARM; WASM engines map i64.mul to it). */
 
-static inline uint64_t ld64be(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
-  return v;
+#define M0 0x1111111111111111ull
+#define M1 0x2222222222222222ull
+#define M2 0x4444444444444444ull
+#define M3 0x8888888888888888ull
+
+typedef struct clm_op { uint64_t p[4]; } clm_op; /* y & M0 .. y & M3 */
+
+static inline clm_op clm_split(uint64_t y) {
+  clm_op o = {{y & M0, y & M1, y & M2, y & M3}};
+  return o;
 }
+
+/* Low 64 bits of the carry-less product x (*) y. */
+static inline uint64_t bmul64(uint64_t x, const clm_op *y) {
+  uint64_t x0 = x & M0, x1 = x & M1, x2 = x & M2, x3 = x & M3;
+  const uint64_t y0 = y->p[0], y1 = y->p[1], y2 = y->p[2], y3 = y->p[3];
+  uint64_t z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
+  uint64_t z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
+  uint64_t z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
+  uint64_t z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
+  return (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3);
+}
+
+static inline uint64_t bswap64(uint64_t x) {
+  x = ((x >> 8) & 0x00ff00ff00ff00ffull) | ((x & 0x00ff00ff00ff00ffull) << 8);
+  x = ((x >> 16) & 0x0000ffff0000ffffull) | ((x & 0x0000ffff0000ffffull) << 16);
+  return (x >> 32) | (x << 32);
+}
+
+static inline uint64_t brev8(uint64_t x) { /* reverse the bits of each byte */
+  x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+  x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+  return ((x >> 4) & 0x0f0f0f0f0f0f0f0full) | ((x & 0x0f0f0f0f0f0f0f0full) << 4);
+}
+
+static inline uint64_t rev64(uint64_t x) { return bswap64(brev8(x)); }
+
+static inline uint64_t ld64le(const uint8_t *p) {
+  return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) | ((uint64_t)p[3] << 24) |
+         ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) | ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
+}
+static inline uint64_t ld64be(const uint8_t *p) { return bswap64(ld64le(p)); }
 static inline void st64be(uint8_t *p, uint64_t v) {
   for (int i = 7; i >= 0; i--) { p[i] = (uint8_t)v; v >>= 8; }
 }
 
-/* (zh,zl) = (xh,xl) * H in GF(2^128), GCM bit order, constant time. */
-static void gf128_mul(uint64_t *xh, uint64_t *xl, uint64_t hh, uint64_t hl) {
-  uint64_t zh = 0, zl = 0, vh = hh, vl = hl;
-  uint64_t a = *xh, b = *xl;
-  for (int i = 0; i < 128; i++) {
-    uint64_t bit = i < 64 ? (a >> (63 - i)) & 1 : (b >> (127 - i)) & 1;
-    uint64_t m = (uint64_t)0 - bit;
-    zh ^= vh & m;
-    zl ^= vl & m;
-    uint64_t lsb = (uint64_t)0 - (vl & 1);
-    vl = (vl >> 1) | (vh << 63);
-    vh = (vh >> 1) ^ (0xe100000000000000ull & lsb);
-  }
-  *xh = zh;
-  *xl = zl;
+/* One power of H: its halves h1 (x^0..x^63), h0 and h1 ^ h0 for Karatsuba,
+ * each split, plain and bit-reversed. */
+typedef struct hpow {
+  clm_op w[3], r[3];
+} hpow;
+
+/* Unreduced sums of products: lo and reversed-hi parts of the three
+ * Karatsuba products. */
+typedef struct clm_acc {
+  uint64_t lo[3], rhi[3];
+} clm_acc;
+
+/* acc += (xh, xl) * P, unreduced; rh, rl = rev64(xh), rev64(xl). */
+static inline void clm_mac(clm_acc *a, uint64_t xh, uint64_t xl, uint64_t rh, uint64_t rl, const hpow *P) {
+  uint64_t xm = xh ^ xl, rm = rh ^ rl;
+  a->lo[0] ^= bmul64(xh, &P->w[0]);
+  a->lo[1] ^= bmul64(xl, &P->w[1]);
+  a->lo[2] ^= bmul64(xm, &P->w[2]);
+  a->rhi[0] ^= bmul64(rh, &P->r[0]);
+  a->rhi[1] ^= bmul64(rl, &P->r[1]);
+  a->rhi[2] ^= bmul64(rm, &P->r[2]);
 }
+
+/* (zh, zl) = the accumulated products reduced modulo the GCM polynomial. */
+static inline void clm_reduce(const clm_acc *a, uint64_t *zh, uint64_t *zl) {
+  uint64_t hi1 = rev64(a->rhi[0]) >> 1, hi0 = rev64(a->rhi[1]) >> 1, hi2 = rev64(a->rhi[2]) >> 1;
+  uint64_t lo1 = a->lo[0], lo0 = a->lo[1], lo2 = a->lo[2];
+  uint64_t mh = hi2 ^ hi1 ^ hi0, ml = lo2 ^ lo1 ^ lo0;
+  /* the 255-bit product (c3 c2 c1 c0), then D = that << 1 */
+  uint64_t c3 = hi1, c2 = lo1 ^ mh, c1 = hi0 ^ ml, c0 = lo0;
+  uint64_t d3 = (c3 << 1) | (c2 >> 63), d2 = (c2 << 1) | (c1 >> 63);
+  uint64_t d1 = (c1 << 1) | (c0 >> 63), d0 = c0 << 1;
+  uint64_t t1 = d1 ^ (d1 >> 1) ^ (d1 >> 2) ^ (d1 >> 7);
+  uint64_t t0 = d0 ^ (d0 >> 1) ^ (d1 << 63) ^ (d0 >> 2) ^ (d1 << 62) ^ (d0 >> 7) ^ (d1 << 57);
+  uint64_t s = (d0 << 63) ^ (d0 << 62) ^ (d0 << 57);
+  t1 ^= s ^ (s >> 1) ^ (s >> 2) ^ (s >> 7);
+  *zh = d3 ^ t1;
+  *zl = d2 ^ t0;
+}
+
+static void hpow_set(hpow *P, uint64_t hh, uint64_t hl) {
+  uint64_t v[3] = {hh, hl, hh ^ hl};
+  for (int i = 0; i < 3; i++) {
+    P->w[i] = clm_split(v[i]);
+    P->r[i] = clm_split(rev64(v[i]));
+  }
+}
+
+struct vk_gcm {
+  aes_key key;
+  hpow hp[4]; /* H^1 .. H^4 */
+  int keyed;
+};
 
 /* Streaming GHASH: blocks are absorbed as they fill, so that several
  * calls hash their concatenation; ghash_pad() zero-pads the last block. */
@@ -365,10 +467,22 @@ typedef struct ghash {
   size_t fill;
 } ghash;
 
-static void ghash_block(const vk_gcm *g, ghash *st, const uint8_t *b) {
-  st->yh ^= ld64be(b);
-  st->yl ^= ld64be(b + 8);
-  gf128_mul(&st->yh, &st->yl, g->hh, g->hl);
+/* Absorb n whole blocks, up to four per reduction. */
+static void ghash_blocks(const vk_gcm *g, ghash *st, const uint8_t *p, size_t n) {
+  while (n) {
+    size_t k = n < 4 ? n : 4;
+    clm_acc a = {{0, 0, 0}, {0, 0, 0}};
+    for (size_t i = 0; i < k; i++, p += 16) {
+      /* a block's big-endian words and their bit reversals, from the
+       * little-endian loads: rev64(bswap64(v)) = brev8(v) */
+      uint64_t vh = ld64le(p), vl = ld64le(p + 8);
+      uint64_t xh = bswap64(vh), xl = bswap64(vl), rh = brev8(vh), rl = brev8(vl);
+      if (i == 0) { xh ^= st->yh; xl ^= st->yl; rh ^= rev64(st->yh); rl ^= rev64(st->yl); }
+      clm_mac(&a, xh, xl, rh, rl, &g->hp[k - 1 - i]);
+    }
+    clm_reduce(&a, &st->yh, &st->yl);
+    n -= k;
+  }
 }
 
 static void ghash_update(const vk_gcm *g, ghash *st, const uint8_t *p, size_t len) {
@@ -378,17 +492,17 @@ static void ghash_update(const vk_gcm *g, ghash *st, const uint8_t *p, size_t le
     memcpy(st->buf + st->fill, p, take);
     st->fill += take; p += take; len -= take;
     if (st->fill < 16) return;
-    ghash_block(g, st, st->buf);
+    ghash_blocks(g, st, st->buf, 1);
     st->fill = 0;
   }
-  while (len >= 16) { ghash_block(g, st, p); p += 16; len -= 16; }
+  if (len >= 16) { ghash_blocks(g, st, p, len / 16); p += len & ~(size_t)15; len &= 15; }
   if (len) { memcpy(st->buf, p, len); st->fill = len; }
 }
 
 static void ghash_pad(const vk_gcm *g, ghash *st) {
   if (!st->fill) return;
   memset(st->buf + st->fill, 0, 16 - st->fill);
-  ghash_block(g, st, st->buf);
+  ghash_blocks(g, st, st->buf, 1);
   st->fill = 0;
 }
 
@@ -404,16 +518,22 @@ int32_t vk_gcm_setkey(vk_gcm *g, const uint8_t *key, size_t key_len) {
   if (r != VK_OK) { g->keyed = 0; return r; }
   uint8_t h[16] = {0};
   aes_encrypt1(&g->key, h, h);
-  g->hh = ld64be(h);
-  g->hl = ld64be(h + 8);
+  uint64_t hh = ld64be(h), hl = ld64be(h + 8), ph = hh, pl = hl;
+  hpow_set(&g->hp[0], hh, hl);
+  for (int i = 1; i < 4; i++) { /* H^(i+1) = H^i * H */
+    clm_acc a = {{0, 0, 0}, {0, 0, 0}};
+    clm_mac(&a, ph, pl, rev64(ph), rev64(pl), &g->hp[0]);
+    clm_reduce(&a, &ph, &pl);
+    hpow_set(&g->hp[i], ph, pl);
+  }
   vk_wipe(h, sizeof h);
   g->keyed = 1;
   return VK_OK;
 }
 
-/* Tag over aad and the ciphertext c; E(J0) is mixed in. */
-static void gcm_tag(const vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
-                    const uint8_t *aad2, size_t aad2_len, const uint8_t *c, size_t len, uint8_t tag[16]) {
+/* GHASH of aad || aad2 and the ciphertext c with the lengths, plus s = E(J0). */
+static void gcm_tag(const vk_gcm *g, const uint8_t *aad, size_t aad_len, const uint8_t *aad2, size_t aad2_len,
+                    const uint8_t *c, size_t len, const uint8_t s[16], uint8_t tag[16]) {
   ghash st;
   memset(&st, 0, sizeof st);
   ghash_update(g, &st, aad, aad_len);
@@ -421,37 +541,60 @@ static void gcm_tag(const vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, s
   ghash_pad(g, &st);
   ghash_update(g, &st, c, len);
   ghash_pad(g, &st);
-  uint64_t yh = st.yh ^ ((uint64_t)(aad_len + aad2_len) * 8), yl = st.yl ^ ((uint64_t)len * 8);
-  gf128_mul(&yh, &yl, g->hh, g->hl);
-  uint8_t j0[16], s[16];
-  memcpy(j0, iv, 12);
-  j0[12] = 0; j0[13] = 0; j0[14] = 0; j0[15] = 1;
-  aes_encrypt1(&g->key, j0, s);
-  st64be(tag, yh ^ ld64be(s));
-  st64be(tag + 8, yl ^ ld64be(s + 8));
+  uint8_t lens[16];
+  st64be(lens, (uint64_t)(aad_len + aad2_len) * 8);
+  st64be(lens + 8, (uint64_t)len * 8);
+  ghash_blocks(g, &st, lens, 1);
+  st64be(tag, st.yh ^ ld64be(s));
+  st64be(tag + 8, st.yl ^ ld64be(s + 8));
+}
+
+/* The first AES pass of a GCM call: counter blocks J0 = iv || 1 and
+ * iv || 2 .. (as many of the eight slots as the data needs), so that E(J0)
+ * costs no pass of its own.  ks[0..15] = E(J0); ks[16..] is the keystream
+ * of the first min(len, 112) data bytes.  Returns that byte count. */
+static size_t gcm_first_pass(const vk_gcm *g, const uint8_t iv[12], size_t len, uint8_t ks[16 * BS_BLOCKS]) {
+  size_t first = len < 16 * (BS_BLOCKS - 1) ? len : 16 * (BS_BLOCKS - 1);
+  int nb = 1 + (int)((first + 15) / 16);
+  memset(ks + 16 * nb, 0, 16 * (size_t)(BS_BLOCKS - nb));
+  for (int b = 0; b < nb; b++) {
+    uint8_t *p = ks + 16 * b;
+    memcpy(p, iv, 12);
+    p[12] = 0; p[13] = 0; p[14] = 0; p[15] = (uint8_t)(1 + b);
+  }
+  aes_encrypt8(&g->key, ks, ks);
+  return first;
 }
 
 int32_t vk_gcm_seal(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
                     const uint8_t *aad2, size_t aad2_len, const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag, size_t tag_len) {
   if (!g->keyed) return VK_ERR_STATE;
-  uint8_t ctr[16];
-  memcpy(ctr, iv, 12);
-  ctr_xor(&g->key, ctr, 2, in, out, len);
-  uint8_t full[16];
-  gcm_tag(g, iv, aad, aad_len, aad2, aad2_len, out, len, full);
+  uint8_t ks[16 * BS_BLOCKS], ctr[16], full[16];
+  size_t first = gcm_first_pass(g, iv, len, ks);
+  for (size_t i = 0; i < first; i++) out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
+  if (len > first) {
+    memcpy(ctr, iv, 12);
+    ctr_xor(&g->key, ctr, BS_BLOCKS + 1, in + first, out + first, len - first);
+  }
+  gcm_tag(g, aad, aad_len, aad2, aad2_len, out, len, ks, full);
   memcpy(tag, full, tag_len);
+  vk_wipe(ks, sizeof ks);
   return VK_OK;
 }
 
 int32_t vk_gcm_open(vk_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
                     const uint8_t *aad2, size_t aad2_len, const uint8_t *in, uint8_t *out, size_t len, const uint8_t *tag, size_t tag_len) {
   if (!g->keyed) return VK_ERR_STATE;
-  uint8_t full[16];
-  gcm_tag(g, iv, aad, aad_len, aad2, aad2_len, in, len, full);
-  if (vk_ct_differ(full, tag, tag_len)) return VK_ERR_AUTH_FAIL;
-  uint8_t ctr[16];
-  memcpy(ctr, iv, 12);
-  ctr_xor(&g->key, ctr, 2, in, out, len);
+  uint8_t ks[16 * BS_BLOCKS], ctr[16], full[16];
+  size_t first = gcm_first_pass(g, iv, len, ks);
+  gcm_tag(g, aad, aad_len, aad2, aad2_len, in, len, ks, full); /* before out is written: in may be out */
+  if (vk_ct_differ(full, tag, tag_len)) { vk_wipe(ks, sizeof ks); return VK_ERR_AUTH_FAIL; }
+  for (size_t i = 0; i < first; i++) out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
+  if (len > first) {
+    memcpy(ctr, iv, 12);
+    ctr_xor(&g->key, ctr, BS_BLOCKS + 1, in + first, out + first, len - first);
+  }
+  vk_wipe(ks, sizeof ks);
   return VK_OK;
 }
 
