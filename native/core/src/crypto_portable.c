@@ -382,6 +382,21 @@ static inline uint64_t brev8(uint64_t x) { /* reverse the bits of each byte */
 
 static inline uint64_t rev64(uint64_t x) { return bswap64(brev8(x)); }
 
+/* The byte swaps and bit reversals of GHASH's words, two at a time in one
+ * 128-bit word (one byte shuffle and three shift-and-mask steps instead of
+ * 2 x 7 scalar steps: WASM has no byte-swap instruction).  The lane layout
+ * of a memcpy'd block is the host's, so big-endian hosts take the scalar
+ * path (and so does a build with VK_GHASH_SCALAR, for its test). */
+#if !defined(VK_GHASH_SCALAR) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GHASH_VEC 1
+static inline bsw bswap_lanes(bsw v) { return BYTE_SHUFFLE(v, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8); }
+static inline bsw brev8_lanes(bsw x) {
+  x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+  x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+  return ((x >> 4) & 0x0f0f0f0f0f0f0f0full) | ((x & 0x0f0f0f0f0f0f0f0full) << 4);
+}
+#endif
+
 static inline uint64_t ld64le(const uint8_t *p) {
   return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) | ((uint64_t)p[3] << 24) |
          ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) | ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
@@ -416,7 +431,13 @@ static inline void clm_mac(clm_acc *a, uint64_t xh, uint64_t xl, uint64_t rh, ui
 
 /* (zh, zl) = the accumulated products reduced modulo the GCM polynomial. */
 static inline void clm_reduce(const clm_acc *a, uint64_t *zh, uint64_t *zl) {
+#ifdef GHASH_VEC
+  bsw r01 = brev8_lanes(bswap_lanes((bsw){a->rhi[0], a->rhi[1]}));
+  bsw r2 = brev8_lanes(bswap_lanes((bsw){a->rhi[2], 0}));
+  uint64_t hi1 = r01[0] >> 1, hi0 = r01[1] >> 1, hi2 = r2[0] >> 1;
+#else
   uint64_t hi1 = rev64(a->rhi[0]) >> 1, hi0 = rev64(a->rhi[1]) >> 1, hi2 = rev64(a->rhi[2]) >> 1;
+#endif
   uint64_t lo1 = a->lo[0], lo0 = a->lo[1], lo2 = a->lo[2];
   uint64_t mh = hi2 ^ hi1 ^ hi0, ml = lo2 ^ lo1 ^ lo0;
   /* the 255-bit product (c3 c2 c1 c0), then D = that << 1 */
@@ -445,11 +466,14 @@ struct vk_gcm {
   int keyed;
 };
 
-/* Streaming GHASH: blocks are absorbed as they fill, so that several
- * calls hash their concatenation; ghash_pad() zero-pads the last block. */
+/* Streaming GHASH: several calls hash their concatenation; ghash_pad()
+ * zero-pads to a block boundary.  Blocks are absorbed four at a time, across
+ * the calls' boundaries (up to four blocks wait in buf), so that a packet's
+ * header, payload and length block share reductions; ghash_final() absorbs
+ * what is left. */
 typedef struct ghash {
   uint64_t yh, yl;
-  uint8_t buf[16];
+  uint8_t buf[64];
   size_t fill;
 } ghash;
 
@@ -459,12 +483,25 @@ static void ghash_blocks(const vk_gcm *g, ghash *st, const uint8_t *p, size_t n)
     size_t k = n < 4 ? n : 4;
     clm_acc a = {{0, 0, 0}, {0, 0, 0}};
     for (size_t i = 0; i < k; i++, p += 16) {
-      /* a block's big-endian words and their bit reversals, from the
-       * little-endian loads: rev64(bswap64(v)) = brev8(v) */
+      /* a block's big-endian words x and their bit reversals r, from the
+       * little-endian loads v: x = bswap64(v), r = rev64(x) = brev8(v) */
+#ifdef GHASH_VEC
+      bsw v, x, r;
+      memcpy(&v, p, 16);
+      x = bswap_lanes(v);
+      if (i == 0) {
+        x ^= (bsw){st->yh, st->yl};
+        r = brev8_lanes(bswap_lanes(x));
+      } else {
+        r = brev8_lanes(v);
+      }
+      clm_mac(&a, x[0], x[1], r[0], r[1], &g->hp[k - 1 - i]);
+#else
       uint64_t vh = ld64le(p), vl = ld64le(p + 8);
       uint64_t xh = bswap64(vh), xl = bswap64(vl), rh = brev8(vh), rl = brev8(vl);
       if (i == 0) { xh ^= st->yh; xl ^= st->yl; rh ^= rev64(st->yh); rl ^= rev64(st->yl); }
       clm_mac(&a, xh, xl, rh, rl, &g->hp[k - 1 - i]);
+#endif
     }
     clm_reduce(&a, &st->yh, &st->yl);
     n -= k;
@@ -474,21 +511,31 @@ static void ghash_blocks(const vk_gcm *g, ghash *st, const uint8_t *p, size_t n)
 static void ghash_update(const vk_gcm *g, ghash *st, const uint8_t *p, size_t len) {
   if (!len) return;
   if (st->fill) {
-    size_t take = 16 - st->fill < len ? 16 - st->fill : len;
+    size_t take = sizeof st->buf - st->fill < len ? sizeof st->buf - st->fill : len;
     memcpy(st->buf + st->fill, p, take);
     st->fill += take; p += take; len -= take;
-    if (st->fill < 16) return;
-    ghash_blocks(g, st, st->buf, 1);
+    if (st->fill < sizeof st->buf) return;
+    ghash_blocks(g, st, st->buf, 4);
     st->fill = 0;
   }
-  if (len >= 16) { ghash_blocks(g, st, p, len / 16); p += len & ~(size_t)15; len &= 15; }
+  if (len >= 64) { ghash_blocks(g, st, p, len / 64 * 4); p += len & ~(size_t)63; len &= 63; }
   if (len) { memcpy(st->buf, p, len); st->fill = len; }
 }
 
 static void ghash_pad(const vk_gcm *g, ghash *st) {
-  if (!st->fill) return;
-  memset(st->buf + st->fill, 0, 16 - st->fill);
-  ghash_blocks(g, st, st->buf, 1);
+  size_t r = st->fill & 15;
+  if (!r) return;
+  memset(st->buf + st->fill, 0, 16 - r);
+  st->fill += 16 - r;
+  if (st->fill == sizeof st->buf) {
+    ghash_blocks(g, st, st->buf, 4);
+    st->fill = 0;
+  }
+}
+
+static void ghash_final(const vk_gcm *g, ghash *st) {
+  ghash_pad(g, st);
+  if (st->fill) ghash_blocks(g, st, st->buf, st->fill / 16);
   st->fill = 0;
 }
 
@@ -530,7 +577,8 @@ static void gcm_tag(const vk_gcm *g, const uint8_t *aad, size_t aad_len, const u
   uint8_t lens[16];
   st64be(lens, (uint64_t)(aad_len + aad2_len) * 8);
   st64be(lens + 8, (uint64_t)len * 8);
-  ghash_blocks(g, &st, lens, 1);
+  ghash_update(g, &st, lens, 16);
+  ghash_final(g, &st);
   st64be(tag, st.yh ^ ld64be(s));
   st64be(tag + 8, st.yl ^ ld64be(s + 8));
 }
