@@ -320,8 +320,8 @@ function goals(s: Summary): string {
       const at20 = Math.min(...NOISES.map((k) => o.cells[k].dstoiBySnr[20]));
       const yes = (b: boolean, v: string) => `${b ? 'yes' : '**no**'} (${v})`;
       L.push(`| ${set} | ${rate} | ${yes(cellsD.length === 0, cellsD.length ? 'fails ' + cellsD.join(' ') : '30/30')} | ${yes(cellsN.length === 0, cellsN.length ? 'fails ' + cellsN.join(' ') : '30/30')} | ` +
-        `${yes(stat >= 15, `min ${stat.toFixed(1)}`)} | ${yes(o.dSnr > sp.dSnr, `${sg(o.dSnr)} vs ${sg(sp.dSnr)}`)} | ${yes(at20 >= 0, `min ${sg(at20)}`)} | ` +
-        `${yes(o.sa <= 0.6, o.sa.toFixed(2))} | ${yes(o.cells.babble.dstoi >= -0.5, sg(o.cells.babble.dstoi))} | ${yes(o.cells.keyboard.dstoi >= 1, sg(o.cells.keyboard.dstoi))} |`);
+        `${yes(stat >= 15, `min ${stat.toFixed(1)}`)} | ${yes(o.dSnr > sp.dSnr, `${sg(o.dSnr)} vs ${sg(sp.dSnr)}`)} | ${yes(at20 >= 0, `min ${sg(at20, 2)}`)} | ` +
+        `${yes(o.sa <= 0.6, o.sa.toFixed(2))} | ${yes(o.cells.babble.dstoi >= -0.5, sg(o.cells.babble.dstoi, 2))} | ${yes(o.cells.keyboard.dstoi >= 1, sg(o.cells.keyboard.dstoi))} |`);
     }
   }
   return L.join('\n');
