@@ -61,13 +61,13 @@ static void ref_block(vk_aes_ctr *c, const uint8_t in[16], uint8_t out[16]) {
 
 static void check_long_inputs(void) {
   static const size_t key_lens[] = {16, 32};
-  static uint8_t key[32], in[1600], got[1600], want[1600], aad[200];
+  static uint8_t key[32], in[2200], got[2200], want[2200], aad[200], back[2200];
   for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)(i * 29 + 3);
   for (size_t i = 0; i < sizeof in; i++) in[i] = (uint8_t)(i * 7 + 1);
   for (size_t i = 0; i < sizeof aad; i++) aad[i] = (uint8_t)(i * 13 + 2);
   size_t lens[200], nl = 0;
   for (size_t n = 0; n <= 150; n++) lens[nl++] = n;
-  const size_t big[] = {175, 176, 255, 256, 257, 272, 383, 384, 385, 511, 512, 513, 1023, 1024, 1200, 1500};
+  const size_t big[] = {175, 176, 255, 256, 257, 272, 383, 384, 385, 511, 512, 513, 1023, 1024, 1200, 1500, 2047, 2048, 2049, 2100};
   for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) lens[nl++] = big[i];
   for (size_t kl = 0; kl < 2; kl++) {
     vk_aes_ctr *c;
@@ -120,10 +120,23 @@ static void check_long_inputs(void) {
           printf("FAIL long GCM key %zu len %zu aad %zu\n", key_lens[kl], n, al);
           failures++;
         }
-        uint8_t back[1600];
         if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_OK || (n && memcmp(back, in, n) != 0)) {
           printf("FAIL long GCM open key %zu len %zu aad %zu\n", key_lens[kl], n, al);
           failures++;
+        }
+        /* a flipped bit in the tag or in the ciphertext is refused */
+        tag[li % 16] ^= 1;
+        if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_ERR_AUTH_FAIL) {
+          printf("FAIL long GCM open accepts a bad tag, key %zu len %zu aad %zu\n", key_lens[kl], n, al);
+          failures++;
+        }
+        tag[li % 16] ^= 1;
+        if (n) {
+          got[n - 1 - li % n] ^= 0x10;
+          if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_ERR_AUTH_FAIL) {
+            printf("FAIL long GCM open accepts a bad ciphertext, key %zu len %zu aad %zu\n", key_lens[kl], n, al);
+            failures++;
+          }
         }
       }
     }
