@@ -624,13 +624,17 @@ static int cpu_has_shani(void) {
   return (int)(b >> 29 & 1);
 }
 
+/* The lane loops unrolled at any optimisation level: the lanes' states must
+ * live in registers for the lock-step to pay. */
+#define UNROLL4 _Pragma("GCC unroll 4")
+
 /* Four message words for group k of lane l, in place of W[k-4]. */
 #define SHANI_SCHED(k)                                                                                     \
-  for (int l = 0; l < L; l++)                                                                              \
+  UNROLL4 for (int l = 0; l < L; l++)                                                                              \
     w[l][(k) & 3] = _mm_sha1msg2_epu32(                                                                    \
         _mm_xor_si128(_mm_sha1msg1_epu32(w[l][(k) & 3], w[l][((k) + 1) & 3]), w[l][((k) + 2) & 3]), w[l][((k) + 3) & 3])
 #define SHANI_GROUP(k, f)                                                                                  \
-  for (int l = 0; l < L; l++) {                                                                            \
+  UNROLL4 for (int l = 0; l < L; l++) {                                                                            \
     __m128i x = _mm_sha1nexte_epu32(prev[l], w[l][(k) & 3]);                                               \
     prev[l] = abcd[l];                                                                                     \
     abcd[l] = _mm_sha1rnds4_epu32(abcd[l], x, f);                                                          \
@@ -641,15 +645,15 @@ static int cpu_has_shani(void) {
 __attribute__((always_inline)) SHANI_FN static inline void shani_lanes(const int L, uint32_t *const *h, const uint8_t *const *p, size_t n) {
   const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
   __m128i abcd[4], e[4], prev[4], w[4][4];
-  for (int l = 0; l < L; l++) {
+  UNROLL4 for (int l = 0; l < L; l++) {
     abcd[l] = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h[l]), 0x1b);
     e[l] = _mm_set_epi32((int)h[l][4], 0, 0, 0);
   }
   for (size_t i = 0; i < n; i++) {
     __m128i abcd0[4], e0[4];
-    for (int l = 0; l < L; l++) {
+    UNROLL4 for (int l = 0; l < L; l++) {
       const uint8_t *q = p[l] + 64 * i;
-      for (int j = 0; j < 4; j++) w[l][j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(q + 16 * j)), bswap);
+      UNROLL4 for (int j = 0; j < 4; j++) w[l][j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(q + 16 * j)), bswap);
       abcd0[l] = abcd[l];
       e0[l] = e[l];
       prev[l] = abcd[l];
@@ -659,12 +663,12 @@ __attribute__((always_inline)) SHANI_FN static inline void shani_lanes(const int
     SHANI_SG(4, 0) SHANI_SG(5, 1) SHANI_SG(6, 1) SHANI_SG(7, 1) SHANI_SG(8, 1) SHANI_SG(9, 1)
     SHANI_SG(10, 2) SHANI_SG(11, 2) SHANI_SG(12, 2) SHANI_SG(13, 2) SHANI_SG(14, 2)
     SHANI_SG(15, 3) SHANI_SG(16, 3) SHANI_SG(17, 3) SHANI_SG(18, 3) SHANI_SG(19, 3)
-    for (int l = 0; l < L; l++) {
+    UNROLL4 for (int l = 0; l < L; l++) {
       e[l] = _mm_sha1nexte_epu32(prev[l], e0[l]);
       abcd[l] = _mm_add_epi32(abcd[l], abcd0[l]);
     }
   }
-  for (int l = 0; l < L; l++) {
+  UNROLL4 for (int l = 0; l < L; l++) {
     _mm_storeu_si128((__m128i *)h[l], _mm_shuffle_epi32(abcd[l], 0x1b));
     h[l][4] = (uint32_t)_mm_extract_epi32(e[l], 3);
   }
@@ -672,6 +676,7 @@ __attribute__((always_inline)) SHANI_FN static inline void shani_lanes(const int
 #undef SHANI_SG
 #undef SHANI_GROUP
 #undef SHANI_SCHED
+#undef UNROLL4
 
 SHANI_FN static void shani_x1(uint32_t *const *h, const uint8_t *const *p, size_t n) { shani_lanes(1, h, p, n); }
 SHANI_FN static void shani_x2(uint32_t *const *h, const uint8_t *const *p, size_t n) { shani_lanes(2, h, p, n); }
