@@ -10,7 +10,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BACKENDS, kitFor } from './helpers/backends.js';
 import { buildTool, seededBytes } from './helpers/tools.js';
-import { SRTP_KEY_LENGTHS, SRTP_PROFILES, SrtpError, type SrtpProfile, type VoipKit } from '../src/index.js';
+import { SRTP_KEY_LENGTHS, SRTP_PROFILES, SrtpError, SrtpSession, type SrtpProfile, type VoipKit } from '../src/index.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -143,6 +143,84 @@ describe.each(BACKENDS)('libsrtp interop on %s', (backend) => {
       // still usable afterwards
       const next = rtp(30, ssrc, 5000, seededBytes(seed, 50));
       expect(hex(rx.unprotectRtp(tx.protectRtp(next)))).toBe(hex(next));
+      tx.close();
+      rx.close();
+    });
+  }
+});
+
+// The batch API computes several AES-CM tags at once where the CPU allows it
+// (multi-lane SHA-1 on the native build): the same bytes and verdicts as
+// libsrtp, for packets of mixed lengths (one or two final SHA-1 blocks,
+// 1,212 bytes), a ROC wrap, reordering, and a replay, a forgery and a
+// truncated packet inside one batch.
+const BATCH_SIZES = [1200, 160, 52, 47, 44, 0, 1, 63, 64, 65, 119, 120, 1188, 300, 7];
+
+describe.each(BACKENDS)('libsrtp interop through processBatch on %s', (backend) => {
+  let kit: VoipKit;
+  beforeAll(async () => {
+    kit = await kitFor(backend);
+    peer = buildTool('srtp_peer', ['libsrtp2']);
+  });
+
+  const cases: { profile: SrtpProfile; mki?: Uint8Array }[] = [
+    { profile: 'AES_CM_128_HMAC_SHA1_80' },
+    { profile: 'AES_CM_128_HMAC_SHA1_32' },
+    { profile: 'AES_256_CM_HMAC_SHA1_80', mki: Uint8Array.of(1, 2, 3) },
+  ];
+  for (const { profile, mki } of cases) {
+    it(`${profile}${mki ? ' with MKI' : ''}: batch protect and unprotect agree with libsrtp`, () => {
+      const seed = 7000 + SRTP_PROFILES[profile];
+      const { key: kl, salt: sl } = SRTP_KEY_LENGTHS[profile];
+      const ks = seededBytes(seed, kl + sl);
+      const opts = { profile, masterKey: ks.subarray(0, kl), masterSalt: ks.subarray(kl), mki };
+      const init = `init ${SRTP_PROFILES[profile]} ${hex(ks)} ${mki ? hex(mki) : '-'} 128`;
+      const ssrc = 0x51000000 + seed;
+      const N = 40; // seq 65520 .. 65559: the ROC goes 0 -> 1 at packet 16
+      const plain = Array.from({ length: N + 2 }, (_, i) =>
+        rtp(65520 + i, ssrc, 160 * i, seededBytes(seed + i, BATCH_SIZES[i % BATCH_SIZES.length])));
+      const slot = 1400;
+      const pack = (pkts: Uint8Array[]) => {
+        const buf = new Uint8Array(pkts.length * slot);
+        const off = Uint32Array.from(pkts, (_, i) => i * slot);
+        const len = Int32Array.from(pkts, (p) => p.length);
+        const cap = new Uint32Array(pkts.length).fill(slot);
+        pkts.forEach((p, i) => buf.set(p, i * slot));
+        return { buf, off, len, cap };
+      };
+
+      // voipkit protects in one batch; libsrtp protects one by one
+      const tx = kit.createSrtpSession(opts);
+      const b = pack(plain);
+      expect(tx.processBatch('protectRtp', b.buf, b.off, b.len, b.cap)).toBe(N + 2);
+      const mine = plain.map((_, i) => b.buf.slice(b.off[i], b.off[i] + b.len[i]));
+      const theirs = libsrtp([init, ...plain.map((p) => `P ${hex(p)}`)]).slice(1).map((r) => r.bytes);
+      expect(mine.map(hex)).toEqual(theirs.map(hex));
+
+      // voipkit unprotects libsrtp's packets in one batch; libsrtp unprotects
+      // the same sequence one by one: the same plaintexts and verdicts
+      const order = [0, 1, 3, 2, 4, 5, 5, 6, 7, 8, 10, 9, 11, 12, 13, 15, 16, 14, 17, 18, 19, 20, 23, 21, 22, 24];
+      for (let i = 25; i < N; i++) order.push(i);
+      const seqOf = order.map((i) => theirs[i]);
+      const tampered = theirs[N].slice(); tampered[20] ^= 0x80;
+      seqOf.splice(9, 0, tampered);                                          // a forgery among genuine packets
+      seqOf.splice(30, 0, theirs[N + 1].subarray(0, 11 + (mki?.length ?? 0))); // truncated
+      seqOf.push(theirs[N]);                                                 // the genuine one after its forgery
+      const lib = libsrtp([init, ...seqOf.map((p) => `U ${hex(p)}`)]).slice(1);
+      const rx = kit.createSrtpSession(opts);
+      const u = pack(seqOf);
+      const ok = rx.processBatch('unprotectRtp', u.buf, u.off, u.len, u.cap);
+      const verdict = (status: number) => (status === LIBSRTP_REPLAY_FAIL ? 'replay' : status === LIBSRTP_AUTH_FAIL ? 'auth_fail' : 'bad');
+      const ours = seqOf.map((_, i) => {
+        if (u.len[i] >= 0) return `ok ${hex(u.buf.subarray(u.off[i], u.off[i] + u.len[i]))}`;
+        const code = SrtpSession.codeFor(u.len[i]);
+        return code.startsWith('replay') ? 'replay' : code === 'auth_fail' ? 'auth_fail' : 'bad';
+      });
+      expect(ours).toEqual(lib.map((r) => (r.ok ? `ok ${hex(r.bytes)}` : verdict(r.status))));
+      expect(ok).toBe(lib.filter((r) => r.ok).length);
+      expect(ours.filter((v) => v === 'replay')).toHaveLength(1);
+      expect(ours.filter((v) => v === 'auth_fail').length + ours.filter((v) => v === 'bad').length).toBe(2);
+      expect(rx.streamInfo(ssrc)?.rxRoc).toBe(1);
       tx.close();
       rx.close();
     });

@@ -49,11 +49,27 @@ void vk_gcm_free(vk_gcm *g);
  * padding, HMAC and key setup are written once, in hmac.c. */
 void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n);
 
+/* Several independent SHA-1 states at once (the batch API's packets).
+ * vk_sha1_lanes(): how many states vk_sha1_compress_lanes advances for about
+ * the cost of one on this CPU (1: no multi-lane code, it compresses lane by
+ * lane).  It asks the CPU, so call it once (at key setup) and keep the
+ * answer.  vk_sha1_compress_lanes: absorb n whole blocks p[l] into h[l] for
+ * each of `lanes` lanes; `hint` is what vk_sha1_lanes() returned. */
+size_t vk_sha1_lanes(void);
+void vk_sha1_compress_lanes(uint32_t *const h[], const uint8_t *const p[], size_t n, size_t lanes, size_t hint);
+
 /* HMAC-SHA1 (RFC 2104) over the concatenation a || b (hmac.c). */
 typedef struct vk_hmac vk_hmac;
 int32_t vk_hmac_new(vk_hmac **out);
 int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len);
 void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, uint8_t out[20]);
+/* The same for up to VK_HMAC_MAX_LANES independent messages at once
+ * (a[l] || b[l] under h[l], b_len[l] <= 64 for the lanes to run together),
+ * digests to out[l]; faster than one by one where vk_hmac_lanes(h) > 1. */
+#define VK_HMAC_MAX_LANES 4
+size_t vk_hmac_lanes(const vk_hmac *h);
+void vk_hmac_sha1_lanes(vk_hmac *const h[], const uint8_t *const a[], const size_t a_len[], const uint8_t *const b[],
+                        const size_t b_len[], uint8_t (*out)[20], size_t lanes);
 void vk_hmac_free(vk_hmac *h);
 
 /* Constant-time comparison: 0 when equal. */

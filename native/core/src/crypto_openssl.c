@@ -31,6 +31,7 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(VK_NO_AESNI)
 #define VK_AESNI 1
 #include <immintrin.h>
+#include <cpuid.h>
 #define AESNI_FN __attribute__((target("aes,pclmul,sse4.1,ssse3")))
 
 static int cpu_has_aesni(void) {
@@ -600,13 +601,118 @@ void vk_gcm_free(vk_gcm *g) {
 
 /* ---- SHA-1 ------------------------------------------------------------ */
 
+#if defined(VK_AESNI) && !defined(VK_NO_SHANI)
+/* SHA-1 on the SHA extensions (SHA-NI; CPUID leaf 7 EBX bit 29, checked at
+ * run time), written for several independent states at once.  One state is
+ * bound by the latency of SHA1RNDS4 (each group of four rounds waits for the
+ * previous one, about six cycles on current cores), while the unit accepts a
+ * new one every cycle or two: so L lanes in lock-step cost little more than
+ * one.  The rounds follow FIPS 180-4 6.1.2 in the instructions' form:
+ * W[k] (four words) = msg2(msg1(W[k-4], W[k-3]) ^ W[k-2], W[k-1]) for
+ * k >= 4; group k's E is E0 + W[0] for k = 0 and nexte(S[k-1], W[k]) after,
+ * S[k] being the ABCD state entering group k (E after four rounds is
+ * rol30 of the A four rounds earlier); the block ends with
+ * ABCD += S[0] and E += rol30(S[19].A). */
+#define VK_SHANI 1
+#define SHANI_FN __attribute__((target("sha,sse4.1,ssse3")))
+
+static int cpu_has_shani(void) {
+  unsigned a, b, c, d;
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("ssse3") || !__builtin_cpu_supports("sse4.1")) return 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+  return (int)(b >> 29 & 1);
+}
+
+/* The lane loops unrolled at any optimisation level: the lanes' states must
+ * live in registers for the lock-step to pay. */
+#define UNROLL4 _Pragma("GCC unroll 4")
+
+/* Four message words for group k of lane l, in place of W[k-4]. */
+#define SHANI_SCHED(k)                                                                                     \
+  UNROLL4 for (int l = 0; l < L; l++)                                                                              \
+    w[l][(k) & 3] = _mm_sha1msg2_epu32(                                                                    \
+        _mm_xor_si128(_mm_sha1msg1_epu32(w[l][(k) & 3], w[l][((k) + 1) & 3]), w[l][((k) + 2) & 3]), w[l][((k) + 3) & 3])
+#define SHANI_GROUP(k, f)                                                                                  \
+  UNROLL4 for (int l = 0; l < L; l++) {                                                                            \
+    __m128i x = _mm_sha1nexte_epu32(prev[l], w[l][(k) & 3]);                                               \
+    prev[l] = abcd[l];                                                                                     \
+    abcd[l] = _mm_sha1rnds4_epu32(abcd[l], x, f);                                                          \
+  }
+#define SHANI_SG(k, f) SHANI_SCHED(k); SHANI_GROUP(k, f)
+
+/* n blocks into each of L states h[l] from p[l] (L a constant after inlining). */
+__attribute__((always_inline)) SHANI_FN static inline void shani_lanes(const int L, uint32_t *const *h, const uint8_t *const *p, size_t n) {
+  const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+  __m128i abcd[4], e[4], prev[4], w[4][4];
+  UNROLL4 for (int l = 0; l < L; l++) {
+    abcd[l] = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h[l]), 0x1b);
+    e[l] = _mm_set_epi32((int)h[l][4], 0, 0, 0);
+  }
+  for (size_t i = 0; i < n; i++) {
+    __m128i abcd0[4], e0[4];
+    UNROLL4 for (int l = 0; l < L; l++) {
+      const uint8_t *q = p[l] + 64 * i;
+      UNROLL4 for (int j = 0; j < 4; j++) w[l][j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(q + 16 * j)), bswap);
+      abcd0[l] = abcd[l];
+      e0[l] = e[l];
+      prev[l] = abcd[l];
+      abcd[l] = _mm_sha1rnds4_epu32(abcd[l], _mm_add_epi32(e[l], w[l][0]), 0);
+    }
+    SHANI_GROUP(1, 0) SHANI_GROUP(2, 0) SHANI_GROUP(3, 0)
+    SHANI_SG(4, 0) SHANI_SG(5, 1) SHANI_SG(6, 1) SHANI_SG(7, 1) SHANI_SG(8, 1) SHANI_SG(9, 1)
+    SHANI_SG(10, 2) SHANI_SG(11, 2) SHANI_SG(12, 2) SHANI_SG(13, 2) SHANI_SG(14, 2)
+    SHANI_SG(15, 3) SHANI_SG(16, 3) SHANI_SG(17, 3) SHANI_SG(18, 3) SHANI_SG(19, 3)
+    UNROLL4 for (int l = 0; l < L; l++) {
+      e[l] = _mm_sha1nexte_epu32(prev[l], e0[l]);
+      abcd[l] = _mm_add_epi32(abcd[l], abcd0[l]);
+    }
+  }
+  UNROLL4 for (int l = 0; l < L; l++) {
+    _mm_storeu_si128((__m128i *)h[l], _mm_shuffle_epi32(abcd[l], 0x1b));
+    h[l][4] = (uint32_t)_mm_extract_epi32(e[l], 3);
+  }
+}
+#undef SHANI_SG
+#undef SHANI_GROUP
+#undef SHANI_SCHED
+#undef UNROLL4
+
+SHANI_FN static void shani_x1(uint32_t *const *h, const uint8_t *const *p, size_t n) { shani_lanes(1, h, p, n); }
+SHANI_FN static void shani_x2(uint32_t *const *h, const uint8_t *const *p, size_t n) { shani_lanes(2, h, p, n); }
+SHANI_FN static void shani_x4(uint32_t *const *h, const uint8_t *const *p, size_t n) { shani_lanes(4, h, p, n); }
+
+#endif
+
 /* OpenSSL's block function through SHA1_Update: with an empty buffer and a
  * whole number of blocks it compresses them all in one call of the assembly
  * (SHA-NI when the CPU has it) and buffers nothing.  HMAC is in hmac.c. */
-void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) {
+static void openssl_sha1(uint32_t h[5], const uint8_t *blocks, size_t n) {
   SHA_CTX c;
   c.h0 = h[0]; c.h1 = h[1]; c.h2 = h[2]; c.h3 = h[3]; c.h4 = h[4];
   c.Nl = 0; c.Nh = 0; c.num = 0;
   SHA1_Update(&c, blocks, n * 64);
   h[0] = c.h0; h[1] = c.h1; h[2] = c.h2; h[3] = c.h3; h[4] = c.h4;
+}
+
+void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) { openssl_sha1(h, blocks, n); }
+
+size_t vk_sha1_lanes(void) {
+#ifdef VK_SHANI
+  if (cpu_has_shani()) return 4;
+#endif
+  return 1;
+}
+
+void vk_sha1_compress_lanes(uint32_t *const h[], const uint8_t *const p[], size_t n, size_t lanes, size_t hint) {
+  size_t l = 0;
+#ifdef VK_SHANI
+  if (hint > 1) {
+    for (; l + 4 <= lanes; l += 4) shani_x4(h + l, p + l, n);
+    for (; l + 2 <= lanes; l += 2) shani_x2(h + l, p + l, n);
+    for (; l < lanes; l++) shani_x1(h + l, p + l, n);
+  }
+#endif
+  (void)hint;
+  for (; l < lanes; l++) openssl_sha1(h[l], p[l], n);
 }

@@ -694,3 +694,11 @@ static void sha1_block(uint32_t h[5], const uint8_t *p) {
 void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n) {
   for (size_t i = 0; i < n; i++) sha1_block(h, blocks + 64 * i);
 }
+
+/* No multi-lane SHA-1 here: lane by lane (crypto.h). */
+size_t vk_sha1_lanes(void) { return 1; }
+
+void vk_sha1_compress_lanes(uint32_t *const h[], const uint8_t *const p[], size_t n, size_t lanes, size_t hint) {
+  (void)hint;
+  for (size_t l = 0; l < lanes; l++) vk_sha1_compress(h[l], p[l], n);
+}

@@ -13,6 +13,7 @@
  */
 #include "crypto.h"
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #define SHA1_BLOCK 64
@@ -20,6 +21,7 @@
 
 struct vk_hmac {
   uint32_t inner[5], outer[5]; /* states after absorbing key^ipad / key^opad */
+  size_t lanes;                /* vk_sha1_lanes(), asked once at key setup */
 };
 
 static const uint32_t SHA1_IV[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u};
@@ -28,12 +30,11 @@ static inline void put32be(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
-/* Finish a hash whose state h has absorbed `done` bytes in whole blocks:
- * absorb tail (tail_len < 64 bytes) || b (b_len <= 64 bytes), pad with the
- * total length, and write the digest. */
-static void finish(uint32_t h[5], uint64_t done, const uint8_t *tail, size_t tail_len, const uint8_t *b, size_t b_len,
-                   uint8_t out[SHA1_LEN]) {
-  uint8_t buf[3 * SHA1_BLOCK];
+/* The last blocks of a hash that has absorbed `done` bytes in whole blocks:
+ * tail (tail_len < 64 bytes) || b (b_len <= 64 bytes), the padding and the
+ * total length, written to buf (3 blocks); returns how many blocks. */
+static size_t last_blocks(uint8_t buf[3 * SHA1_BLOCK], uint64_t done, const uint8_t *tail, size_t tail_len, const uint8_t *b,
+                          size_t b_len) {
   size_t n = 0;
   if (tail_len) memcpy(buf, tail, tail_len);
   n = tail_len;
@@ -47,8 +48,21 @@ static void finish(uint32_t h[5], uint64_t done, const uint8_t *tail, size_t tai
   memset(buf + n, 0, total - 8 - n);
   put32be(buf + total - 8, (uint32_t)(bits >> 32));
   put32be(buf + total - 4, (uint32_t)bits);
-  vk_sha1_compress(h, buf, total / SHA1_BLOCK);
+  return total / SHA1_BLOCK;
+}
+
+static void digest(const uint32_t h[5], uint8_t out[SHA1_LEN]) {
   for (int i = 0; i < 5; i++) put32be(out + 4 * i, h[i]);
+}
+
+/* Finish a hash whose state h has absorbed `done` bytes in whole blocks:
+ * absorb tail (tail_len < 64 bytes) || b (b_len <= 64 bytes), pad with the
+ * total length, and write the digest. */
+static void finish(uint32_t h[5], uint64_t done, const uint8_t *tail, size_t tail_len, const uint8_t *b, size_t b_len,
+                   uint8_t out[SHA1_LEN]) {
+  uint8_t buf[3 * SHA1_BLOCK];
+  vk_sha1_compress(h, buf, last_blocks(buf, done, tail, tail_len, b, b_len));
+  digest(h, out);
 }
 
 /* Plain SHA-1 of a message (for keys longer than a block). */
@@ -78,6 +92,7 @@ int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
   for (int i = 0; i < SHA1_BLOCK; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
   memcpy(h->outer, SHA1_IV, sizeof h->outer);
   vk_sha1_compress(h->outer, pad, 1);
+  h->lanes = vk_sha1_lanes();
   vk_wipe(k, sizeof k);
   vk_wipe(pad, sizeof pad);
   return VK_OK;
@@ -108,6 +123,57 @@ void vk_hmac_sha1(vk_hmac *h, const uint8_t *a, size_t a_len, const uint8_t *b, 
   }
   memcpy(s, h->outer, sizeof s);
   finish(s, SHA1_BLOCK, d, SHA1_LEN, NULL, 0, out);
+}
+
+size_t vk_hmac_lanes(const vk_hmac *h) { return h->lanes; }
+
+/* The lanes in lock-step: the whole blocks they all have, then each lane's
+ * own remaining whole blocks, the last inner blocks (one or two for every
+ * lane when b is 4 bytes, so again together where the counts agree) and the
+ * outer block. */
+void vk_hmac_sha1_lanes(vk_hmac *const h[], const uint8_t *const a[], const size_t a_len[], const uint8_t *const b[],
+                        const size_t b_len[], uint8_t (*out)[SHA1_LEN], size_t lanes) {
+  uint32_t s[VK_HMAC_MAX_LANES][5];
+  uint32_t *sp[VK_HMAC_MAX_LANES];
+  const uint8_t *pp[VK_HMAC_MAX_LANES];
+  uint8_t buf[VK_HMAC_MAX_LANES][3 * SHA1_BLOCK];
+  size_t nb[VK_HMAC_MAX_LANES];
+  if (lanes > VK_HMAC_MAX_LANES || lanes < 2) {
+    for (size_t l = 0; l < lanes; l++) vk_hmac_sha1(h[l], a[l], a_len[l], b[l], b_len[l], out[l]);
+    return;
+  }
+  size_t hint = h[0]->lanes, common = SIZE_MAX;
+  for (size_t l = 0; l < lanes; l++) {
+    if (b_len[l] > SHA1_BLOCK || h[l]->lanes != hint) {
+      for (size_t m = 0; m < lanes; m++) vk_hmac_sha1(h[m], a[m], a_len[m], b[m], b_len[m], out[m]);
+      return;
+    }
+    memcpy(s[l], h[l]->inner, sizeof s[l]);
+    sp[l] = s[l];
+    pp[l] = a[l];
+    size_t whole = a_len[l] / SHA1_BLOCK;
+    if (whole < common) common = whole;
+  }
+  if (common) vk_sha1_compress_lanes(sp, pp, common, lanes, hint);
+  size_t last = SIZE_MAX;
+  for (size_t l = 0; l < lanes; l++) {
+    size_t whole = a_len[l] / SHA1_BLOCK;
+    if (whole > common) vk_sha1_compress(s[l], a[l] + common * SHA1_BLOCK, whole - common);
+    nb[l] = last_blocks(buf[l], SHA1_BLOCK + (uint64_t)whole * SHA1_BLOCK, a[l] + whole * SHA1_BLOCK,
+                        a_len[l] - whole * SHA1_BLOCK, b[l], b_len[l]);
+    pp[l] = buf[l];
+    if (nb[l] < last) last = nb[l];
+  }
+  vk_sha1_compress_lanes(sp, pp, last, lanes, hint);
+  for (size_t l = 0; l < lanes; l++) {
+    if (nb[l] > last) vk_sha1_compress(s[l], buf[l] + last * SHA1_BLOCK, nb[l] - last);
+    uint8_t d[SHA1_LEN];
+    digest(s[l], d);
+    memcpy(s[l], h[l]->outer, sizeof s[l]);
+    last_blocks(buf[l], SHA1_BLOCK, d, SHA1_LEN, NULL, 0);
+  }
+  vk_sha1_compress_lanes(sp, pp, 1, lanes, hint);
+  for (size_t l = 0; l < lanes; l++) digest(s[l], out[l]);
 }
 
 void vk_hmac_free(vk_hmac *h) {

@@ -445,7 +445,29 @@ static int32_t fail(vk_srtp *s, int32_t e) {
   return e;
 }
 
-int32_t vk_srtp_protect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *out, size_t cap) {
+/* The batch API (vk_srtp_batch) computes the HMACs of the AES-CM suites for
+ * up to VK_HMAC_MAX_LANES packets at once: one packet's SHA-1 waits on
+ * instruction latency, several fill the unit (vk_hmac_sha1_lanes).
+ * early_tag: a tag computed before unprotecting, for the packet at `in`
+ * with `alen` authenticated bytes under ROC `roc` and the session's RTP keys;
+ * unprotect uses it only if all of these still hold.
+ * late_tag: a tag that protect leaves to the batch, over auth[0 .. len) ||
+ * roc, whose first `tag` bytes go to dst. */
+typedef struct early_tag {
+  const uint8_t *in;
+  size_t alen;
+  uint32_t roc;
+  uint8_t d[20];
+} early_tag;
+
+typedef struct late_tag {
+  const uint8_t *auth;
+  size_t len, tag;
+  uint8_t roc[4];
+  uint8_t *dst;
+} late_tag;
+
+static int32_t protect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *out, size_t cap, late_tag *late) {
   if (!s || !in || !out) return VK_ERR_ARG;
   const profile_info *p = s->p;
   int32_t hl = rtp_header_len(in, len);
@@ -479,9 +501,17 @@ int32_t vk_srtp_protect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *
       if ((e = vk_aes_ctr_xor(k->ctr, iv, in + hl, out + hl, len - (size_t)hl)) != VK_OK) return e;
     }
     wr32(roc, v);
-    vk_hmac_sha1(k->hmac, out, len, roc, 4, full);
     if (mki) memcpy(out + len, s->mki, mki);
-    memcpy(out + len + mki, full, tag);
+    if (late && k == &s->keys[0]) {
+      late->auth = out;
+      late->len = len;
+      late->tag = tag;
+      memcpy(late->roc, roc, 4);
+      late->dst = out + len + mki;
+    } else {
+      vk_hmac_sha1(k->hmac, out, len, roc, 4, full);
+      memcpy(out + len + mki, full, tag);
+    }
   }
   if (!st->tx_init || index > (((uint64_t)st->tx_roc << 16) | st->tx_seq)) {
     st->tx_roc = v;
@@ -493,7 +523,11 @@ int32_t vk_srtp_protect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *
   return (int32_t)need;
 }
 
-int32_t vk_srtp_unprotect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *out, size_t cap) {
+int32_t vk_srtp_protect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *out, size_t cap) {
+  return protect_rtp(s, in, len, out, cap, NULL);
+}
+
+static int32_t unprotect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *out, size_t cap, const early_tag *pre) {
   if (!s || !in || !out) return VK_ERR_ARG;
   const profile_info *p = s->p;
   size_t mki = s->cfg.mki_len, tag = p->rtp_tag;
@@ -533,7 +567,8 @@ int32_t vk_srtp_unprotect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t
   } else {
     uint8_t roc[4], full[20];
     wr32(roc, v);
-    vk_hmac_sha1(k->hmac, in, alen, roc, 4, full);
+    if (pre && pre->in == in && pre->alen == alen && pre->roc == v && k == &s->keys[0]) memcpy(full, pre->d, sizeof full);
+    else vk_hmac_sha1(k->hmac, in, alen, roc, 4, full);
     if (vk_ct_differ(full, tag_at, tag)) return fail(s, VK_ERR_AUTH_FAIL);
     if (out != in) memcpy(out, in, enc ? (size_t)hl : alen);
     if (enc) {
@@ -551,6 +586,77 @@ int32_t vk_srtp_unprotect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t
   s->rtp_count++;
   s->stat[VK_SRTP_STAT_RTP_UNPROTECTED]++;
   return (int32_t)alen;
+}
+
+int32_t vk_srtp_unprotect_rtp(vk_srtp *s, const uint8_t *in, size_t len, uint8_t *out, size_t cap) {
+  return unprotect_rtp(s, in, len, out, cap, NULL);
+}
+
+/* Packet j of a batch group lies apart from the group's others (its
+ * [off, off + cap) meets none of theirs): processing them cannot change its
+ * bytes, so its tag may be computed before or after them. */
+static int alone(const uint32_t *off, const uint32_t *cap, size_t n, size_t j) {
+  for (size_t m = 0; m < n; m++)
+    if (m != j && off[m] < (uint64_t)off[j] + cap[j] && off[j] < (uint64_t)off[m] + cap[m]) return 0;
+  return 1;
+}
+
+/* Unprotect: the tags of the group's packets that would reach the tag check
+ * and lie apart, from the state before the group. */
+static void early_tags(vk_srtp *s, uint8_t *buf, size_t buf_len, const uint32_t *off, const int32_t *len,
+                       const uint32_t *cap, size_t n, early_tag *pre) {
+  vk_hmac *h[VK_HMAC_MAX_LANES];
+  const uint8_t *a[VK_HMAC_MAX_LANES], *b[VK_HMAC_MAX_LANES];
+  size_t a_len[VK_HMAC_MAX_LANES], b_len[VK_HMAC_MAX_LANES], at[VK_HMAC_MAX_LANES], lanes = 0;
+  uint8_t roc[VK_HMAC_MAX_LANES][4], d[VK_HMAC_MAX_LANES][20];
+  size_t mki = s->cfg.mki_len, tag = s->p->rtp_tag;
+  for (size_t j = 0; j < n; j++) {
+    pre[j].in = NULL;
+    if (len[j] < 0 || (uint64_t)off[j] + cap[j] > buf_len || (uint32_t)len[j] > cap[j]) continue;
+    if ((size_t)len[j] < 12 + mki + tag || s->rtp_count >= s->rtp_limit) continue;
+    const uint8_t *in = buf + off[j];
+    size_t alen = (size_t)len[j] - mki - tag;
+    if (rtp_header_len(in, alen) < 0 || (mki && memcmp(in + alen, s->mki, mki) != 0)) continue;
+    if (!alone(off, cap, n, j)) continue;
+    uint16_t seq = (uint16_t)((in[2] << 8) | in[3]);
+    const stream *st = find_stream(s, rd32(in + 8));
+    uint32_t v = st ? st->rx_roc : 0;
+    if (st && st->rx.init && guess_roc(st->rx_roc, st->rx_seq, seq, &v) != 0) continue;
+    if (st && replay_check(s, &st->rx, ((uint64_t)v << 16) | seq) != VK_OK) continue;
+    pre[j].in = in;
+    pre[j].alen = alen;
+    pre[j].roc = v;
+    wr32(roc[lanes], v);
+    h[lanes] = s->keys[0].hmac;
+    a[lanes] = in;
+    a_len[lanes] = alen;
+    b[lanes] = roc[lanes];
+    b_len[lanes] = 4;
+    at[lanes++] = j;
+  }
+  if (!lanes) return;
+  vk_hmac_sha1_lanes(h, a, a_len, b, b_len, d, lanes);
+  for (size_t l = 0; l < lanes; l++) memcpy(pre[at[l]].d, d[l], sizeof d[l]);
+}
+
+/* Protect: the tags the group's packets left (auth != NULL). */
+static void late_tags(vk_srtp *s, const late_tag *late, size_t n) {
+  vk_hmac *h[VK_HMAC_MAX_LANES];
+  const uint8_t *a[VK_HMAC_MAX_LANES], *b[VK_HMAC_MAX_LANES];
+  size_t a_len[VK_HMAC_MAX_LANES], b_len[VK_HMAC_MAX_LANES], at[VK_HMAC_MAX_LANES], lanes = 0;
+  uint8_t d[VK_HMAC_MAX_LANES][20];
+  for (size_t j = 0; j < n; j++) {
+    if (!late[j].auth) continue;
+    h[lanes] = s->keys[0].hmac;
+    a[lanes] = late[j].auth;
+    a_len[lanes] = late[j].len;
+    b[lanes] = late[j].roc;
+    b_len[lanes] = 4;
+    at[lanes++] = j;
+  }
+  if (!lanes) return;
+  vk_hmac_sha1_lanes(h, a, a_len, b, b_len, d, lanes);
+  for (size_t l = 0; l < lanes; l++) memcpy(late[at[l]].dst, d[l], late[at[l]].tag);
 }
 
 /* ---- RTCP ----------------------------------------------------------------- */
@@ -669,21 +775,35 @@ int32_t vk_srtp_batch(vk_srtp *s, int32_t op, uint8_t *buf, size_t buf_len, cons
                       const uint32_t *cap, size_t n) {
   if (!s || !buf || !off || !len || !cap || op < 0 || op > 3) return VK_ERR_ARG;
   int32_t ok = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (len[i] < 0 || (uint64_t)off[i] + cap[i] > buf_len || (uint32_t)len[i] > cap[i]) {
-      len[i] = VK_ERR_ARG;
-      continue;
+  /* AES-CM RTP with fixed session keys: tags several at a time (see early_tag) */
+  int lanes = !s->p->aead && s->cfg.kdr_log2 == 0 && vk_hmac_lanes(s->keys[0].hmac) > 1 &&
+              (op == VK_SRTP_OP_PROTECT_RTP || op == VK_SRTP_OP_UNPROTECT_RTP);
+  for (size_t g = 0; g < n; g += VK_HMAC_MAX_LANES) {
+    size_t gn = n - g < VK_HMAC_MAX_LANES ? n - g : VK_HMAC_MAX_LANES;
+    early_tag pre[VK_HMAC_MAX_LANES];
+    late_tag late[VK_HMAC_MAX_LANES];
+    if (lanes && op == VK_SRTP_OP_UNPROTECT_RTP) early_tags(s, buf, buf_len, off + g, len + g, cap + g, gn, pre);
+    for (size_t j = 0; j < gn; j++) late[j].auth = NULL;
+    for (size_t j = 0; j < gn; j++) {
+      size_t i = g + j;
+      if (len[i] < 0 || (uint64_t)off[i] + cap[i] > buf_len || (uint32_t)len[i] > cap[i]) {
+        len[i] = VK_ERR_ARG;
+        continue;
+      }
+      uint8_t *p = buf + off[i];
+      int32_t r;
+      switch (op) {
+        case VK_SRTP_OP_PROTECT_RTP:
+          r = protect_rtp(s, p, (size_t)len[i], p, cap[i], lanes && alone(off + g, cap + g, gn, j) ? &late[j] : NULL);
+          break;
+        case VK_SRTP_OP_UNPROTECT_RTP: r = unprotect_rtp(s, p, (size_t)len[i], p, cap[i], lanes ? &pre[j] : NULL); break;
+        case VK_SRTP_OP_PROTECT_RTCP: r = vk_srtp_protect_rtcp(s, p, (size_t)len[i], p, cap[i]); break;
+        default: r = vk_srtp_unprotect_rtcp(s, p, (size_t)len[i], p, cap[i]); break;
+      }
+      len[i] = r;
+      if (r >= 0) ok++;
     }
-    uint8_t *p = buf + off[i];
-    int32_t r;
-    switch (op) {
-      case VK_SRTP_OP_PROTECT_RTP: r = vk_srtp_protect_rtp(s, p, (size_t)len[i], p, cap[i]); break;
-      case VK_SRTP_OP_UNPROTECT_RTP: r = vk_srtp_unprotect_rtp(s, p, (size_t)len[i], p, cap[i]); break;
-      case VK_SRTP_OP_PROTECT_RTCP: r = vk_srtp_protect_rtcp(s, p, (size_t)len[i], p, cap[i]); break;
-      default: r = vk_srtp_unprotect_rtcp(s, p, (size_t)len[i], p, cap[i]); break;
-    }
-    len[i] = r;
-    if (r >= 0) ok++;
+    if (lanes && op == VK_SRTP_OP_PROTECT_RTP) late_tags(s, late, gn);
   }
   return ok;
 }

@@ -61,13 +61,13 @@ static void ref_block(vk_aes_ctr *c, const uint8_t in[16], uint8_t out[16]) {
 
 static void check_long_inputs(void) {
   static const size_t key_lens[] = {16, 32};
-  static uint8_t key[32], in[1600], got[1600], want[1600], aad[200];
+  static uint8_t key[32], in[2200], got[2200], want[2200], aad[200], back[2200];
   for (size_t i = 0; i < sizeof key; i++) key[i] = (uint8_t)(i * 29 + 3);
   for (size_t i = 0; i < sizeof in; i++) in[i] = (uint8_t)(i * 7 + 1);
   for (size_t i = 0; i < sizeof aad; i++) aad[i] = (uint8_t)(i * 13 + 2);
   size_t lens[200], nl = 0;
   for (size_t n = 0; n <= 150; n++) lens[nl++] = n;
-  const size_t big[] = {175, 176, 255, 256, 257, 272, 383, 384, 385, 511, 512, 513, 1023, 1024, 1200, 1500};
+  const size_t big[] = {175, 176, 255, 256, 257, 272, 383, 384, 385, 511, 512, 513, 1023, 1024, 1200, 1500, 2047, 2048, 2049, 2100};
   for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) lens[nl++] = big[i];
   for (size_t kl = 0; kl < 2; kl++) {
     vk_aes_ctr *c;
@@ -120,10 +120,23 @@ static void check_long_inputs(void) {
           printf("FAIL long GCM key %zu len %zu aad %zu\n", key_lens[kl], n, al);
           failures++;
         }
-        uint8_t back[1600];
         if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_OK || (n && memcmp(back, in, n) != 0)) {
           printf("FAIL long GCM open key %zu len %zu aad %zu\n", key_lens[kl], n, al);
           failures++;
+        }
+        /* a flipped bit in the tag or in the ciphertext is refused */
+        tag[li % 16] ^= 1;
+        if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_ERR_AUTH_FAIL) {
+          printf("FAIL long GCM open accepts a bad tag, key %zu len %zu aad %zu\n", key_lens[kl], n, al);
+          failures++;
+        }
+        tag[li % 16] ^= 1;
+        if (n) {
+          got[n - 1 - li % n] ^= 0x10;
+          if (vk_gcm_open(g, iv, aad, al / 2, aad + al / 2, al - al / 2, got, back, n, tag, 16) != VK_ERR_AUTH_FAIL) {
+            printf("FAIL long GCM open accepts a bad ciphertext, key %zu len %zu aad %zu\n", key_lens[kl], n, al);
+            failures++;
+          }
         }
       }
     }
@@ -132,8 +145,159 @@ static void check_long_inputs(void) {
   }
 }
 
+/* ---- multi-lane SHA-1 / HMAC and the batch that uses them ---------------- */
+
+static uint32_t lcg(uint32_t *x) { return *x = *x * 1664525u + 1013904223u; }
+
+/* The batch (tags several at a time) against one call per packet: packets
+ * of mixed lengths, a duplicate inside a group of four, a forged tag, and
+ * two packets sharing bytes (the batch must then see the first one's
+ * output, as one call after another would); with the session's flags and
+ * MKI length given. */
+static void check_batch(uint32_t *seed, uint32_t flags, uint32_t mki_len) {
+  static const uint32_t sizes[] = {1212, 172, 64, 59, 56, 12, 13, 75, 76, 77, 131, 132, 1200, 300};
+  enum { N = 29, SLOT = 1300 };
+  static uint8_t plain[N][SLOT], one[N + 1][SLOT], buf[N * SLOT + SLOT];
+  uint8_t key[16], salt[14];
+  for (int i = 0; i < 16; i++) key[i] = (uint8_t)(3 * i + 1);
+  for (int i = 0; i < 14; i++) salt[i] = (uint8_t)(5 * i + 2);
+  const uint8_t mki[4] = {9, 8, 7, 6};
+  vk_srtp_config cfg = {0};
+  cfg.profile = VK_SRTP_AES_CM_128_HMAC_SHA1_80;
+  cfg.flags = flags;
+  cfg.mki_len = mki_len;
+  vk_srtp *t1, *t2, *r1, *r2;
+  if (vk_srtp_create(&cfg, key, 16, salt, 14, mki, &t1) || vk_srtp_create(&cfg, key, 16, salt, 14, mki, &t2) ||
+      vk_srtp_create(&cfg, key, 16, salt, 14, mki, &r1) || vk_srtp_create(&cfg, key, 16, salt, 14, mki, &r2)) {
+    printf("FAIL batch sessions\n");
+    failures++;
+    return;
+  }
+  uint32_t off[N + 1], cap[N + 1];
+  int32_t len[N + 1], want[N + 1];
+  for (int i = 0; i < N; i++) {
+    uint32_t n = sizes[i % 14];
+    for (uint32_t j = 0; j < n; j++) plain[i][j] = (uint8_t)(lcg(seed) >> 24);
+    plain[i][0] = 0x80;
+    plain[i][1] = 96;
+    plain[i][2] = (uint8_t)((65530 + i) >> 8 & 0xff); /* the ROC moves to 1 at packet 6 */
+    plain[i][3] = (uint8_t)(65530 + i);
+    memset(plain[i] + 8, 0x42, 4);
+    want[i] = vk_srtp_protect_rtp(t1, plain[i], n, one[i], SLOT);
+    off[i] = (uint32_t)i * SLOT;
+    cap[i] = SLOT;
+    len[i] = (int32_t)n;
+    memcpy(buf + off[i], plain[i], n);
+  }
+  if (vk_srtp_batch(t2, VK_SRTP_OP_PROTECT_RTP, buf, sizeof buf, off, len, cap, N) != N) { printf("FAIL batch protect (flags %u, MKI %u)\n", flags, mki_len); failures++; }
+  for (int i = 0; i < N; i++)
+    if (len[i] != want[i] || memcmp(buf + off[i], one[i], (size_t)want[i]) != 0) { printf("FAIL batch protect packet %d\n", i); failures++; }
+  /* unprotect: packet 5 twice (within one group), packet 9's tag forged */
+  int order[N + 1];
+  for (int i = 0, j = 0; j <= N; j++) order[j] = j == 6 ? 5 : i++;
+  for (int j = 0; j <= N; j++) {
+    int i = order[j];
+    off[j] = (uint32_t)j * SLOT;
+    cap[j] = SLOT;
+    len[j] = want[i];
+    memcpy(buf + off[j], one[i], (size_t)want[i]);
+    if (i == 9 && j > 6) buf[off[j] + want[i] - 1] ^= 1;
+  }
+  for (int j = 0; j <= N; j++) {
+    uint8_t tmp[SLOT];
+    memcpy(tmp, buf + off[j], (size_t)len[j]);
+    want[j] = vk_srtp_unprotect_rtp(r1, tmp, (size_t)len[j], tmp, SLOT);
+    memcpy(one[j], tmp, SLOT);
+  }
+  if (vk_srtp_batch(r2, VK_SRTP_OP_UNPROTECT_RTP, buf, sizeof buf, off, len, cap, N + 1) != N - 1) { printf("FAIL batch unprotect count (flags %u, MKI %u)\n", flags, mki_len); failures++; }
+  for (int j = 0; j <= N; j++)
+    if (len[j] != want[j] || (want[j] >= 0 && memcmp(buf + off[j], one[j], (size_t)want[j]) != 0)) { printf("FAIL batch unprotect packet %d: %d, one by one %d\n", j, len[j], want[j]); failures++; }
+  if (want[6] != VK_ERR_REPLAY_DUPLICATE || want[10] != VK_ERR_AUTH_FAIL) { printf("FAIL batch unprotect verdicts (flags %u, MKI %u)\n", flags, mki_len); failures++; }
+  /* overlapping packets: the first's payload and tag lie under the second's
+   * payload, so the second's encryption changes bytes the first's tag covers */
+  {
+    uint8_t a[3 * SLOT], b[3 * SLOT];
+    for (size_t i = 0; i < sizeof a; i++) a[i] = (uint8_t)(lcg(seed) >> 24);
+    for (int k = 0; k < 2; k++) { a[k * 600] = 0x80; a[k * 600 + 2] = 0; a[k * 600 + 3] = (uint8_t)(100 + k); }
+    memcpy(b, a, sizeof a);
+    uint32_t o2[2] = {600, 0}, c2[2] = {1200, 1200};
+    int32_t l2[2] = {1000, 1000}, w2[2];
+    vk_srtp *p1, *p2;
+    vk_srtp_create(&cfg, key, 16, salt, 14, mki, &p1);
+    vk_srtp_create(&cfg, key, 16, salt, 14, mki, &p2);
+    for (int k = 0; k < 2; k++) w2[k] = vk_srtp_protect_rtp(p1, b + o2[k], 1000, b + o2[k], 1200);
+    vk_srtp_batch(p2, VK_SRTP_OP_PROTECT_RTP, a, sizeof a, o2, l2, c2, 2);
+    if (l2[0] != w2[0] || l2[1] != w2[1] || memcmp(a, b, sizeof a) != 0) { printf("FAIL batch protect overlapping (flags %u, MKI %u)\n", flags, mki_len); failures++; }
+    vk_srtp_destroy(p1);
+    vk_srtp_destroy(p2);
+  }
+  vk_srtp_destroy(t1);
+  vk_srtp_destroy(t2);
+  vk_srtp_destroy(r1);
+  vk_srtp_destroy(r2);
+}
+
+static void check_lanes(void) {
+  static uint8_t data[4][1700];
+  uint32_t seed = 12345;
+  for (int l = 0; l < 4; l++)
+    for (int i = 0; i < 1700; i++) data[l][i] = (uint8_t)(lcg(&seed) >> 24);
+  size_t hint = vk_sha1_lanes();
+  /* the lanes give what the sibling's one-state SHA-1 gives, 1..4 lanes, 0..26 blocks */
+  for (size_t lanes = 1; lanes <= 4; lanes++)
+    for (size_t n = 0; n <= 26; n++) {
+      uint32_t a[4][5], b[4][5], *ha[4];
+      const uint8_t *pa[4];
+      for (int l = 0; l < 4; l++) {
+        for (int j = 0; j < 5; j++) a[l][j] = b[l][j] = lcg(&seed);
+        ha[l] = a[l];
+        pa[l] = data[l] + l;
+      }
+      vk_sha1_compress_lanes(ha, pa, n, lanes, hint);
+      for (size_t l = 0; l < lanes; l++) {
+        vk_sha1_compress(b[l], data[l] + l, n);
+        if (memcmp(a[l], b[l], sizeof a[l]) != 0) { printf("FAIL sha1 lanes %zu blocks %zu lane %zu\n", lanes, n, l); failures++; }
+      }
+    }
+  /* HMAC lanes (own key per lane, lengths giving one, two or three final
+   * blocks, b longer than a block on some) against vk_hmac_sha1 */
+  vk_hmac *h[4];
+  for (int l = 0; l < 4; l++) {
+    uint8_t k[20];
+    for (int i = 0; i < 20; i++) k[i] = (uint8_t)(lcg(&seed) >> 24);
+    vk_hmac_new(&h[l]);
+    vk_hmac_setkey(h[l], k, sizeof k);
+  }
+  for (int it = 0; it < 3000; it++) {
+    size_t lanes = 1 + lcg(&seed) % 4, a_len[4], b_len[4];
+    const uint8_t *a[4], *b[4];
+    uint8_t out[4][20], want[20];
+    for (size_t l = 0; l < lanes; l++) {
+      a_len[l] = it < 200 ? (size_t)it + l : lcg(&seed) % 1500;
+      uint32_t r = lcg(&seed) % 8;
+      b_len[l] = r < 5 ? 4 : r == 5 ? 0 : r == 6 ? lcg(&seed) % 64 : 64 + lcg(&seed) % 40;
+      a[l] = data[l] + lcg(&seed) % 64;
+      b[l] = data[(l + 1) % 4] + lcg(&seed) % 64;
+    }
+    vk_hmac_sha1_lanes(h, a, a_len, b, b_len, out, lanes);
+    for (size_t l = 0; l < lanes; l++) {
+      vk_hmac_sha1(h[l], a[l], a_len[l], b[l], b_len[l], want);
+      if (memcmp(out[l], want, 20) != 0) {
+        printf("FAIL hmac lanes it %d lane %zu a %zu b %zu\n", it, l, a_len[l], b_len[l]);
+        failures++;
+      }
+    }
+  }
+  for (int l = 0; l < 4; l++) vk_hmac_free(h[l]);
+
+  check_batch(&seed, 0, 0);
+  check_batch(&seed, VK_SRTP_F_RTP_UNENCRYPTED, 0);
+  check_batch(&seed, 0, 4);
+}
+
 int main(void) {
   check_long_inputs();
+  check_lanes();
   uint8_t key[32], pt[16], z[16] = {0}, o[64];
   for (int i = 0; i < 32; i++) key[i] = (uint8_t)i;
   for (int i = 0; i < 16; i++) pt[i] = (uint8_t)(i * 0x11);
