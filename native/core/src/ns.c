@@ -339,18 +339,43 @@ static int detect_transient(vk_ns *ns, const float *h, int *pending) {
   return hit;
 }
 
+/* Step 8 for one bin: 3-tap smoothing across frequency of gains gl, gk, gr,
+ * clamped to 0..1, limited release from the last frame's gain gp (relf 0:
+ * none), floored at fl.  Branch-free so that the loop vectorises. */
+static inline float smooth_gain(float gl, float gk, float gr, float gp, float relf, float fl) {
+  float v = 0.25f * (gl + gr) + 0.5f * gk;
+#if FREQ_SMOOTH == 0
+  v = gk;
+#elif FREQ_SMOOTH == 2
+  v = v < gk ? gk : v; /* fill isolated dips, never pull a peak down */
+#endif
+  v = v >= 0.f ? v : 0.f; /* also catches NaN from a foreign stage */
+  v = v > 1.f ? 1.f : v;
+  float rel = relf * gp;
+  v = v < rel ? rel : v;
+  return v < fl ? fl : v;
+}
+
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
   float *in = ns->inbuf;
   /* 1. sanitise into the second half of the analysis buffer */
   memmove(in, in + n, (size_t)n * sizeof(float));
-  for (int32_t i = 0; i < n; i++) {
-    float v = x[i];
-    if (!(v >= -SAMPLE_CLAMP && v <= SAMPLE_CLAMP)) { /* NaN, Inf, huge */
-      ns->sanitised++;
-      v = isfinite(v) ? (v > 0.f ? SAMPLE_CLAMP : -SAMPLE_CLAMP) : 0.f;
+  /* The common case, all samples in range, is a plain copy; the check and
+   * the copy are separate branch-free loops the compiler vectorises. */
+  int32_t bad = 0;
+  for (int32_t i = 0; i < n; i++) bad |= !(x[i] >= -SAMPLE_CLAMP && x[i] <= SAMPLE_CLAMP);
+  if (!bad) {
+    memcpy(in + n, x, (size_t)n * sizeof(float));
+  } else {
+    for (int32_t i = 0; i < n; i++) {
+      float v = x[i];
+      if (!(v >= -SAMPLE_CLAMP && v <= SAMPLE_CLAMP)) { /* NaN, Inf, huge */
+        ns->sanitised++;
+        v = isfinite(v) ? (v > 0.f ? SAMPLE_CLAMP : -SAMPLE_CLAMP) : 0.f;
+      }
+      in[n + i] = v;
     }
-    in[n + i] = v;
   }
   /* 2. clicks */
   int tr_pending = 0;
@@ -381,8 +406,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   for (int32_t k = 0; k < nb; k++) {
     float s = ALPHA_S * S[k] + (1.f - ALPHA_S) * Sf[k];
     S[k] = s;
-    if (s < Stmp[k]) Stmp[k] = s;
-    if (s < Smin[k]) Smin[k] = s;
+    /* selects rather than conditional stores: the loop vectorises */
+    float t = Stmp[k], m = Smin[k];
+    Stmp[k] = s < t ? s : t;
+    Smin[k] = s < m ? s : m;
   }
   if (++ns->subwin_pos == MIN_SUBWIN) {
     ns->subwin_pos = 0;
@@ -399,6 +426,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
       Stmp[k] = S[k];
     }
   }
+  /* start-up: a plain running mean over the first frames instead of the
+   * first periodogram alone */
+  const int init = ns->frames < INIT_FRAMES;
+  const float a0 = init ? (float)ns->frames / (float)(ns->frames + 1) : 0.f;
   for (int32_t k = 0; k < nb; k++) {
     float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
     float p = ALPHA_P * pm[k] + (1.f - ALPHA_P) * ind;
@@ -408,24 +439,19 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * alone lets 1 - ad of every speech frame leak in).  When the minimum
      * says noise (p small, e.g. after a noise step has aged through the
      * minimum window), the bin updates whatever its level. */
-    if (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) p = 1.f;
+    p = (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) ? 1.f : p;
     float ad = ALPHA_D + (1.f - ALPHA_D) * p;
-    /* start-up: a plain running mean over the first frames instead of the
-     * first periodogram alone */
-    if (ns->frames < INIT_FRAMES) {
-      float a0 = (float)ns->frames / (float)(ns->frames + 1);
-      if (ad > a0) ad = a0;
-    }
+    ad = (init && ad > a0) ? a0 : ad;
     lam[k] = ad * lam[k] + (1.f - ad) * P[k];
   }
   /* 5-6. effective noise (with the click excess), SNRs */
   float *le = ns->lam_eff, *gamma = ns->gamma, *xi = ns->xi, *a2 = ns->a2;
+  const float *sref = ns->sref;
+  const int speech = ns->vad_hang > 0;
   for (int32_t k = 0; k < nb; k++) {
     float l = NOISE_OVER * lam[k];
-    if (transient) {
-      float ex = P[k] - TR_KAPPA * ns->sref[k];
-      if (ex > 0.f) l += ex;
-    }
+    float ex = P[k] - TR_KAPPA * sref[k];
+    l = (transient && ex > 0.f) ? l + ex : l;
     le[k] = l;
     float g = P[k] / l;
     gamma[k] = g;
@@ -435,7 +461,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * or two (weak consonants and word starts lose up to 6 dB); in speech
      * frames it follows a rise faster.  Not in pauses, where a faster rise
      * would open the gain on noise peaks (musical noise). */
-    float al = (ml > a2[k] && ns->vad_hang > 0) ? DD_ALPHA_UP : DD_ALPHA;
+    float al = (ml > a2[k] && speech) ? DD_ALPHA_UP : DD_ALPHA;
     float x2 = al * a2[k] + (1.f - al) * ml;
     xi[k] = x2 > XI_MIN ? x2 : XI_MIN;
   }
@@ -471,30 +497,15 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   /* 8. smoothing across frequency, then time; floor */
   float *g = ns->gain, *gs = ns->gsm;
   const float fl = ns->floor_cur;
-  float gl = g[0];
-  for (int32_t k = 0; k < nb; k++) {
-    float gk = g[k];
-    float gr = k + 1 < nb ? g[k + 1] : gk;
-    float v = 0.25f * (gl + gr) + 0.5f * gk;
-#if FREQ_SMOOTH == 0
-    v = gk;
-#elif FREQ_SMOOTH == 2
-    if (v < gk) v = gk; /* fill isolated dips, never pull a peak down */
-#endif
-    gl = gk;
-    if (!(v >= 0.f)) v = 0.f; /* also catches NaN from a foreign stage */
-    if (v > 1.f) v = 1.f;
-    if (!transient) {
-      float rel = GAIN_RELEASE * gs[k];
-      if (v < rel) v = rel;
-    }
-    if (v < fl) v = fl;
-    /* 0..50 Hz carries no speech but much of pink, brown and fan noise,
-     * and its periodogram is the least reliable: always at the floor */
-    if (k < LF_BINS) v = ns->floor_lin;
-    gs[k] = v;
-    a2[k] = v * v * gamma[k];
-  }
+  /* during a click the gain may fall freely (a release floor of 0) */
+  const float relf = transient ? 0.f : GAIN_RELEASE;
+  gs[0] = smooth_gain(g[0], g[0], g[1], gs[0], relf, fl);
+  for (int32_t k = 1; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gs[k], relf, fl);
+  gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gs[nb - 1], relf, fl);
+  /* 0..50 Hz carries no speech but much of pink, brown and fan noise,
+   * and its periodogram is the least reliable: always at the floor */
+  for (int32_t k = 0; k < LF_BINS; k++) gs[k] = ns->floor_lin;
+  for (int32_t k = 0; k < nb; k++) a2[k] = gs[k] * gs[k] * gamma[k];
   /* 9. synthesis */
   for (int32_t k = 0; k < nb; k++) {
     ns->X[k].re *= gs[k];
