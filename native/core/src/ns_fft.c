@@ -8,6 +8,9 @@
 #include "ns_fft.h"
 #include <math.h>
 #include <string.h>
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
 
 #define VK_PI 3.14159265358979323846
 
@@ -160,12 +163,152 @@ static void stage5(int32_t m, int32_t s, const vk_cpx *tw, const vk_cpx *x, vk_c
   }
 }
 
+#if defined(__wasm_simd128__)
+/*
+ * The WASM build: the butterflies on two complex values per 128-bit vector
+ * ([re0 im0 re1 im1]), along q when the stride s is even and along p in the
+ * first radix-4 stage (s == 1).  Every lane performs the scalar code's float
+ * operations in the same order (WASM has no fused multiply-add), so the
+ * output is bit-identical to the scalar stages below, which every other
+ * target runs.
+ */
+typedef v128_t cv;
+#define CSWAP(a) wasm_i32x4_shuffle((a), (a), 1, 0, 3, 2)
+/* [a.re - b.re, a.im + b.im] per complex lane */
+#define RE_SUB_IM_ADD(a, b) wasm_i32x4_shuffle(wasm_f32x4_sub((a), (b)), wasm_f32x4_add((a), (b)), 0, 5, 2, 7)
+/* [a.re + b.re, a.im - b.im] per complex lane */
+#define RE_ADD_IM_SUB(a, b) wasm_i32x4_shuffle(wasm_f32x4_add((a), (b)), wasm_f32x4_sub((a), (b)), 0, 5, 2, 7)
+
+/* d * w with wr = [w.re w.re ..], wi = [w.im w.im ..]:
+ * re = d.re w.re - d.im w.im, im = d.im w.re + d.re w.im (== scalar cmul) */
+static inline cv v_cmul(cv d, cv wr, cv wi) {
+  cv t1 = wasm_f32x4_mul(d, wr), t2 = wasm_f32x4_mul(CSWAP(d), wi);
+  return RE_SUB_IM_ADD(t1, t2);
+}
+static inline cv ld(const vk_cpx *p) { return wasm_v128_load(p); }
+static inline void st(vk_cpx *p, cv v) { wasm_v128_store(p, v); }
+static inline cv wre(vk_cpx w) { return wasm_f32x4_splat(w.re); }
+static inline cv wim(vk_cpx w) { return wasm_f32x4_splat(w.im); }
+
+static void stage2_v(int32_t m, int32_t s, const vk_cpx *tw, const vk_cpx *x, vk_cpx *y) {
+  for (int32_t p = 0; p < m; p++) {
+    cv wr = wre(tw[p]), wi = wim(tw[p]);
+    for (int32_t q = 0; q < s; q += 2) {
+      cv a = ld(x + q + s * p), b = ld(x + q + s * (p + m));
+      st(y + q + s * (2 * p), wasm_f32x4_add(a, b));
+      st(y + q + s * (2 * p + 1), v_cmul(wasm_f32x4_sub(a, b), wr, wi));
+    }
+  }
+}
+
+static inline void bfly4(cv a0, cv a1, cv a2, cv a3, cv *o0, cv *b1, cv *b2, cv *b3) {
+  cv s02 = wasm_f32x4_add(a0, a2), d02 = wasm_f32x4_sub(a0, a2);
+  cv s13 = wasm_f32x4_add(a1, a3), d13 = CSWAP(wasm_f32x4_sub(a1, a3));
+  *o0 = wasm_f32x4_add(s02, s13);
+  *b1 = RE_ADD_IM_SUB(d02, d13);
+  *b2 = wasm_f32x4_sub(s02, s13);
+  *b3 = RE_SUB_IM_ADD(d02, d13);
+}
+
+static void stage4_v(int32_t m, int32_t s, const vk_cpx *tw, const vk_cpx *x, vk_cpx *y) {
+  for (int32_t p = 0; p < m; p++) {
+    cv w1r = wre(tw[3 * p]), w1i = wim(tw[3 * p]);
+    cv w2r = wre(tw[3 * p + 1]), w2i = wim(tw[3 * p + 1]);
+    cv w3r = wre(tw[3 * p + 2]), w3i = wim(tw[3 * p + 2]);
+    for (int32_t q = 0; q < s; q += 2) {
+      cv o0, b1, b2, b3;
+      bfly4(ld(x + q + s * p), ld(x + q + s * (p + m)), ld(x + q + s * (p + 2 * m)), ld(x + q + s * (p + 3 * m)),
+            &o0, &b1, &b2, &b3);
+      vk_cpx *o = y + q + s * (4 * p);
+      st(o, o0);
+      st(o + s, v_cmul(b1, w1r, w1i));
+      st(o + 2 * s, v_cmul(b2, w2r, w2i));
+      st(o + 3 * s, v_cmul(b3, w3r, w3i));
+    }
+  }
+}
+
+/* The first radix-4 stage (s == 1, m even): butterflies p and p + 1 per pass. */
+static void stage4_first_v(int32_t m, const vk_cpx *tw, const vk_cpx *x, vk_cpx *y) {
+  for (int32_t p = 0; p < m; p += 2) {
+    cv o0, b1, b2, b3;
+    bfly4(ld(x + p), ld(x + p + m), ld(x + p + 2 * m), ld(x + p + 3 * m), &o0, &b1, &b2, &b3);
+    const vk_cpx *w = tw + 3 * p, *w_ = tw + 3 * p + 3;
+    cv r1 = v_cmul(b1, wasm_f32x4_make(w[0].re, w[0].re, w_[0].re, w_[0].re), wasm_f32x4_make(w[0].im, w[0].im, w_[0].im, w_[0].im));
+    cv r2 = v_cmul(b2, wasm_f32x4_make(w[1].re, w[1].re, w_[1].re, w_[1].re), wasm_f32x4_make(w[1].im, w[1].im, w_[1].im, w_[1].im));
+    cv r3 = v_cmul(b3, wasm_f32x4_make(w[2].re, w[2].re, w_[2].re, w_[2].re), wasm_f32x4_make(w[2].im, w[2].im, w_[2].im, w_[2].im));
+    vk_cpx *o = y + 4 * p;
+    /* outputs of p: o[0..3]; of p + 1: o[4..7] */
+    st(o, wasm_i64x2_shuffle(o0, r1, 0, 2));
+    st(o + 2, wasm_i64x2_shuffle(r2, r3, 0, 2));
+    st(o + 4, wasm_i64x2_shuffle(o0, r1, 1, 3));
+    st(o + 6, wasm_i64x2_shuffle(r2, r3, 1, 3));
+  }
+}
+
+static void stage3_v(int32_t m, int32_t s, const vk_cpx *tw, const vk_cpx *x, vk_cpx *y) {
+  const cv h = wasm_f32x4_splat(0.86602540378443864676f), half = wasm_f32x4_splat(0.5f);
+  for (int32_t p = 0; p < m; p++) {
+    cv w1r = wre(tw[2 * p]), w1i = wim(tw[2 * p]);
+    cv w2r = wre(tw[2 * p + 1]), w2i = wim(tw[2 * p + 1]);
+    for (int32_t q = 0; q < s; q += 2) {
+      cv a0 = ld(x + q + s * p), a1 = ld(x + q + s * (p + m)), a2 = ld(x + q + s * (p + 2 * m));
+      cv t = wasm_f32x4_add(a1, a2);
+      cv u = wasm_f32x4_sub(a0, wasm_f32x4_mul(half, t));
+      cv v = CSWAP(wasm_f32x4_mul(h, wasm_f32x4_sub(a1, a2)));
+      vk_cpx *o = y + q + s * (3 * p);
+      st(o, wasm_f32x4_add(a0, t));
+      st(o + s, v_cmul(RE_ADD_IM_SUB(u, v), w1r, w1i));
+      st(o + 2 * s, v_cmul(RE_SUB_IM_ADD(u, v), w2r, w2i));
+    }
+  }
+}
+
+static void stage5_v(int32_t m, int32_t s, const vk_cpx *tw, const vk_cpx *x, vk_cpx *y) {
+  const cv c1 = wasm_f32x4_splat(0.30901699437494742410f), c2 = wasm_f32x4_splat(-0.80901699437494742410f);
+  const cv s1 = wasm_f32x4_splat(0.95105651629515357212f), s2 = wasm_f32x4_splat(0.58778525229247312917f);
+  for (int32_t p = 0; p < m; p++) {
+    const vk_cpx *w = tw + 4 * p;
+    cv w0r = wre(w[0]), w0i = wim(w[0]), w1r = wre(w[1]), w1i = wim(w[1]);
+    cv w2r = wre(w[2]), w2i = wim(w[2]), w3r = wre(w[3]), w3i = wim(w[3]);
+    for (int32_t q = 0; q < s; q += 2) {
+      cv a0 = ld(x + q + s * p), a1 = ld(x + q + s * (p + m)), a2 = ld(x + q + s * (p + 2 * m));
+      cv a3 = ld(x + q + s * (p + 3 * m)), a4 = ld(x + q + s * (p + 4 * m));
+      cv t1 = wasm_f32x4_add(a1, a4), t2 = wasm_f32x4_add(a2, a3);
+      cv t3 = wasm_f32x4_sub(a1, a4), t4 = wasm_f32x4_sub(a2, a3);
+      cv p1 = wasm_f32x4_add(wasm_f32x4_add(a0, wasm_f32x4_mul(c1, t1)), wasm_f32x4_mul(c2, t2));
+      cv p2 = wasm_f32x4_add(wasm_f32x4_add(a0, wasm_f32x4_mul(c2, t1)), wasm_f32x4_mul(c1, t2));
+      cv q1 = CSWAP(wasm_f32x4_add(wasm_f32x4_mul(s1, t3), wasm_f32x4_mul(s2, t4)));
+      cv q2 = CSWAP(wasm_f32x4_sub(wasm_f32x4_mul(s2, t3), wasm_f32x4_mul(s1, t4)));
+      vk_cpx *o = y + q + s * (5 * p);
+      st(o, wasm_f32x4_add(wasm_f32x4_add(a0, t1), t2));
+      st(o + s, v_cmul(RE_ADD_IM_SUB(p1, q1), w0r, w0i));
+      st(o + 2 * s, v_cmul(RE_ADD_IM_SUB(p2, q2), w1r, w1i));
+      st(o + 3 * s, v_cmul(RE_SUB_IM_ADD(p2, q2), w2r, w2i));
+      st(o + 4 * s, v_cmul(RE_SUB_IM_ADD(p1, q1), w3r, w3i));
+    }
+  }
+}
+#endif
+
 void vk_fft_forward(const vk_fft *f, vk_cpx *data) {
   vk_cpx *x = data, *y = f->work;
   const vk_cpx *tw = f->tw;
   int32_t L = f->n, s = 1;
   for (int i = 0; i < f->nstages; i++) {
     int32_t r = f->radix[i], m = L / r;
+#if defined(__wasm_simd128__)
+    if (s % 2 == 0) {
+      switch (r) {
+        case 4: stage4_v(m, s, tw, x, y); break;
+        case 2: stage2_v(m, s, tw, x, y); break;
+        case 3: stage3_v(m, s, tw, x, y); break;
+        default: stage5_v(m, s, tw, x, y); break;
+      }
+    } else if (r == 4 && s == 1 && m % 2 == 0) {
+      stage4_first_v(m, tw, x, y);
+    } else
+#endif
     switch (r) {
       case 4: stage4(m, s, tw, x, y); break;
       case 2: stage2(m, s, tw, x, y); break;
