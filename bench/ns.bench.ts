@@ -7,9 +7,14 @@
  *    (bench/ns-eval/harness: minimum over 20-frame chunks of the mean).
  *
  *   npm run bench -- ns   (or npx tsx bench/ns.bench.ts)   writes bench/results/ns-cost.{md,json}
+ *
+ * NS_BENCH_BASELINE_WASM=<file.wasm> adds a column: the same API on another
+ * build of the module (e.g. an older commit's wasm/dist/voipkit.wasm, from
+ * `git show REV:wasm/dist/voipkit.wasm > /tmp/base.wasm`), so that a change
+ * is judged against its baseline in the same run.
  */
 import { Bench } from 'tinybench';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
@@ -26,6 +31,8 @@ export interface CostRow {
   /** microseconds per 10 ms frame */
   nativeApi: number;
   wasmApi: number;
+  /** the baseline module (NS_BENCH_BASELINE_WASM), when given */
+  wasmBaselineApi?: number;
   cHarness: number;
   speex: number;
   webrtc: number;
@@ -76,6 +83,8 @@ export async function nsCost(): Promise<CostRow[]> {
   if (b.status !== 0) throw new Error('building the harnesses failed');
   const native = await load({ backend: 'native' });
   const wasm = await load({ backend: 'wasm' });
+  const basePath = process.env.NS_BENCH_BASELINE_WASM;
+  const base = basePath ? await load({ backend: 'wasm', wasm: readFileSync(basePath) }) : undefined;
   const rows: CostRow[] = [];
   for (const rate of RATES) {
     const sig = signal(rate);
@@ -85,6 +94,7 @@ export async function nsCost(): Promise<CostRow[]> {
       rate,
       nativeApi: await apiBench(native, rate, sig),
       wasmApi: await apiBench(wasm, rate, sig),
+      ...(base ? { wasmBaselineApi: await apiBench(base, rate, sig) } : {}),
       cHarness: harnessUs('vk_ns', '50', rate, file),
       speex: harnessUs('speex_ns', '-25', rate, file),
       webrtc: harnessUs('webrtc_ns', '2', rate, file),
@@ -113,6 +123,17 @@ export async function run(): Promise<void> {
     'Goals: native <= 1.5x speexdsp at each rate; WASM <= 1.5x native.',
     '',
   ];
+  if (rows.some((r) => r.wasmBaselineApi !== undefined)) {
+    L.push(
+      `Baseline WASM module (same run): ${process.env.NS_BENCH_BASELINE_WASM}`,
+      '',
+      '| rate | baseline WASM (API) | baseline WASM / native | WASM / native |',
+      '|---|---|---|---|',
+      ...rows.map((r) =>
+        `| ${r.rate} | ${r.wasmBaselineApi!.toFixed(1)} | ${(r.wasmBaselineApi! / r.nativeApi).toFixed(2)}x | ${(r.wasmApi / r.nativeApi).toFixed(2)}x |`),
+      '',
+    );
+  }
   const md = L.join('\n');
   console.log(md);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
