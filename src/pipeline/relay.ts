@@ -224,6 +224,8 @@ interface G711Plc {
   /** The last packets received: payload copies and their 8 kHz positions, contiguous; a ring, oldest at `head`. */
   hist: Array<{ codes: Uint8Array; len: number; p: number }>;
   head: number;
+  /** Where the packets given to the buffer are serialized. */
+  scratch: Uint8Array;
   /** Its output for one loss. */
   buf: Int16Array;
   frame: Int16Array;
@@ -640,7 +642,7 @@ export class RtpRelay {
       const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0, maxPackets: 2 * (PLC_HISTORY + 1) }) // it holds the history and one packet;
       // len -1: an empty slot
       const hist = Array.from({ length: PLC_HISTORY }, () => ({ codes: new Uint8Array(this.#pcm.length), len: -1, p: 0 }));
-      s = this.#plc[from] = { jb, hist, head: 0, buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
+      s = this.#plc[from] = { jb, hist, head: 0, scratch: new Uint8Array(12 + this.#pcm.length), buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
     }
     // the newest packet kept (the ring holds PLC_HISTORY slots from `head`, oldest first; len <= 0: none)
     const H = s.hist, N = H.length;
@@ -665,7 +667,7 @@ export class RtpRelay {
           b.sequenceNumber = seq;
           b.timestamp = at >>> 0;
           b.payload = codes;
-          jb.push(b.serialize(), at / 8);
+          jb.push(b.serialize(s!.scratch), at / 8); // (the buffer copies what it is given)
         };
         let pos0 = -1;
         for (let i = 0; i < N; i++) {
