@@ -125,7 +125,7 @@ export interface PollResult {
  * 2.5 ms: a concealment of another length (after time-stretching, or a DTX
  * gap) is made to the next multiple and cut.
  */
-function opusJitterDecoder(dec: OpusDecoder, rate: number, counts: JitterCodecStats): JitterDecoder {
+export function opusJitterDecoder(dec: OpusDecoder, rate: number, counts: JitterCodecStats): JitterDecoder {
   const step = rate / 400; // 2.5 ms
   const tmp = new Int16Array((rate / 1000) * 120);
   return {
