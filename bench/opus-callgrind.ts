@@ -1,8 +1,9 @@
 /**
  * Where the time of an Opus call goes, in instructions (callgrind), which
  * do not depend on the machine's load: voipkit native against the plain C
- * loop over the same libopus (bench/harness/opus_loop.c), and voipkit WASM
- * against opusscript used directly.  The frames/s of bench/opus.bench.ts are
+ * loop over the same libopus (bench/harness/opus_loop.c) and @discordjs/opus
+ * (when installed: see bench/opus.bench.ts; its own libopus 1.3.1 build), and
+ * voipkit WASM against opusscript used directly.  The frames/s of bench/opus.bench.ts are
  * CPU time on a shared machine; this says how much of a gap is real.
  *
  * For each row (operation, rate, complexity; mono, 20 ms, VoIP, 32 kbit/s):
@@ -22,6 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { speech48k, downsample } from '../test/helpers/audio.js';
@@ -63,19 +65,30 @@ interface NodeRow {
   binding: number;
 }
 
+let haveDiscord = true;
+try {
+  createRequire(import.meta.url).resolve('@discordjs/opus');
+} catch {
+  haveDiscord = false;
+}
+
 function nodeRun(impl: string, op: 'encode' | 'decode', file: string, rate: number, cx: number): NodeRow {
   const prefix = join(work, `n-${impl}-${op}-${rate}-${cx}`);
   sh('valgrind', ['--tool=callgrind', '--dump-before=uv_getrusage', `--callgrind-out-file=${prefix}.%p`, process.execPath,
     join(root, 'bench/harness/opus_calls.mjs'), impl, op, file, String(rate), String(cx), String(N[op])]);
-  // parts: .1 = up to the first marker, .2 = the N calls, then the rest at exit
-  const part = readdirSync(work).map((f) => join(work, f)).find((f) => f.startsWith(`${prefix}.`) && f.endsWith('.2'));
-  if (!part) throw new Error(`no callgrind part 2 for ${prefix}`);
+  // parts: .1 = up to the first marker, .2 = the N calls, then the rest at
+  // exit.  Something may call uv_getrusage before the harness does (loading
+  // @discordjs/opus does, once): the N calls are always the last numbered part.
+  const parts = readdirSync(work).map((f) => join(work, f)).filter((f) => f.startsWith(`${prefix}.`) && /\.\d+\.\d+$/.test(f));
+  const last = Math.max(...parts.map((f) => Number(/\.(\d+)$/.exec(f)![1])));
+  if (!(last >= 2)) throw new Error(`no callgrind part 2 for ${prefix}`);
+  const part = parts.find((f) => f.endsWith(`.${last}`))!;
   const r = inclusive(part);
   const workers = r.fn(/PlatformWorkerThread/);
   return {
     perFrame: (r.total - workers) / N[op],
     libopus: r.fn(new RegExp(`\\?\\?\\?:opus_${op} \\[`)) / N[op],
-    binding: r.fn(new RegExp(`vk::${op === 'encode' ? 'Encode' : 'Decode'}\\(`)) / N[op],
+    binding: r.fn(new RegExp(`${impl === 'discord' ? 'OpusEncoder::' : 'vk::'}${op === 'encode' ? 'Encode' : 'Decode'}\\(`)) / N[op],
   };
 }
 
@@ -100,6 +113,7 @@ for (const { op, rate, cx } of rows) {
   const nat = nodeRun('native', op, file, rate, cx);
   const wasm = nodeRun('wasm', op, file, rate, cx);
   const os = nodeRun('opusscript', op, file, rate, cx);
+  const dj = haveDiscord ? nodeRun('discord', op, file, rate, cx) : null;
   const r = {
     row: `${op} ${rate / 1000} kHz c${cx}`,
     cLoop: Math.round(c),
@@ -109,6 +123,7 @@ for (const { op, rate, cx } of rows) {
     nativeJs: Math.round(nat.perFrame - nat.binding),
     wasm: Math.round(wasm.perFrame),
     opusscript: Math.round(os.perFrame),
+    ...(dj ? { discord: Math.round(dj.perFrame), discordLibopus: Math.round(dj.libopus), discordBinding: Math.round(dj.binding - dj.libopus), discordJs: Math.round(dj.perFrame - dj.binding) } : {}),
   };
   results.push(r);
   process.stderr.write(`${JSON.stringify(r)}\n`);
@@ -126,6 +141,14 @@ const md = [
   '|---|---|---|---|---|---|---|---|---|---|',
   ...results.map((r) => `| ${r.row} | ${r.cLoop} | ${r.native} | ${r.nativeLibopus} | ${r.nativeBinding} | ${r.nativeJs} | ${(Number(r.cLoop) / Number(r.native)).toFixed(3)} | ${r.wasm} | ${r.opusscript} | ${(Number(r.opusscript) / Number(r.wasm)).toFixed(3)} |`),
   '',
+  ...(haveDiscord ? [
+    '@discordjs/opus (its own copy of libopus 1.3.1, compiled by node-gyp at -O3 with no run-time CPU detection and no SSE4.1 kernels; Debian\'s libopus.so has both, at Debian\'s flags. So the libopus parts are two builds of one source, and their difference is the compiler\'s, not the bindings\'):',
+    '',
+    '| row | voipkit native | @discordjs/opus | of which libopus | binding | JS + V8 call (and the Buffer it returns, GC) | @discordjs/opus / native | binding + JS: voipkit | binding + JS: @discordjs/opus |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.row} | ${r.native} | ${r.discord} | ${r.discordLibopus} | ${r.discordBinding} | ${r.discordJs} | ${(Number(r.discord) / Number(r.native)).toFixed(3)} | ${Number(r.nativeBinding) + Number(r.nativeJs)} | ${Number(r.discordBinding) + Number(r.discordJs)} |`),
+    '',
+  ] : ['@discordjs/opus is not installed: no rows for it (see bench/opus.bench.ts for the offline install).', '']),
   '- "C loop / native" and "opusscript / WASM" are instruction ratios: above 1 means voipkit executes fewer instructions per frame (so, at equal instructions per cycle, is faster).',
   '- N-API binding: the addon function minus libopus inside it (argument unwrapping: napi_get_cb_info, the handle\'s type tag, two napi_get_typedarray_info, int32 arguments, the result). JS + V8 call: the rest of the main thread per frame (the JavaScript wrapper, the loop, V8\'s API-call trampoline, GC).',
   '- WASM rows run JIT-compiled code (V8 TurboFan after the warm-up), counted like any other; both decode their own encoder\'s packets (libopus 1.4 in opusscript).',

@@ -6,7 +6,10 @@
  *
  * With `--relay`, a transcoding (Opus <-> PCMU through the resampler),
  * re-keying RtpRelay sits between them (npm run example:relay): each phone
- * then receives the other's audio in its own codec.
+ * then receives the other's audio in its own codec. The relay terminates the
+ * media on each leg, so it makes its own RTCP there (SR, report blocks,
+ * CNAME, BYE): each phone's round-trip time is then the one to the relay,
+ * and the relay prints each leg's loss, jitter and round-trip time.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { load, AudioSender, AudioReceiver, FramePacer, RtpRelay, type VoipKit, type SrtpSession } from '../src/index.js';
@@ -69,8 +72,8 @@ async function main(): Promise<void> {
     b.srtp[1] = bRx;
     relay = new RtpRelay(kit, {
       mode: 'transcode',
-      a: { codec: 'opus', srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kA }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRa }) },
-      b: { codec: 'pcmu', srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kB }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRb }) },
+      a: { codec: 'opus', cname: 'relay-a@voipkit.example', rtcp: { minIntervalMs: 1000 }, srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kA }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRa }) },
+      b: { codec: 'pcmu', cname: 'relay-b@voipkit.example', rtcp: { minIntervalMs: 1000 }, srtpIn: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kB }), srtpOut: kit.createSrtpSession({ profile: 'AES_CM_128_HMAC_SHA1_80', ...kRb }) },
     });
     relaySock = { a: await bind(), b: await bind() };
     a.peerPort = relaySock.a.address().port;
@@ -100,6 +103,13 @@ async function main(): Promise<void> {
           for (const d of p.sender.send(pcm, now)) p.sock.send(d, p.peerPort, '127.0.0.1');
           const r = p.sender.pollRtcp(now);
           if (r) p.sock.send(r, p.peerPort, '127.0.0.1');
+        }
+        if (relay && relaySock) {
+          // the relay's own RTCP on each leg
+          const ra = relay.pollRtcp('a', now);
+          if (ra) relaySock.a.send(ra, sa.address().port, '127.0.0.1');
+          const rb = relay.pollRtcp('b', now);
+          if (rb) relaySock.b.send(rb, sb.address().port, '127.0.0.1');
         }
         if (!dtmfSent && now - t0 > 1000) {
           b.sender.sendDtmf('5', 160);
@@ -131,16 +141,35 @@ async function main(): Promise<void> {
     console.log(`  received ${r.rtp} RTP / ${r.rtcp} RTCP datagrams, dropped ${JSON.stringify(r.dropped)}`);
     const playout = r.jitter ? `jitter buffer delay ${r.jitter.currentDelayMs.toFixed(1)} ms, expand rate ${r.jitter.expandRate.toFixed(3)}` : r.opus ? `Opus playout: ${r.opus.played} decoded, ${r.opus.concealed} concealed, ${r.opus.fec} from FEC, ${r.opus.late} late` : '';
     console.log(`  loss ${rec?.cumulativeLost ?? '-'} of ${rec?.expected ?? '-'}, jitter ${rec?.jitterMs.toFixed(2) ?? '-'} ms; ${playout}`);
-    console.log(`  round-trip time ${s.roundTripMs === undefined ? 'not yet measured' : s.roundTripMs.toFixed(2) + ' ms'}; DTMF heard: ${ev.join(', ') || 'none'}`);
+    console.log(`  round-trip time${relay ? ' to the relay' : ''} ${s.roundTripMs === undefined ? 'not yet measured' : s.roundTripMs.toFixed(2) + ' ms'}; DTMF heard: ${ev.join(', ') || 'none'}`);
     console.log(`  playout RMS ${(rms.reduce((x, y) => x + y, 0) / rms.length).toFixed(0)} (tone sent at RMS ${(6000 / Math.SQRT2).toFixed(0)})`);
   }
-  if (relay) console.log('\nrelay:', JSON.stringify(relay.stats()));
+  if (relay) {
+    const st = relay.stats();
+    for (const leg of ['a', 'b'] as const) {
+      const l = st[leg], r = l.rtcp;
+      const who = leg === 'a' ? 'alice' : 'bob';
+      console.log(`\nrelay leg ${leg} (${who}): received ${l.received} datagrams (${l.rtcpIn} RTCP), sent ${l.sent} RTP (${l.transcoded} transcoded) + ${l.rtcpOut} RTCP, dropped ${JSON.stringify(l.dropped)}`);
+      if (r) {
+        const rec = r.reception;
+        console.log(`  its RTCP as ${r.cname}: SR ${r.packetsSent} packets / ${r.octetsSent} octets; loss from ${who} ${rec?.cumulativeLost ?? '-'} of ${rec?.expected ?? '-'}, jitter ${rec?.jitterMs.toFixed(2) ?? '-'} ms; round-trip time ${r.roundTripMs === undefined ? 'not yet measured' : r.roundTripMs.toFixed(2) + ' ms'}`);
+      }
+    }
+  }
+  // BYE (RFC 3550 §6.6) from both phones, and from the relay on both legs
+  for (const p of [a, b]) p.sock.send(p.sender.bye(performance.now(), 'call ended'), p.peerPort, '127.0.0.1');
+  if (relay && relaySock) {
+    relaySock.a.send(relay.bye('a', performance.now(), 'call ended')!, sa.address().port, '127.0.0.1');
+    relaySock.b.send(relay.bye('b', performance.now(), 'call ended')!, sb.address().port, '127.0.0.1');
+  }
+  await new Promise((r) => setTimeout(r, 50));
   for (const p of [a, b]) {
     p.sender.close();
     p.receiver.close();
     p.srtp.forEach((s) => s.close());
     p.sock.close();
   }
+  relay?.close();
   relaySock?.a.close();
   relaySock?.b.close();
 }

@@ -290,4 +290,4 @@ export {
 } from './pipeline/rtcp-session.js';
 export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec, type AudioCodec } from './pipeline/sender.js';
 export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';
-export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type LegName } from './pipeline/relay.js';
+export { RtpRelay, type RtpRelayOptions, type RelayLegOptions, type RelayLegStats, type RelayLegRtcp, type LegName } from './pipeline/relay.js';

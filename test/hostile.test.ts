@@ -555,7 +555,7 @@ const JITTER_ROWS: Record<string, Row> = {
       ['codec custom without a decoder', (c) => c.kit.createJitterBuffer({ codec: 'custom' }), 'invalid_argument'],
       ...[null, 5, 'x', {}, { decode: () => 0 }].map((d): Bad => [`codec custom, decoder ${JSON.stringify(d)}`, (c) => c.kit.createJitterBuffer({ codec: 'custom', decoder: d as never }), 'invalid_argument']),
       ['a decoder with G.711', (c) => c.kit.createJitterBuffer({ decoder: { decode: () => 0, conceal: () => 0 } }), 'invalid_argument'],
-      ...badNumbers('sampleRate', [44100, 0, NaN, '16000', 12000], (c, v) => c.kit.createJitterBuffer({ codec: 'custom', clockRate: 48000, sampleRate: v as never, decoder: { decode: () => 0, conceal: () => 0 } })),
+      ...badNumbers('sampleRate', [44100, 0, NaN, '16000', 11025], (c, v) => c.kit.createJitterBuffer({ codec: 'custom', clockRate: 48000, sampleRate: v as never, decoder: { decode: () => 0, conceal: () => 0 } })),
       ['Opus at a 16 kHz RTP clock', (c) => c.kit.createJitterBuffer({ codec: 'opus', clockRate: 16000 }), 'invalid_argument'],
       ...badNumbers('maxDelayMs', [19, 10001, NaN, 50.5], (c, v) => c.kit.createJitterBuffer({ maxDelayMs: v as never })),
       ['minDelayMs above maxDelayMs', (c) => c.kit.createJitterBuffer({ minDelayMs: 500, maxDelayMs: 400 }), 'invalid_argument'],
@@ -1059,6 +1059,7 @@ function livePipe<T>(name: string, c: Ctx): T {
 const liveSender = (c: Ctx) => livePipe<api.AudioSender>('AudioSender', c);
 const liveReceiver = (c: Ctx) => livePipe<api.AudioReceiver>('AudioReceiver', c);
 const liveRelay = (c: Ctx) => livePipe<api.RtpRelay>('RtpRelay', c);
+const transcodeRelay = (c: Ctx) => livePipe<api.RtpRelay>('RtpRelayTranscode', c);
 const liveRtcp = (c: Ctx) => livePipe<api.RtcpSession>('RtcpSession', c);
 const liveReception = (c: Ctx) => livePipe<api.ReceptionTracker>('ReceptionTracker', c);
 const scheduler = () => new api.RtcpScheduler(0, { random: () => 0.5 });
@@ -1067,6 +1068,7 @@ const PIPELINE_MAKERS: Record<string, (kit: VoipKit) => { close(): void }> = {
   AudioSender: (k) => new api.AudioSender(k, 0, { ssrc: 0x1234, sequenceNumber: 100, timestamp: 0 }),
   AudioReceiver: (k) => new api.AudioReceiver(k, 0),
   RtpRelay: (k) => new api.RtpRelay(k, { a: { ssrc: 0xa }, b: { ssrc: 0xb } }),
+  RtpRelayTranscode: (k) => new api.RtpRelay(k, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'pcma' } }),
   RtcpSession: (k) => new api.RtcpSession(k, 0, { ssrc: 0x1234, cname: 'hostile@127.0.0.1' }),
   ReceptionTracker: (k) => new api.ReceptionTracker(k, 0x5678, 8000),
 };
@@ -1167,8 +1169,44 @@ const PIPELINE_ROWS: Record<string, Row> = {
       expect(Array.from(out.subarray(12))).toEqual(Array.from(rtp(7).subarray(12)));
     },
   },
+  'RtpRelay.pollRtcp': {
+    bad: [
+      ...badNumbers('leg', ['c', null, undefined], (c, l) => liveRelay(c).pollRtcp(l as never, 0)),
+      ...badTimes('nowMs', (c, v) => liveRelay(c).pollRtcp('a', v as never)),
+    ],
+    odd: [['forward mode: no RTCP of its own', (c) => expect(liveRelay(c).pollRtcp('a', 1e7)).toBeUndefined()]],
+  },
+  'RtpRelay.leave': {
+    bad: [
+      ...badTimes('nowMs', (c, v) => transcodeRelay(c).leave(v as never)),
+      ...badNumbers('options', [null, 42, 'x'], (c, v) => transcodeRelay(c).leave(0, v as never)),
+      ['options.reason not a string', (c) => transcodeRelay(c).leave(0, { reason: 42 as never }), 'invalid_argument'],
+    ],
+    odd: [['forward mode: nothing to leave', (c) => expect(liveRelay(c).leave(0)).toBe(false)]],
+  },
+  'RtpRelay.bye': {
+    bad: [
+      ...badNumbers('leg', ['c', null, undefined], (c, l) => transcodeRelay(c).bye(l as never, 0)),
+      ...badTimes('nowMs', (c, v) => transcodeRelay(c).bye('a', v as never)),
+      ...badNumbers('reason', [42, null], (c, v) => transcodeRelay(c).bye('a', 0, v as never)),
+    ],
+    usable: (c) => expect(api.parseRtcp(transcodeRelay(c).bye('b', 0, 'done')!).map((p) => p.type)).toEqual(['rr', 'sdes', 'bye']),
+  },
   'RtpRelay.stats': { bad: [], odd: [['a snapshot', (c) => expect(typeof liveRelay(c).stats().b.sent).toBe('number')]] },
-  'RtpRelay.close': { bad: [], odd: [['close twice', (c) => { const r = PIPELINE_MAKERS.RtpRelay(c.kit); r.close(); r.close(); }]] },
+  'RtpRelay.close': {
+    bad: [],
+    odd: [
+      ['close twice', (c) => { const r = PIPELINE_MAKERS.RtpRelay(c.kit); r.close(); r.close(); }],
+      ['transcoding to Opus after close: nothing relayed, nothing thrown', (c) => {
+        if (c.kit.features.opus === 'none') return;
+        const r = new api.RtpRelay(c.kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'opus' } });
+        expect(r.relay('a', rtp(1), 0).length).toBe(1);
+        r.close();
+        expect(r.relay('a', rtp(2), 20)).toEqual([]);
+        expect(r.pollRtcp('b', 1e6)).toBeUndefined();
+      }],
+    ],
+  },
   'ReceptionTracker.onRtp': {
     bad: [
       ...badNumbers('sequenceNumber', [-1, 65536, NaN, '1', null], (c, v) => liveReception(c).onRtp(v as never, 0, 160, 0)),
@@ -1232,6 +1270,10 @@ const PIPELINE_ROWS: Record<string, Row> = {
       ...badTimes('nowMs', (c, v) => liveRtcp(c).onRtpSent(160, 0, v as never)),
     ],
     usable: (c) => expect(liveRtcp(c).senderStats()).toMatchObject({ packets: 0, octets: 0 }),
+  },
+  'RtcpSession.forget': {
+    bad: badNumbers('ssrc', [-1, 2 ** 32, NaN, '1', null], (c, v) => liveRtcp(c).forget(v as never)),
+    odd: [['a source never seen', (c) => liveRtcp(c).forget(0x77777777)]],
   },
   'RtcpSession.remote': { bad: badNumbers('ssrc', [-1, 2 ** 32, NaN, '1', null], (c, v) => liveRtcp(c).remote(v as never)) },
   'RtcpSession.onRtpReceived': {
@@ -1309,6 +1351,10 @@ const CONSTRUCTOR_ROWS: Record<string, Row> = {
       ...badNumbers('leg a', [null, 42], (c, o) => new api.RtpRelay(K(c), { a: o as never })),
       ...badNumbers('leg b ssrc', [-1, NaN, '1'], (c, v) => new api.RtpRelay(K(c), { b: { ssrc: v as never } })),
       ['mode "mix"', (c) => new api.RtpRelay(K(c), { mode: 'mix' as never }), 'invalid_argument'],
+      ...badNumbers('transcode leg a cname', ['', 42, 'x'.repeat(256)], (c, v) => new api.RtpRelay(K(c), { mode: 'transcode', a: { cname: v as never } })),
+      ...badNumbers('transcode leg b rtcp', [null, 42], (c, v) => new api.RtpRelay(K(c), { mode: 'transcode', b: { rtcp: v as never } })),
+      ...badNumbers('transcode leg b rtcp.minIntervalMs', [-1, NaN, '5'], (c, v) => new api.RtpRelay(K(c), { mode: 'transcode', b: { rtcp: { minIntervalMs: v as never } } })),
+      ...badNumbers('transcode leg a rtcp.wallClockMs', [42, 'x'], (c, v) => new api.RtpRelay(K(c), { mode: 'transcode', a: { rtcp: { wallClockMs: v as never } } })),
     ],
   },
   'new RtcpSession': {

@@ -185,6 +185,19 @@ describe.each(BACKENDS)('AudioSender -> AudioReceiver on %s', (backend) => {
     r.close();
   });
 
+  it('ptimeMs the codec cannot take: the error names AudioSender\'s ptimeMs and the allowed values, not the encoder it calls', () => {
+    const err = (o: object) => { try { new AudioSender(kit, 0, o).close(); } catch (e) { return e as { code: string; message: string }; } return undefined; };
+    for (const [o, allowed] of [[{ codec: 'opus', ptimeMs: 30 }, '10, 20, 40 or 60'], [{ codec: 'pcmu', ptimeMs: 25 }, '10, 20, 30, 40 or 60']] as const) {
+      const e = err(o);
+      expect(e?.code).toBe('invalid_argument');
+      expect(e?.message).toContain('AudioSender: ptimeMs');
+      expect(e?.message).toContain(allowed);
+      expect(e?.message).not.toContain('createOpusEncoder');
+      expect(e?.message).not.toContain('frameMs');
+    }
+    if (kit.features.opus !== 'none') for (const p of [10, 20, 40, 60]) expect(err({ codec: 'opus', ptimeMs: p })).toBeUndefined();
+  });
+
   it('G.711 played at 16 kHz through the resampler; PCM at 48 kHz sent as PCMU', () => {
     const s = new AudioSender(kit, 0, { codec: 'pcmu', sampleRate: 48000 });
     const r = new AudioReceiver(kit, 0, { sampleRate: 16000 });

@@ -6,10 +6,11 @@
 // complexity, the same input file; decode rows decode what the same
 // implementation's encoder made of it.
 //
-//   node bench/harness/opus_calls.mjs <native|wasm|opusscript> <encode|decode> <pcm.s16le> <rate> <complexity> <frames>
+//   node bench/harness/opus_calls.mjs <native|wasm|opusscript|discord> <encode|decode> <pcm.s16le> <rate> <complexity> <frames>
 //
 // native / wasm: voipkit's public API (dist/, built by `npm run build`),
-// with caller buffers; opusscript: its own class, used directly.
+// with caller buffers; opusscript: its own class, used directly; discord:
+// @discordjs/opus (when installed, see bench/opus.bench.ts), its own class.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -40,6 +41,22 @@ if (impl === 'opusscript') {
   const e = mk();
   packets = bufs.map((b) => Buffer.from(e.encode(b, fs)));
   encode1 = (i) => enc.encode(bufs[i % bufs.length], fs).length;
+  decode1 = (i) => dec.decode(packets[i % packets.length]).length;
+} else if (impl === 'discord') {
+  const { OpusEncoder } = createRequire(import.meta.url)('@discordjs/opus');
+  const mk = () => {
+    const o = new OpusEncoder(rate, 1);
+    o.applyEncoderCTL(4000, 2048); // OPUS_SET_APPLICATION(VOIP), before the first frame
+    o.setBitrate(32000);
+    o.applyEncoderCTL(4010, complexity);
+    return o;
+  };
+  const enc = mk();
+  const dec = mk();
+  const bufs = input.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+  const e = mk();
+  packets = bufs.map((b) => Buffer.from(e.encode(b)));
+  encode1 = (i) => enc.encode(bufs[i % bufs.length]).length;
   decode1 = (i) => dec.decode(packets[i % packets.length]).length;
 } else {
   const { load } = await import('../../dist/index.js');

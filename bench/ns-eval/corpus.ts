@@ -11,15 +11,21 @@ import { join } from 'node:path';
 import { energy, gaussian, rng } from './dsp.js';
 
 export const SOUNDS = '/usr/share/ktuberling/sounds';
+/** Debian's asterisk-core-sounds-{en,fr}-g722: studio prompts (phrases), 16 kHz G.722. */
+export const ASTERISK = '/usr/share/asterisk/sounds';
 export const FS = 48000;
 
 /**
  * Talkers (one per language directory).  Only twelve directories hold
  * wideband recordings (Ogg, 44.1 kHz); the rest are 8 kHz WAV.  Tuning uses
- * TRAIN only; HELDOUT is reported separately.
+ * TRAIN only; HELDOUT is reported separately.  The corpus 'v2' (default)
+ * adds two held-out talkers from the Asterisk prompts: ast-en (Allison,
+ * en_US_f_Allison) and ast-fr (June, fr_CA_f_June).
  */
 export const TRAIN = ['en', 'de', 'ca', 'uk'];
-export const HELDOUT = ['da', 'ru', 'lt'];
+export const HELDOUT_V1 = ['da', 'ru', 'lt'];
+export const HELDOUT = [...HELDOUT_V1, 'ast-en', 'ast-fr'];
+const ASTERISK_DIRS: Record<string, string> = { 'ast-en': 'en_US_f_Allison', 'ast-fr': 'fr_CA_f_June' };
 /**
  * The babble: a dozen talkers in neither set, five wideband and seven
  * narrowband (8 kHz recordings, so above 4 kHz the babble is thinner).
@@ -28,33 +34,43 @@ export const BABBLE = ['el', 'gl', 'sl', 'sr', 'wa', 'es', 'fi', 'ga', 'it', 'nd
 /** Words decoded per talker (sorted by file name): plenty for 4-8 s utterances. */
 const MAX_WORDS = 40;
 
+/**
+ * How recordings become corpus words.  'v1' (the tables up to session 3):
+ * cut 35 dB below the word's loudest 10 ms, first to last frame above it.
+ * 'v2': see prepare().
+ */
+export type CorpusVersion = 'v1' | 'v2';
+
 export const NOISES = ['white', 'pink', 'brown', 'babble', 'keyboard', 'fan'] as const;
 export type NoiseKind = (typeof NOISES)[number];
 export const STATIONARY: NoiseKind[] = ['white', 'pink', 'brown'];
 
-/** Decode (ffmpeg) one word to 48 kHz mono float, cached under cacheDir. */
+/** Decode (ffmpeg) one recording to 48 kHz mono float, cached under cacheDir. */
 function decodeWord(path: string, cacheDir: string): Float32Array {
   const key = path.replace(/[^a-zA-Z0-9]+/g, '_') + '.f32';
   const cached = join(cacheDir, key);
   if (!existsSync(cached)) {
-    const r = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-ac', '1', '-ar', String(FS), '-f', 'f32le', '-y', cached]);
+    const fmt = path.endsWith('.g722') ? ['-f', 'g722'] : [];
+    const r = spawnSync('ffmpeg', ['-v', 'error', ...fmt, '-i', path, '-ac', '1', '-ar', String(FS), '-f', 'f32le', '-y', cached]);
     if (r.status !== 0) throw new Error(`ffmpeg failed on ${path}: ${r.stderr}`);
   }
   const b = readFileSync(cached);
   return new Float32Array(b.buffer, b.byteOffset, b.length / 4).slice();
 }
 
-/** Cut leading and trailing parts more than 35 dB below the word's loudest 10 ms. */
-function trim(x: Float32Array): Float32Array {
+/** 10 ms frame energies. */
+function frameEnergies(x: Float32Array): number[] {
   const f = FS / 100;
   const e: number[] = [];
   for (let s = 0; s + f <= x.length; s += f) e.push(energy(x, s, s + f));
-  const max = Math.max(...e);
-  const thr = max * 10 ** -3.5;
-  let a = e.findIndex((v) => v > thr), b = e.length - 1;
-  while (b > a && e[b] <= thr) b--;
+  return e;
+}
+
+/** Keep frames a..b (with one frame either side) and fade 5 ms at both ends. */
+function cut(x: Float32Array, a: number, b: number, nFrames: number): Float32Array {
+  const f = FS / 100;
   a = Math.max(0, a - 1);
-  b = Math.min(e.length - 1, b + 1);
+  b = Math.min(nFrames - 1, b + 1);
   const y = x.slice(a * f, (b + 1) * f);
   // 5 ms fades so that cuts do not click
   const fade = FS / 200;
@@ -65,14 +81,77 @@ function trim(x: Float32Array): Float32Array {
   return y;
 }
 
-export function loadTalker(lang: string, cacheDir: string): Float32Array[] {
+/** v1: cut leading and trailing parts more than 35 dB below the word's loudest 10 ms. */
+function trimV1(x: Float32Array): Float32Array {
+  const e = frameEnergies(x);
+  const max = Math.max(...e);
+  const thr = max * 10 ** -3.5;
+  let a = e.findIndex((v) => v > thr), b = e.length - 1;
+  while (b > a && e[b] <= thr) b--;
+  return cut(x, a, b, e.length);
+}
+
+function highpass(x: Float32Array, hz: number, order: 2 | 4): Float32Array {
+  // Butterworth as biquads (Q of the 2nd- and 4th-order prototypes)
+  const qs = order === 2 ? [Math.SQRT1_2] : [0.5411961, 1.3065630];
+  let y = x;
+  for (const q of qs) {
+    const w = (2 * Math.PI * hz) / FS, al = Math.sin(w) / (2 * q), c = Math.cos(w), a0 = 1 + al;
+    const b0 = (1 + c) / 2 / a0, b1 = -(1 + c) / a0, a1 = (-2 * c) / a0, a2 = (1 - al) / a0;
+    const out = new Float32Array(y.length);
+    let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (let i = 0; i < y.length; i++) {
+      const v = b0 * y[i] + b1 * x1 + b0 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1; x1 = y[i]; y2 = y1; y1 = v;
+      out[i] = v;
+    }
+    y = out;
+  }
+  return y;
+}
+
+/**
+ * v2: what the reference should hold is the talker's speech, not the
+ * recording's own noise, which a suppressor rightly removes (and which the
+ * metrics then count as speech lost):
+ *  - high-pass at 50 Hz (4th-order Butterworth; 50 Hz is the lower edge of
+ *    wideband telephony, G.722): removes the DC offset some recordings
+ *    carry (en: |DC| is 0.16 of the RMS in the median word) and rumble
+ *    below the voice;
+ *  - the word's extent is found on the signal high-passed at 300 Hz (so
+ *    rumble does not count), with a threshold 35 dB below its loudest
+ *    10 ms or 10 dB above the recording's own floor (its 10th-percentile
+ *    frame), whichever is higher, but never above 20 dB below the loudest;
+ *  - the extent grows from the loudest frame over gaps of at most 150 ms,
+ *    so a click at the file's edge, or noise separated from the word by
+ *    silence, is not part of the word (the v1 rule kept everything between
+ *    the first and the last frame above its threshold: for the da talker,
+ *    whose files start and end with a click, whole files of room noise).
+ */
+function prepareV2(raw: Float32Array): Float32Array {
+  const x = highpass(raw, 50, 4);
+  const e = frameEnergies(highpass(x, 300, 2));
+  const max = Math.max(...e);
+  const floor = [...e].sort((p, q) => p - q)[Math.floor(e.length / 10)];
+  const thr = Math.max(max * 10 ** -3.5, Math.min(floor * 10, max * 10 ** -2));
+  const pk = e.indexOf(max);
+  const GAP = 15;
+  let a = pk, b = pk;
+  for (let i = pk - 1; i >= 0 && a - i <= GAP; i--) if (e[i] > thr) a = i;
+  for (let i = pk + 1; i < e.length && i - b <= GAP; i++) if (e[i] > thr) b = i;
+  return cut(x, a, b, e.length);
+}
+
+export function loadTalker(lang: string, cacheDir: string, version: CorpusVersion = 'v2'): Float32Array[] {
   mkdirSync(cacheDir, { recursive: true });
-  const dir = join(SOUNDS, lang);
+  const ast = ASTERISK_DIRS[lang];
+  const dir = ast ? join(ASTERISK, ast) : join(SOUNDS, lang);
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.ogg') || f.endsWith('.wav'))
+    .filter((f) => (ast ? f.endsWith('.g722') && !/tone|beep/.test(f) : f.endsWith('.ogg') || f.endsWith('.wav')))
     .sort()
     .slice(0, MAX_WORDS)
-    .map((f) => trim(decodeWord(join(dir, f), cacheDir)));
+    .map((f) => decodeWord(join(dir, f), cacheDir))
+    .map((x) => (version === 'v1' ? trimV1(x) : prepareV2(x)));
 }
 
 /** Words in a seeded random order separated by pauses, until `seconds`. */

@@ -96,6 +96,22 @@ export class StoiRef {
     const Y = bandEnvelopes(overlapAdd(y10, this.#keep), this.#fft);
     return correlate(this.#X, Y);
   }
+  /**
+   * For diagnosis: the correlation of every (segment, band), segment m
+   * ending at kept frame m + 29 (12.8 ms hops of kept frames); STOI is
+   * their mean.
+   */
+  detail(processed: Float32Array): Float64Array[] {
+    const y10 = Float64Array.from(resample(processed.subarray(0, this.#n), this.#fs, FS, 8));
+    const Y = bandEnvelopes(overlapAdd(y10, this.#keep), this.#fft);
+    const out: Float64Array[] = [];
+    correlate(this.#X, Y, out);
+    return out;
+  }
+  /** Start (in samples at the input rate) of every kept 256-sample frame. */
+  keptStarts(): number[] {
+    return this.#keep.map((s) => Math.round((s * this.#fs) / FS));
+  }
 }
 
 function keptFrames(x: Float64Array): number[] {
@@ -123,12 +139,14 @@ function overlapAdd(x: Float64Array, keep: number[]): Float64Array {
   return out;
 }
 
-function correlate(X: Float64Array[], Y: Float64Array[]): number {
+function correlate(X: Float64Array[], Y: Float64Array[], detail?: Float64Array[]): number {
   const M = Math.min(X.length, Y.length);
   const clip = 1 + Math.pow(10, -BETA / 20);
   let sum = 0, count = 0;
   const xs = new Float64Array(SEG), ys = new Float64Array(SEG);
   for (let m = SEG; m <= M; m++) {
+    const row = detail ? new Float64Array(N_BANDS) : undefined;
+    if (row) detail!.push(row);
     for (let j = 0; j < N_BANDS; j++) {
       let ex = 0, ey = 0;
       for (let t = 0; t < SEG; t++) {
@@ -154,7 +172,9 @@ function correlate(X: Float64Array[], Y: Float64Array[]): number {
         sxx += a * a;
         syy += b * b;
       }
-      sum += sxy / (Math.sqrt(sxx * syy) + 1e-30);
+      const c = sxy / (Math.sqrt(sxx * syy) + 1e-30);
+      if (row) row[j] = c;
+      sum += c;
       count++;
     }
   }

@@ -72,8 +72,8 @@ export interface JitterBufferOptions {
    */
   codec?: 'pcmu' | 'pcma' | 'opus' | 'custom';
   /**
-   * Audio rate of poll()'s output for 'opus' and 'custom', Hz: 8000, 16000,
-   * 24000, 32000 (not Opus) or 48000, dividing clockRate.  Default: 48000 for
+   * Audio rate of poll()'s output for 'opus' and 'custom', Hz: 8000, 12000,
+   * 16000, 24000, 32000 (not Opus) or 48000, dividing clockRate.  Default: 48000 for
    * Opus, clockRate for 'custom'.  G.711 plays at its clock rate.
    */
   sampleRate?: number;
@@ -125,7 +125,7 @@ export interface PollResult {
  * 2.5 ms: a concealment of another length (after time-stretching, or a DTX
  * gap) is made to the next multiple and cut.
  */
-function opusJitterDecoder(dec: OpusDecoder, rate: number, counts: JitterCodecStats): JitterDecoder {
+export function opusJitterDecoder(dec: OpusDecoder, rate: number, counts: JitterCodecStats): JitterDecoder {
   const step = rate / 400; // 2.5 ms
   const tmp = new Int16Array((rate / 1000) * 120);
   return {
@@ -180,7 +180,12 @@ export interface JitterStats {
   polls: number;
   outputSamples: number;
   bufferedPackets: number;
-  /** Audio held (packets and decoded), ms. */
+  /**
+   * Audio still to play up to the end of the newest packet held, ms (queued
+   * audio before it included); with no packet held, the decoded stream audio
+   * not yet played (0 once the last packet has played; concealment made
+   * ahead is not counted then).
+   */
   bufferedMs: number;
   /** Non-RTP or malformed packets rejected by push(). */
   invalid: number;
@@ -259,7 +264,7 @@ export class JitterBuffer extends CoreResource {
     if (codec === 'opus' && clockRate !== 48000) invalidArg(`Opus uses a 48000 Hz RTP clock (RFC 7587), got clockRate ${clockRate}`);
     const sampleRate = options.sampleRate ?? (codec === 'opus' ? 48000 : clockRate);
     if (g711 && options.sampleRate !== undefined && sampleRate !== 8000) invalidArg(`G.711 (${codec}) plays at 8000 Hz, got sampleRate ${String(sampleRate)}`);
-    const rates = codec === 'opus' ? [8000, 16000, 24000, 48000] : [8000, 16000, 24000, 32000, 48000];
+    const rates = codec === 'opus' ? [8000, 12000, 16000, 24000, 48000] : [8000, 12000, 16000, 24000, 32000, 48000];
     if (!rates.includes(sampleRate) || clockRate % sampleRate !== 0) {
       invalidArg(`sampleRate must be one of ${rates.join(', ')} dividing clockRate ${clockRate}, got ${String(sampleRate)}`);
     }

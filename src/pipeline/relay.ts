@@ -17,14 +17,24 @@
  *    packets of that leg's `ptimeMs` (G.711 → Opus through the 8 → 48 kHz
  *    resampler). Incoming packets may have any duration (10, 20, 30, 40,
  *    60 ms...). Timestamps are rescaled between the legs' RTP clocks;
- *    sequence numbers are the relay's own per leg, with input losses kept as
- *    gaps (a lost input packet skips the output packets it would have
- *    filled; a timestamp jump without loss, as after DTX or a DTMF event,
- *    skips no sequence number). A gap in the input is filled with silence
- *    up to the next packet boundary. Audio that arrives after its time was
+ *    sequence numbers are the relay's own per leg. Audio lost on the
+ *    incoming leg (a sequence gap of up to 120 ms) is concealed, not
+ *    silenced: G.711 by the jitter buffer's concealment and merge (a jitter
+ *    buffer given the last packets and the one after the gap, on the relay's
+ *    own timeline), Opus by the decoder's PLC or
+ *    the next packet's in-band FEC (the jitter buffer's Opus path), and the
+ *    packets it fills are sent. A longer loss is silence up to the next
+ *    packet boundary and skips the output packets it would have filled; a
+ *    timestamp jump without loss, as after DTX or a DTMF event, is silence
+ *    up to the boundary and skips no sequence number. Audio that arrives after its time was
  *    sent is dropped (`dropped.late`); more than 1 s behind, the source is
  *    taken to have restarted its timestamps and our timeline continues. Opus on both legs is forwarded
  *    without re-encoding.
+ *    The relay terminates the media on each leg, so it makes its own RTCP
+ *    there (an RtcpSession per leg: SR about what it sends on the leg,
+ *    report blocks about what it receives on it, SDES CNAME, BYE, the RFC
+ *    3550 intervals; pollRtcp(), leave(), bye()); endpoint RTCP is not
+ *    forwarded.
  *    RFC 4733 telephone-events are rewritten to the outgoing leg's payload
  *    type and clock: the event's timestamp is mapped like the audio (so it
  *    stays the same for every packet of the event) and the durations are
@@ -46,6 +56,9 @@ import { unprotectOrCode, type SrtpSession } from '../srtp/session.js';
 import type { AudioCodec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
+import { opusJitterDecoder, type JitterBuffer, type JitterDecoder } from '../jitter/jitter-buffer.js';
+import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
+import type { ReportBlock } from '../rtp/rtcp.js';
 
 export type LegName = 'a' | 'b';
 
@@ -70,6 +83,31 @@ export interface RelayLegOptions {
   ptimeMs?: number;
   /** RFC 4733 telephone-event payload type on this leg (its clock is the leg's audio clock). Default 101. */
   dtmfPayloadType?: number;
+  /** Transcode mode: the relay's SDES CNAME on this leg. Default a random one. */
+  cname?: string;
+  /**
+   * Transcode mode: the relay's RTCP on this leg (RFC 3550 §6.2/6.3:
+   * session bandwidth, bit/s, default 64000; minimum interval, ms, default
+   * 5000; the random source of the interval; the wall clock of the NTP
+   * timestamps, default nowMs itself as Unix time).
+   */
+  rtcp?: { sessionBandwidth?: number; minIntervalMs?: number; random?: () => number; wallClockMs?: (nowMs: number) => number };
+}
+
+/** Transcode mode: the relay's own RTCP on one leg (it terminates the media there). */
+export interface RelayLegRtcp {
+  /** The relay's SSRC and CNAME on the leg. */
+  ssrc: number;
+  cname: string;
+  /** RTP packets and payload octets the relay sent on the leg (its SRs' counts). */
+  packetsSent: number;
+  octetsSent: number;
+  /** Round-trip time on this leg, ms, from the peer's last report block about the relay's stream (RFC 3550 §6.4.1). */
+  roundTripMs?: number;
+  /** The peer's last report block about the relay's stream on this leg. */
+  remoteReport?: ReportBlock;
+  /** RFC 3550 reception statistics of the source the relay receives on this leg (what its report blocks say). */
+  reception?: ReceptionStats;
 }
 
 export interface RtpRelayOptions {
@@ -88,8 +126,18 @@ export interface RelayLegStats {
   rtcpOut: number;
   /** Audio packets re-encoded for this leg. */
   transcoded: number;
+  /**
+   * Transcode mode: audio lost on this leg (sequence gaps of up to 120 ms)
+   * and concealed, ms: G.711 by the jitter buffer's concealment, Opus by
+   * the decoder's (or rebuilt from the next packet's in-band FEC: `fec`).
+   */
+  concealedMs: number;
+  /** Transcode mode, Opus arriving on this leg: lost packets rebuilt from the next packet's in-band FEC (libopus only). */
+  fec: number;
   /** Received on this leg and dropped: not RTP / undecodable, SRTP failures, bad RTCP, bad telephone-event payloads, audio too late to re-encode. */
   dropped: { notRtp: number; srtp: number; badRtcp: number; unknownPayloadType: number; badEvent: number; late: number };
+  /** Transcode mode: the relay's own RTCP on this leg, once a datagram was relayed (forward mode translates the endpoints' RTCP instead). */
+  rtcp?: RelayLegRtcp;
 }
 
 /** The telephone-event being rescaled on one direction. */
@@ -149,6 +197,30 @@ const G711_PTIMES = [10, 20, 30, 40, 60];
 const OPUS_PTIMES = [10, 20, 40, 60];
 /** Largest duration an RFC 4733 block carries, ticks. */
 const MAX_EVENT = 0xffff;
+/** Longest loss concealed, 8 kHz samples (120 ms); longer gaps are silence and skipped packets. */
+const MAX_CONCEAL = 960;
+/** The G.711 concealer's step (a jitter buffer polled every 10 ms). */
+const PLC_STEP = 80;
+
+/** Packets of history the G.711 concealer is given before a loss (60 ms of 20 ms packets; its pitch search needs about 50). */
+const PLC_HISTORY = 3;
+
+/**
+ * The G.711 concealer of one inbound leg: a jitter buffer, driven only when
+ * packets were lost. The leg's last packets are kept (copied); on a loss
+ * the buffer is reset and fed them and the packet after the gap on the
+ * relay's own 8 kHz timeline (arrival = media time: no jitter, so it never
+ * stretches), then polled every 10 ms: its output is the history as
+ * decoded, then its concealment of the gap and the merge into the packet.
+ */
+interface G711Plc {
+  jb: JitterBuffer;
+  /** The last packets received: payload copies and their 8 kHz positions, contiguous, oldest first. */
+  hist: Array<{ codes: Uint8Array; len: number; p: number }>;
+  /** Its output for one loss. */
+  buf: Int16Array;
+  frame: Int16Array;
+}
 
 type LegConfig = Required<Pick<RelayLegOptions, 'codec' | 'payloadType' | 'ptimeMs' | 'dtmfPayloadType'>> & RelayLegOptions;
 
@@ -166,8 +238,18 @@ export class RtpRelay {
   readonly #codes = new Uint8Array(1500);
   /** Per outbound leg: Opus encoder + 8 -> 48 kHz resampler (+ its output buffer). */
   readonly #opusEnc: Partial<Record<LegName, { enc: OpusEncoder; up: Resampler; pcm48: Int16Array }>> = {};
-  /** Per inbound leg: Opus decoder at 8 kHz. */
-  readonly #opusDec: Partial<Record<LegName, OpusDecoder>> = {};
+  /** Per inbound leg: Opus decoder at 8 kHz, with its concealment / FEC as the jitter buffer drives it. */
+  readonly #opusDec: Partial<Record<LegName, { dec: OpusDecoder; plc: JitterDecoder; counts: { decoded: number; concealed: number; fec: number; errors: number } }>> = {};
+  /** Per inbound G.711 leg: the concealer. */
+  readonly #plc: Partial<Record<LegName, G711Plc>> = {};
+  readonly #plcBuilder = new RtpBuilder();
+  /** Concealment of a gap (Opus), 8 kHz. */
+  readonly #fill = new Int16Array(MAX_CONCEAL);
+  /** Transcode mode: the relay's own RTCP session per leg (made with the first datagram or poll, on its clock). */
+  #rtcp: Record<LegName, RtcpSession> | undefined;
+  /** nowMs of the datagram being relayed (for the RTCP sender counts). */
+  #now = 0;
+  #closed = false;
 
   #clock(leg: LegName): number {
     return this.#legs[leg].codec === 'opus' ? 48000 : 8000;
@@ -211,8 +293,29 @@ export class RtpRelay {
     this.#dir = { a: dir(options.a?.ssrc, this.#legs.a.ptimeMs), b: dir(options.b?.ssrc, this.#legs.b.ptimeMs) };
     this.#dir.a.lastDur = 20 * this.#clock('a') / 1000;
     this.#dir.b.lastDur = 20 * this.#clock('b') / 1000;
-    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0, badEvent: 0, late: 0 } });
+    if (this.mode === 'transcode') {
+      for (const l of ['a', 'b'] as const) {
+        const o = this.#legs[l];
+        if (o.rtcp !== undefined) optionsArg(o.rtcp, `RtpRelay: options.${l}.rtcp`);
+        o.cname ??= `voipkit-relay-${random32().toString(16)}`;
+        // refused now (cname, RTCP options), not at the first datagram, which must not throw
+        new RtcpSession(kit, 0, this.#rtcpOptions(l)).close();
+      }
+    }
+    const st = (): RelayLegStats => ({ received: 0, sent: 0, rtcpIn: 0, rtcpOut: 0, transcoded: 0, dropped: { notRtp: 0, srtp: 0, badRtcp: 0, unknownPayloadType: 0, badEvent: 0, late: 0 }, concealedMs: 0, fec: 0 });
     this.#stats = { a: st(), b: st() };
+  }
+
+  #rtcpOptions(l: LegName): ConstructorParameters<typeof RtcpSession>[2] {
+    const o = this.#legs[l];
+    return { ...o.rtcp, ssrc: this.#dir[l].outSsrc, cname: o.cname!, clockRate: this.#clock(l) };
+  }
+
+  /** The RTCP sessions of transcode mode, made on first use (their scheduler starts at nowMs). */
+  #sessions(nowMs: number): Record<LegName, RtcpSession> | undefined {
+    if (this.mode !== 'transcode' || this.#closed) return undefined;
+    this.#rtcp ??= { a: new RtcpSession(this.#kit, nowMs, this.#rtcpOptions('a')), b: new RtcpSession(this.#kit, nowMs, this.#rtcpOptions('b')) };
+    return this.#rtcp;
   }
 
   /** The SSRC the relay sends with on a leg. */
@@ -232,16 +335,23 @@ export class RtpRelay {
   relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array[] {
     legArg(from, 'RtpRelay.relay: from');
     finiteArg(nowMs, 'RtpRelay.relay: nowMs');
+    if (this.#closed) return []; // its codecs are freed: nothing is relayed any more (and nothing thrown)
     datagram = bytesOrNull(datagram)!; // a fake or Proxy: null, dropped below as not RTP
     const to: LegName = from === 'a' ? 'b' : 'a';
     const inLeg = this.#legs[from];
     const st = this.#stats[from];
+    this.#now = nowMs;
+    const sessions = this.#sessions(nowMs);
     st.received++;
     if (!(datagram instanceof Uint8Array) || datagram.length < 8 || (datagram[0] & 0xc0) !== 0x80) {
       st.dropped.notRtp++;
       return [];
     }
     if (datagram[1] >= 192 && datagram[1] <= 223) {
+      if (sessions) {
+        this.#terminateRtcp(from, datagram, sessions[from], nowMs);
+        return [];
+      }
       const r = this.#relayRtcp(from, to, datagram);
       return r ? [r] : [];
     }
@@ -259,8 +369,17 @@ export class RtpRelay {
       return [];
     }
     const out: Uint8Array[] = [];
-    if (this.mode === 'forward') this.#forward(to, v, out);
-    else this.#transcodePacket(from, to, v, out);
+    if (this.mode === 'forward') {
+      this.#forward(to, v, out);
+      return out;
+    }
+    if (sessions) {
+      // the relay terminates the media on this leg: what its report blocks say
+      const d = this.#dir[to];
+      if (d.started && d.inSsrc !== v.ssrc) sessions[from].forget(d.inSsrc!); // a new source replaces the old: memory stays bounded
+      sessions[from].onRtpReceived(v.ssrc, v.sequenceNumber, v.timestamp, v.payloadLength, nowMs, this.#clock(from));
+    }
+    this.#transcodePacket(from, to, v, out);
     return out;
   }
 
@@ -301,6 +420,7 @@ export class RtpRelay {
 
   #send(to: LegName, out: Uint8Array[]): void {
     const bytes = this.#builder.serialize();
+    if (this.#rtcp) this.#rtcp[to].onRtpSent(this.#builder.payload.length, this.#builder.timestamp, this.#now);
     const s = this.#legs[to].srtpOut;
     out.push(s ? s.protectRtp(bytes) : bytes);
     this.#stats[to].sent++;
@@ -360,26 +480,17 @@ export class RtpRelay {
     this.#send(to, out);
   }
 
-  /** Decode, queue on the output timeline, and send every full packet. */
+  /**
+   * Decode, queue on the output timeline, and send every full packet. A gap
+   * left by lost packets (up to 120 ms) is concealed: G.711 by the jitter
+   * buffer's concealment, Opus by the decoder's (or its FEC from this
+   * packet); longer gaps, and gaps without loss (DTX), are silence.
+   */
   #audio(from: LegName, to: LegName, v: RtpView, p: number, inGap: number, out: Uint8Array[]): void {
     // p: the packet's 8 kHz position on the outgoing timeline
     const d = this.#dir[to];
     const st = this.#stats[from];
     const inCodec = this.#legs[from].codec;
-    let pcm: Int16Array;
-    try {
-      if (inCodec === 'opus') {
-        let dec = this.#opusDec[from];
-        if (!dec) dec = this.#opusDec[from] = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
-        pcm = dec.decode(v.payload, this.#pcm) as Int16Array;
-      } else {
-        if (v.payloadLength > this.#pcm.length) throw new Error('too long');
-        pcm = this.#kit.g711.decode(inCodec, v.payload, this.#pcm.subarray(0, v.payloadLength));
-      }
-    } catch {
-      st.dropped.notRtp++;
-      return;
-    }
     const F = d.fifo.length;
     if (!d.gridStarted) {
       d.fifoPos = p;
@@ -387,6 +498,7 @@ export class RtpRelay {
       d.gridStarted = true;
     }
     const end = d.fifoPos + d.fifoLen;
+    let restart = false;
     if (p < end - 8000) {
       // More than 1 s in the past: the source restarted its timestamps
       // (same SSRC). Continue our timeline from here rather than drop all.
@@ -395,12 +507,54 @@ export class RtpRelay {
       d.originP8 += end - p;
       d.event = null;
       p = end;
+      restart = true;
     } else if (p < end) {
       st.dropped.late++;
       return;
     }
-    if (v.marker) d.markerPending = true;
     let gap = p - end;
+    const conceal = gap > 0 && inGap > 0 && gap <= MAX_CONCEAL;
+    let pcm: Int16Array;
+    let fill: Int16Array | undefined; // audio for [end, end + fill.length), before pcm
+    try {
+      if (inCodec === 'opus') {
+        let o = this.#opusDec[from];
+        if (!o) {
+          const dec = this.#kit.createOpusDecoder({ sampleRate: 8000, channels: 1 });
+          const counts = { decoded: 0, concealed: 0, fec: 0, errors: 0 };
+          o = this.#opusDec[from] = { dec, counts, plc: opusJitterDecoder(dec, 8000, counts) };
+        }
+        if (conceal) {
+          const fec = o.counts.fec;
+          fill = this.#fill.subarray(0, gap);
+          try {
+            // the decoder's PLC; the last lost frame from this packet's FEC when it carries one (libopus)
+            if (o.plc.conceal(fill, v.payload) !== gap) fill = undefined;
+          } catch {
+            fill = undefined;
+          }
+          st.fec += o.counts.fec - fec;
+        }
+        pcm = o.dec.decode(v.payload, this.#pcm) as Int16Array;
+      } else {
+        if (v.payloadLength > this.#pcm.length) throw new Error('too long');
+        pcm = this.#kit.g711.decode(inCodec, v.payload, this.#pcm.subarray(0, v.payloadLength));
+        const f = this.#g711Plc(from, inCodec, v.payload, p, end, pcm.length, conceal && !restart, inGap);
+        if (f) {
+          // the concealment and the merge into this packet, then the rest of it as decoded
+          fill = f;
+          pcm = pcm.subarray(end + f.length - p);
+        }
+      }
+    } catch {
+      st.dropped.notRtp++;
+      return;
+    }
+    if (v.marker) d.markerPending = true;
+    if (fill) {
+      st.concealedMs += gap / 8;
+      gap = 0;
+    }
     if (gap > 0 && d.fifoLen > 0) {
       // finish the packet being filled with silence
       const pad = Math.min(gap, F - d.fifoLen);
@@ -419,6 +573,14 @@ export class RtpRelay {
       d.fifo.fill(0, 0, rem);
       d.fifoLen = rem;
     }
+    if (fill) this.#queue(to, fill, out);
+    this.#queue(to, pcm, out);
+  }
+
+  /** Append 8 kHz audio to the queue of leg `to`, sending every packet it fills. */
+  #queue(to: LegName, pcm: Int16Array, out: Uint8Array[]): void {
+    const d = this.#dir[to];
+    const F = d.fifo.length;
     for (let i = 0; i < pcm.length; ) {
       const n = Math.min(pcm.length - i, F - d.fifoLen);
       d.fifo.set(pcm.subarray(i, i + n), d.fifoLen);
@@ -426,6 +588,69 @@ export class RtpRelay {
       i += n;
       if (d.fifoLen === F) this.#emit(to, out);
     }
+  }
+
+  /**
+   * The G.711 concealer of leg `from` for a packet of `n` samples at 8 kHz
+   * position p, the queue ending at `end`. When `conceal` (packets were
+   * lost before this one) and the packets before the gap are known, returns
+   * the concealer's audio from `end` on: the concealment of the gap and the
+   * merge into this packet; otherwise undefined. Either way the packet is
+   * kept as history. Any trouble conceals nothing.
+   */
+  #g711Plc(from: LegName, codec: 'pcmu' | 'pcma', payload: Uint8Array, p: number, end: number, n: number, conceal: boolean, inGap: number): Int16Array | undefined {
+    let s = this.#plc[from];
+    if (!s) {
+      const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0, maxPackets: 2 * (PLC_HISTORY + 1) }) // it holds the history and one packet;
+      // len -1: an empty slot
+      const hist = Array.from({ length: PLC_HISTORY }, () => ({ codes: new Uint8Array(this.#pcm.length), len: -1, p: 0 }));
+      s = this.#plc[from] = { jb, hist, buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
+    }
+    const h = s.hist.filter((x) => x.len > 0);
+    let result: Int16Array | undefined;
+    // the history must end where the gap begins, and the packet be long enough for a 10 ms step
+    if (conceal && h.length > 0 && h[h.length - 1].p + h[h.length - 1].len === end && n >= PLC_STEP) {
+      try {
+        const jb = s.jb;
+        jb.reset();
+        const b = this.#plcBuilder;
+        b.payloadType = codec === 'pcmu' ? 0 : 8;
+        b.ssrc = 1;
+        b.marker = false;
+        let seq = 0;
+        const push = (codes: Uint8Array, at: number, seqStep: number) => {
+          seq = (seq + seqStep) & 0xffff;
+          b.sequenceNumber = seq;
+          b.timestamp = at >>> 0;
+          b.payload = codes;
+          jb.push(b.serialize(), at / 8);
+        };
+        const pos0 = h[0].p;
+        for (const x of h) push(x.codes.subarray(0, x.len), x.p, 1);
+        push(payload, p, 1 + inGap); // a sequence gap: lost, not a pause
+        let pos = pos0, k = 0;
+        while (pos + PLC_STEP <= p + n) {
+          const r = jb.poll((pos + PLC_STEP) / 8, s.frame);
+          if (r.pcm.length !== PLC_STEP) throw new Error('short frame');
+          s.buf.set(r.pcm, k);
+          k += PLC_STEP;
+          pos += PLC_STEP;
+        }
+        if (pos > p) result = s.buf.subarray(end - pos0, pos - pos0);
+      } catch {
+        result = undefined;
+      }
+    }
+    // keep this packet as history: after the last when it follows on, else alone (after a gap, concealed or not)
+    if (!(h.length > 0 && h[h.length - 1].p + h[h.length - 1].len === p)) for (const x of s.hist) x.len = -1;
+    if (payload.length <= this.#pcm.length) {
+      const slot = s.hist.shift()!; // the oldest (or an empty one)
+      slot.codes.set(payload);
+      slot.len = payload.length;
+      slot.p = p;
+      s.hist.push(slot);
+    }
+    return result;
   }
 
   /** Pad the packet being filled with silence and send it (a new source follows). */
@@ -516,13 +741,91 @@ export class RtpRelay {
     block(seg, total - seg * MAX_EVENT, flags, v.marker && seg === 0);
   }
 
-  /** Free the codec objects made for transcoding (the SRTP sessions stay the caller's). */
+  /** RTCP arriving on a leg in transcode mode: the relay's session there takes it (reports about its stream: RTT; SRs: LSR). */
+  #terminateRtcp(from: LegName, datagram: Uint8Array, session: RtcpSession, nowMs: number): void {
+    const st = this.#stats[from];
+    const plain = this.#legs[from].srtpIn ? unprotectOrCode(this.#legs[from].srtpIn!, true, datagram) : datagram;
+    if (typeof plain === 'string') {
+      st.dropped.badRtcp++;
+      return;
+    }
+    let packets: RtcpPacket[];
+    try {
+      packets = parseRtcp(plain);
+    } catch {
+      st.dropped.badRtcp++;
+      return;
+    }
+    session.onRtcpReceived(packets, datagram.length + 28, nowMs);
+    st.rtcpIn++;
+  }
+
+  /**
+   * Transcode mode: the relay's RTCP compound packet for `leg` if one is due
+   * at nowMs (RFC 3550 §6.3 intervals per leg): an SR about what the relay
+   * sent on the leg (its SSRC there, packet and octet counts, NTP and RTP
+   * timestamps of the transcoded stream) with a report block about the
+   * source it receives on the leg (loss, extended highest sequence, jitter,
+   * LSR / DLSR), or an RR when it sent nothing since the last report; SDES
+   * CNAME; after leave(), the BYE when it is due. SRTCP-protected with the
+   * leg's `srtpOut`. Call it on a timer (every 20–100 ms is fine). Always
+   * undefined in forward mode, where the endpoints' RTCP is translated.
+   */
+  pollRtcp(leg: LegName, nowMs: number): Uint8Array | undefined {
+    legArg(leg, 'RtpRelay.pollRtcp: leg');
+    finiteArg(nowMs, 'RtpRelay.pollRtcp: nowMs');
+    const r = this.#sessions(nowMs)?.[leg].poll(nowMs);
+    return r && this.#rtcpOut(leg, r);
+  }
+
+  #rtcpOut(leg: LegName, bytes: Uint8Array): Uint8Array {
+    this.#stats[leg].rtcpOut++;
+    const s = this.#legs[leg].srtpOut;
+    return s ? s.protectRtcp(bytes) : bytes;
+  }
+
+  /**
+   * Transcode mode: leave both legs (RFC 3550 §6.3.7): from now on
+   * pollRtcp() gives each leg's compound BYE (report, SDES, BYE) when it is
+   * due, at once with fewer than 50 members unless `backoff`. A leg on which
+   * the relay never sent sends none. Returns false in forward mode (the
+   * endpoints' BYEs are translated there).
+   */
+  leave(nowMs: number, options?: { reason?: string; backoff?: boolean }): boolean {
+    finiteArg(nowMs, 'RtpRelay.leave: nowMs');
+    options = optionsArg(options, 'RtpRelay.leave: options');
+    const s = this.#sessions(nowMs);
+    if (!s) return false;
+    s.a.leave(nowMs, options);
+    s.b.leave(nowMs, options);
+    return true;
+  }
+
+  /**
+   * Transcode mode: a final report with BYE for `leg` at once (RFC 3550
+   * §6.6), SRTCP-protected with the leg's `srtpOut`; undefined in forward
+   * mode.
+   */
+  bye(leg: LegName, nowMs: number, reason?: string): Uint8Array | undefined {
+    legArg(leg, 'RtpRelay.bye: leg');
+    finiteArg(nowMs, 'RtpRelay.bye: nowMs');
+    if (reason !== undefined && typeof reason !== 'string') invalidArg('RtpRelay.bye: reason must be a string');
+    const s = this.#sessions(nowMs);
+    return s && this.#rtcpOut(leg, s[leg].bye(nowMs, reason));
+  }
+
+  /** Free the codec objects made for transcoding and the RTCP state (the SRTP sessions stay the caller's); relay() returns nothing afterwards. */
   close(): void {
+    this.#closed = true;
+    this.#rtcp?.a.close();
+    this.#rtcp?.b.close();
+    this.#rtcp = undefined;
     for (const o of Object.values(this.#opusEnc)) {
       o?.enc.close();
       o?.up.close();
     }
-    for (const d of Object.values(this.#opusDec)) d?.close();
+    for (const o of Object.values(this.#opusDec)) o?.dec.close();
+    for (const o of Object.values(this.#plc)) o?.jb.close();
   }
 
   #relayRtcp(from: LegName, to: LegName, datagram: Uint8Array): Uint8Array | null {
@@ -576,8 +879,22 @@ export class RtpRelay {
     return this.#outTs(d, this.#clock(to), this.#p8(d, this.#clock(from), ts));
   }
 
-  /** Statistics per leg (a copy). */
+  /** Statistics per leg (a copy); in transcode mode with the relay's own RTCP figures per leg. */
   stats(): Record<LegName, RelayLegStats> {
-    return structuredClone(this.#stats);
+    const s = structuredClone(this.#stats);
+    if (this.#rtcp) {
+      for (const l of ['a', 'b'] as const) {
+        const r = this.#rtcp[l];
+        const snd = r.senderStats();
+        const src = this.#dir[l === 'a' ? 'b' : 'a'].inSsrc; // the source received on leg l
+        s[l].rtcp = {
+          ssrc: r.ssrc, cname: r.cname, packetsSent: snd.packets, octetsSent: snd.octets,
+          ...(snd.roundTripMs !== undefined ? { roundTripMs: snd.roundTripMs } : {}),
+          ...(snd.remoteReport ? { remoteReport: { ...snd.remoteReport } } : {}),
+          ...(src !== undefined ? { reception: r.receptionStats().find((x) => x.ssrc === src) } : {}),
+        };
+      }
+    }
+    return s;
   }
 }

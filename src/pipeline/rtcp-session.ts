@@ -478,6 +478,16 @@ export class RtcpSession {
     if (1 + this.#remotes.size < this.scheduler.members) this.scheduler.membersLeft(1 + this.#remotes.size, nowMs);
   }
 
+  /**
+   * Stop tracking a remote source (it was replaced, or timed out: RFC 3550
+   * §6.3.5): no more report blocks about it, its tracker is freed. The
+   * group size is the caller's to update (`scheduler.membersLeft()`).
+   */
+  forget(ssrc: number): void {
+    intArg(ssrc, 0, 0xffffffff, 'RtcpSession.forget: ssrc');
+    this.#forget(ssrc);
+  }
+
   #forget(ssrc: number): void {
     const r = this.#remotes.get(ssrc >>> 0);
     if (r) {

@@ -149,7 +149,12 @@ export class AudioSender {
     if (![8000, 16000, 24000, 48000].includes(this.sampleRate)) invalidArg(`AudioSender: sampleRate must be 8000, 16000, 24000 or 48000, got ${this.sampleRate}`);
     this.clockRate = this.codec === 'opus' ? 48000 : 8000;
     this.ptimeMs = options.ptimeMs ?? 20;
-    if (![10, 20, 30, 40, 60].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs must be 10, 20, 30, 40 or 60, got ${this.ptimeMs}`);
+    if (this.codec === 'opus') {
+      // checked here: the encoder's own message names createOpusEncoder's frameMs, which the caller never set
+      if (![10, 20, 40, 60].includes(this.ptimeMs)) invalidArg(`AudioSender: ptimeMs for codec 'opus' must be 10, 20, 40 or 60 (an Opus frame has no 30 ms size), got ${String(this.ptimeMs)}`);
+    } else if (![10, 20, 30, 40, 60].includes(this.ptimeMs)) {
+      invalidArg(`AudioSender: ptimeMs for codec '${this.codec}' must be 10, 20, 30, 40 or 60, got ${String(this.ptimeMs)}`);
+    }
     for (const [k, v] of [['payloadType', this.payloadType], ['cnPayloadType', options.cnPayloadType ?? 13], ['dtmfPayloadType', options.dtmfPayloadType ?? 101]] as const) {
       if (!Number.isInteger(v) || v < 0 || v > 127) invalidArg(`AudioSender: ${k} must be 0..127, got ${v}`);
     }

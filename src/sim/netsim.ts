@@ -325,9 +325,8 @@ export function runNetSim(kit: VoipKit, o: NetSimOptions): NetSimResult {
             o.onProgress(f);
           }
         }
-        // everything pushed and played out: stop (for Opus the buffer may keep a sample's
-        // worth of decoded audio, 0.125 ms at 8 kHz, which would otherwise be waited on)
-        if (k >= order.length && st && st.bufferedPackets === 0 && (st.bufferedMs === 0 || (opus && st.bufferedMs < rxPtime / 2))) break;
+        // everything pushed and played out: stop
+        if (k >= order.length && st && st.bufferedPackets === 0 && st.bufferedMs === 0) break;
       }
     }
     stats = receiver.stats().jitter;

@@ -80,9 +80,23 @@ export interface ReceiveOptions {
   durationSec: number;
 }
 
+/**
+ * Another process can take the free pair between our check and ffmpeg's bind
+ * (seen on a busy machine: "bind failed: Address already in use"); then the
+ * whole receive is tried again on another pair, up to four times.
+ */
 export async function ffmpegReceive(o: ReceiveOptions): Promise<Int16Array> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ffmpegReceiveOnce(o, await freePortPair());
+    } catch (e) {
+      if (attempt >= 4 || !/Address already in use/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function ffmpegReceiveOnce(o: ReceiveOptions, port: number): Promise<Int16Array> {
   const dir = mkdtempSync(join(tmpdir(), 'voipkit-ff-'));
-  const port = await freePortPair();
   writeFileSync(join(dir, 'in.sdp'), o.sdp.replace(/PORT/g, String(port)));
   const out = join(dir, 'out.raw');
   const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', process.env.FF_DEBUG ? 'debug' : 'error', '-protocol_whitelist', 'file,udp,rtp',

@@ -56,7 +56,7 @@ typedef enum vk_jb_op {
  * struct as an Int32Array.  vk_jb_config_default() fills the defaults noted.
  */
 typedef struct vk_jb_config {
-  int32_t clock_rate;   /* Hz: 8000 (G.711), 16000, 24000, 32000, 48000. Default 8000 */
+  int32_t clock_rate;   /* Hz: 8000 (G.711), 12000, 16000, 24000, 32000, 48000. Default 8000 */
   int32_t frame_ms;     /* samples per poll: 10 or 20 ms. Default 20 */
   int32_t codec;        /* vk_jb_codec. Default PCMU */
   int32_t min_delay_ms; /* lower bound of the target delay above the fastest packet, 0..max_delay_ms. Default 0 */
@@ -140,7 +140,8 @@ enum {
   VK_JB_STAT_POLLS,
   VK_JB_STAT_OUTPUT_SAMPLES,
   VK_JB_STAT_BUFFERED_PACKETS,
-  VK_JB_STAT_BUFFERED_MS,          /* audio held: packets + decoded, not yet played */
+  VK_JB_STAT_BUFFERED_MS,          /* audio to play up to the end of the newest packet held;
+                                    * none held: decoded stream audio not yet played */
   VK_JB_STAT_INVALID,              /* non-RTP or malformed packets rejected */
   VK_JB_STAT_IGNORED,              /* wrong payload type or unconfirmed sequence jump */
   VK_JB_STAT_INSERTED_WHOLE,       /* concealment frames played while waiting (delay grown by insertion) */

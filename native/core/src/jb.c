@@ -65,6 +65,11 @@ struct vk_jb {
 
   int16_t *audio;
   int32_t audio_cap, play, len;
+  /* audio[] index just past the last sample decoded from a received packet
+   * (time-stretched with it).  A decoder's concealment comes in whole
+   * packets, so after stretching it can run ahead of the frame being filled:
+   * that remainder is made-up audio, not buffered stream audio (stats). */
+  int32_t real_end;
   int32_t hist_keep;
   int16_t *tmp;
   jb_marker markers[JB_MAX_MARKERS];
@@ -126,7 +131,7 @@ void vk_jb_config_default(vk_jb_config *c) {
 
 static int valid_config(const vk_jb_config *c) {
   int r = c->clock_rate;
-  if (r != 8000 && r != 16000 && r != 24000 && r != 32000 && r != 48000) return 0;
+  if (r != 8000 && r != 12000 && r != 16000 && r != 24000 && r != 32000 && r != 48000) return 0;
   if (c->frame_ms != 10 && c->frame_ms != 20) return 0;
   if (c->codec < 0 || c->codec > VK_JB_CODEC_HOST) return 0;
   int g711 = c->codec == VK_JB_CODEC_PCMU || c->codec == VK_JB_CODEC_PCMA;
@@ -179,7 +184,7 @@ void vk_jb_reset(vk_jb *jb) {
   jb->flag_reset = 0;
   jb->flag_skipped = 0;
   jb->default_dur = jb->frame;
-  jb->play = jb->len = 0;
+  jb->play = jb->len = jb->real_end = 0;
   jb->nmarkers = 0;
   jb->target_ms = jb->offset_ms = jb->base_ms = 0;
   jb->last_end_ts = 0;
@@ -812,6 +817,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
       memcpy(jb->audio + jb->len, jb->tmp, sizeof(int16_t) * (size_t)n);
       add_marker(jb, jb->len, p->seq);
       jb->len += n;
+      jb->real_end = jb->len;
       jb->last_seq = p->ext_seq;
       jb->next_ts = p->ts + dur;
       jb->last_end_ts = jb->next_ts;
@@ -836,6 +842,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
         if (ch != 0) {
           shift_markers(jb, jb->play + at, ch);
           jb->len += ch;
+          jb->real_end = jb->len; /* the stretch works on what was just decoded */
           if (ch < 0) {
             jb->pp_removed += -ch;
             jb->accel_samples += -ch;
@@ -985,6 +992,7 @@ int32_t vk_jb_poll(vk_jb *jb, double now_ms, int16_t *pcm, size_t cap, int32_t *
     memmove(jb->audio, jb->audio + sh, sizeof(int16_t) * (size_t)(jb->len - sh));
     jb->play -= sh;
     jb->len -= sh;
+    jb->real_end = jb->real_end > sh ? jb->real_end - sh : 0;
     for (int32_t i = 0; i < jb->nmarkers; i++) jb->markers[i].pos -= sh;
   }
   int32_t flags = jb->pp_flags;
@@ -1009,9 +1017,22 @@ int32_t vk_jb_stats(const vk_jb *jb, double *out, size_t n) {
   if (!jb || (!out && n)) return VK_ERR_ARG;
   double s[VK_JB_STAT_COUNT];
   double os = jb->out_samples > 0 ? jb->out_samples : 1;
+  /* Buffered: the audio still to play up to the end of the newest packet
+   * held -- everything queued before it counts, concealment included, since
+   * it delays that packet.  With no packet held, only decoded stream audio
+   * counts: a decoder conceals whole packets, so after time-stretching its
+   * concealment runs a remainder ahead of the playout frames (one sample at
+   * 8 kHz, say), which is not buffered audio and must not keep the buffer
+   * from reading empty once the last packet has played. */
+  double buffered;
   int64_t newest = jb_buffer_newest_end(&jb->buf, jb->default_dur);
-  double buffered = (double)(jb->len - jb->play);
-  if (newest != INT64_MIN && jb->started) buffered += (double)(newest - jb->next_ts);
+  if (newest != INT64_MIN) {
+    /* before playout starts, or after a reset, the new stream starts at its oldest packet */
+    int64_t from = jb->started && !jb->anchor ? jb->next_ts : jb->buf.slots[jb_buffer_oldest(&jb->buf)].ts;
+    buffered = (double)(jb->len - jb->play) + (newest > from ? (double)(newest - from) : 0.0);
+  } else {
+    buffered = (double)(jb->real_end - jb->play);
+  }
   s[VK_JB_STAT_CURRENT_DELAY_MS] = jb->started ? jb->offset_ms - jb->base_ms : 0;
   s[VK_JB_STAT_TARGET_DELAY_MS] = jb->target_ms - jb->base_ms;
   s[VK_JB_STAT_JITTER_MS] = jb_delay_jitter_ms(&jb->delay, jb->cfg.clock_rate);

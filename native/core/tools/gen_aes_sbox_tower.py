@@ -101,9 +101,23 @@ def apply(M, x):
 def g16sq(b):
     return g16mul(b, b)
 
-def g16inv(x):  # x^14
+def g16inv(x):  # x^14 (0 -> 0) from its algebraic normal form, as g16_inv() in crypto_portable.c
+    d0, d1, d2, d3 = [(x >> i) & 1 for i in range(4)]
+    p01, p02, p12 = d0 & d1, d0 & d2, d1 & d2
+    p03, p13, p23 = d0 & d3, d1 & d3, d2 & d3
+    p012, p123, p013, p023 = p01 & d2, p12 & d3, p01 & d3, p02 & d3
+    t23, q = d2 ^ d3, p01 ^ p02
+    e0 = d0 ^ d1 ^ t23 ^ p02 ^ p12 ^ p012 ^ p123
+    e1 = q ^ p12 ^ d3 ^ p13 ^ p013
+    e2 = q ^ t23 ^ p03 ^ p023
+    e3 = d1 ^ t23 ^ p03 ^ p13 ^ p23 ^ p123
+    return e0 | (e1 << 1) | (e2 << 2) | (e3 << 3)
+
+def g16pow14(x):
     x2 = g16sq(x); x4 = g16sq(x2); x8 = g16sq(x4)
     return g16mul(g16mul(x2, x4), x8)
+
+assert all(g16inv(x) == g16pow14(x) for x in range(16)), 'GF(16) inversion formula != x^14'
 
 def sbox_circuit(a):
     t = apply(M_IN, a)
