@@ -82,6 +82,14 @@ async function measure(kit: VoipKit) {
     for (const x of rel) { x.a.close(); x.b.close(); x.relay.close(); }
     return ns / (OBJECTS * pcmu.length);
   });
+  // Relay, transcoding G.711 -> G.711 (PCMU -> PCMA, no loss): the relay's own per-packet cost (RTP parse and
+  // serialize, G.711 decode and encode, RTCP accounting, the concealer's history) with the least codec work.
+  const muToANs = best(3, () => {
+    const rel = Array.from({ length: OBJECTS }, () => new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'pcma' } }));
+    const ns = cpuNs(() => { for (const r of rel) for (let f = 0; f < plainMu.length; f++) r.relay('a', plainMu[f], f * 20); });
+    rel.forEach((r) => r.close());
+    return ns / (OBJECTS * plainMu.length);
+  });
   // Relay, transcoding one direction each: PCMU -> Opus (G.711 decode, 8 -> 48 kHz resampler, Opus encode) and Opus -> PCMU.
   let muToOpusNs = NaN, opusToMuNs = NaN;
   if (opus.length) {
@@ -104,6 +112,8 @@ async function measure(kit: VoipKit) {
     opus: kit.features.opus,
     receiver: { nsPer20ms: receiverNs, perCore: perCore(receiverNs) },
     forwardLeg: { nsPer20ms: forwardNs, perCore: perCore(forwardNs) },
+    /** PCMU -> PCMA transcoding leg, no loss. */
+    g711Leg: { nsPer20ms: muToANs, perCore: perCore(muToANs) },
     transcode: {
       muToOpusNsPer20ms: muToOpusNs,
       opusToMuNsPer20ms: opusToMuNs,
@@ -128,11 +138,11 @@ export async function run(): Promise<void> {
     '',
     `Method: ${OBJECTS} objects x ${FRAMES} frames of 20 ms from pre-built datagrams; process CPU time per object per 20 ms frame (best of rounds);`,
     'per core = 20 ms / that cost (an upper bound: no socket I/O). Receiver = PCMU over SRTP, 2 % loss, jitter buffer + concealment, receive + poll.',
-    'Forward leg = relay SRTP (key 1) -> SRTP (key 2), SSRC/seq rewriting. Transcoding call = PCMU -> Opus (G.711 decode, resampler 8 -> 48 kHz, Opus 32 kbit/s encode) plus Opus -> PCMU (Opus decode at 8 kHz, G.711 encode).',
+    'Forward leg = relay SRTP (key 1) -> SRTP (key 2), SSRC/seq rewriting. G.711 leg = transcoding PCMU -> PCMA, no loss. Transcoding call = PCMU -> Opus (G.711 decode, resampler 8 -> 48 kHz, Opus 32 kbit/s encode) plus Opus -> PCMU (Opus decode at 8 kHz, G.711 encode).',
     '',
-    '| backend | Opus | receiver µs / 20 ms | receivers per core | forward leg µs / 20 ms | forward legs per core | PCMU->Opus µs | Opus->PCMU µs | transcoding calls per core |',
-    '| - | - | - | - | - | - | - | - | - |',
-    ...rows.map((r) => `| ${r.backend} | ${r.opus} | ${us(r.receiver.nsPer20ms)} | ${r.receiver.perCore} | ${us(r.forwardLeg.nsPer20ms)} | ${r.forwardLeg.perCore} | ${us(r.transcode.muToOpusNsPer20ms)} | ${us(r.transcode.opusToMuNsPer20ms)} | ${r.transcode.callsPerCore ?? '-'} |`),
+    '| backend | Opus | receiver µs / 20 ms | receivers per core | forward leg µs / 20 ms | forward legs per core | PCMU->PCMA µs | PCMU->Opus µs | Opus->PCMU µs | transcoding calls per core |',
+    '| - | - | - | - | - | - | - | - | - | - |',
+    ...rows.map((r) => `| ${r.backend} | ${r.opus} | ${us(r.receiver.nsPer20ms)} | ${r.receiver.perCore} | ${us(r.forwardLeg.nsPer20ms)} | ${r.forwardLeg.perCore} | ${us(r.g711Leg.nsPer20ms)} | ${us(r.transcode.muToOpusNsPer20ms)} | ${us(r.transcode.opusToMuNsPer20ms)} | ${r.transcode.callsPerCore ?? '-'} |`),
   ];
   writeFileSync(`${root}bench/results/pipeline.md`, lines.join('\n') + '\n');
   console.log(lines.join('\n'));

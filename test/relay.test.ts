@@ -80,6 +80,35 @@ describe.each(BACKENDS)('RtpRelay on %s', (backend) => {
     expect(relay.stats().b.transcoded).toBe(1);
     s.close();
   });
+
+  it('the datagrams returned stay as returned (later ones, far more than one 8 KB pool, never overwrite them), and transferring one away does not stop the relay', () => {
+    const aTx = srtp(K1, S1), relayIn = srtp(K1, S1), relayOut = srtp(K2, S2);
+    const fwd = new RtpRelay(kit, { a: { srtpIn: relayIn }, b: { srtpOut: relayOut } });
+    const tc = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'pcma' } });
+    const plainTx = new AudioSender(kit, 0, { codec: 'pcmu' });
+    const srtpTx = new AudioSender(kit, 0, { codec: 'pcmu', srtp: aTx });
+    const kept: Array<{ d: Uint8Array; copy: Uint8Array }> = [];
+    for (let f = 0; f < 200; f++) {
+      const x = Int16Array.from({ length: 160 }, (_, i) => Math.round(8000 * Math.sin((f * 160 + i) / 5)));
+      const outs = [...tc.relay('a', plainTx.send(x, f * 20)[0], f * 20), ...fwd.relay('a', srtpTx.send(x, f * 20)[0], f * 20)];
+      expect(outs.length).toBe(2);
+      expect(outs[0].length).toBe(12 + 160); // RTP header + 20 ms of PCMA
+      expect(outs[1].length).toBe(12 + 160 + 10); // + the SRTP tag
+      for (const d of outs) kept.push({ d, copy: d.slice() });
+      if (f === 100) structuredClone(outs[0].buffer, { transfer: [outs[0].buffer] }); // the caller moves one away: its pool is gone
+    }
+    // 200 x (172 + 182) bytes: several pools each; every datagram still holds its bytes (bar the pool transferred away)
+    const detached = kept.filter((k) => k.d.length === 0).length;
+    expect(detached).toBeGreaterThan(0);
+    for (const k of kept) if (k.d.length) expect(k.d).toEqual(k.copy);
+    // the packets after the transfer are whole and decodable
+    const last = kept.slice(-2);
+    expect(RtpView.wrap(last[0].d).payloadType).toBe(8);
+    expect(RtpView.wrap(srtp(K2, S2).unprotectRtp(last[1].d)).payloadLength).toBe(160);
+    expect(tc.stats().b.sent).toBe(200);
+    expect(fwd.stats().b.sent).toBe(200);
+    for (const o of [fwd, tc, plainTx, srtpTx, aTx, relayIn, relayOut]) o.close();
+  });
 });
 
 import { serializeRtcp, type RtcpPacket } from '../src/index.js';

@@ -176,6 +176,8 @@ interface Direction {
   markerPending: boolean;
   // transcode mode: the PCM queue (8 kHz) of the packet being filled
   fifo: Int16Array;
+  /** G.711 codes of one outgoing packet (fifo.length bytes). */
+  codes: Uint8Array;
   fifoLen: number;
   /** 8 kHz position of fifo[0] (a packet boundary on the output timeline). */
   fifoPos: number;
@@ -202,6 +204,10 @@ const MAX_CONCEAL = 960;
 /** The G.711 concealer's step (a jitter buffer polled every 10 ms). */
 const PLC_STEP = 80;
 
+/** Bytes of each output pool (as Node's Buffer pool: 8 KB, about 47 PCMU packets of 20 ms). */
+const POOL_BYTES = 8192;
+const NO_CSRCS: number[] = [];
+
 /** Packets of history the G.711 concealer is given before a loss (60 ms of 20 ms packets; its pitch search needs about 50). */
 const PLC_HISTORY = 3;
 
@@ -215,8 +221,11 @@ const PLC_HISTORY = 3;
  */
 interface G711Plc {
   jb: JitterBuffer;
-  /** The last packets received: payload copies and their 8 kHz positions, contiguous, oldest first. */
+  /** The last packets received: payload copies and their 8 kHz positions, contiguous; a ring, oldest at `head`. */
   hist: Array<{ codes: Uint8Array; len: number; p: number }>;
+  head: number;
+  /** Where the packets given to the buffer are serialized. */
+  scratch: Uint8Array;
   /** Its output for one loss. */
   buf: Int16Array;
   frame: Int16Array;
@@ -243,6 +252,11 @@ export class RtpRelay {
   /** Per inbound G.711 leg: the concealer. */
   readonly #plc: Partial<Record<LegName, G711Plc>> = {};
   readonly #plcBuilder = new RtpBuilder();
+  /** Where the datagrams relay() returns are written, one after the other (see #send); a new one when full. */
+  #pool = new Uint8Array(0);
+  #poolOff = 0;
+  /** #pcm's first `n` samples for the last n decoded (a view kept, not made per packet). */
+  #pcmView = new Int16Array(0);
   /** Concealment of a gap (Opus), 8 kHz. */
   readonly #fill = new Int16Array(MAX_CONCEAL);
   /** Transcode mode: the relay's own RTCP session per leg (made with the first datagram or poll, on its clock). */
@@ -288,7 +302,7 @@ export class RtpRelay {
       outSsrc: (ssrc ?? random32()) >>> 0, inSsrc: undefined, started: false,
       seqDelta: 0, tsDelta: 0, lastOutSeq: random32() & 0xffff, lastOutTs: random32(), lastDur: 0,
       lastInSeq: 0, lastInTs: 0, lastInExt: 0, originP8: 0, outTsBase: random32(), nextSeq: random32() & 0xffff, markerPending: false,
-      fifo: new Int16Array(ptimeMs * 8), fifoLen: 0, fifoPos: 0, gridStarted: false, event: null,
+      fifo: new Int16Array(ptimeMs * 8), codes: new Uint8Array(ptimeMs * 8), fifoLen: 0, fifoPos: 0, gridStarted: false, event: null,
     });
     this.#dir = { a: dir(options.a?.ssrc, this.#legs.a.ptimeMs), b: dir(options.b?.ssrc, this.#legs.b.ptimeMs) };
     this.#dir.a.lastDur = 20 * this.#clock('a') / 1000;
@@ -330,7 +344,10 @@ export class RtpRelay {
    * dropped (counted in stats()) or, in transcode mode, when its audio only
    * partly fills the next outgoing packet; several when it holds more audio
    * than one outgoing packet (or closes an RFC 4733 segment). Never throws
-   * for bad datagrams.
+   * for bad datagrams. Each datagram returned is the caller's: a view of its
+   * own bytes, which the relay never writes again; like Node's Buffer pool,
+   * several share one 8 KB ArrayBuffer (use the views, not their `.buffer`;
+   * transferring that buffer detaches the others too).
    */
   relay(from: LegName, datagram: Uint8Array, nowMs: number): Uint8Array[] {
     legArg(from, 'RtpRelay.relay: from');
@@ -412,17 +429,35 @@ export class RtpRelay {
     b.timestamp = ts;
     b.marker = marker;
     b.payloadType = pt;
-    b.csrcs = [];
+    b.csrcs = NO_CSRCS; // never changed by the relay: one array for every packet
     b.extension = undefined;
     b.padding = 0;
     return b;
   }
 
+  /**
+   * Serialize the builder's packet (SRTP-protected in place when the leg has
+   * `srtpOut`) into the output pool and append it to `out`: a view of its
+   * own bytes there, never written again (a fresh 172-byte Uint8Array costs
+   * about 0.6 µs in V8, a view of the pool about 0.1 µs).
+   */
   #send(to: LegName, out: Uint8Array[]): void {
-    const bytes = this.#builder.serialize();
-    if (this.#rtcp) this.#rtcp[to].onRtpSent(this.#builder.payload.length, this.#builder.timestamp, this.#now);
+    const b = this.#builder;
     const s = this.#legs[to].srtpOut;
-    out.push(s ? s.protectRtp(bytes) : bytes);
+    const n = b.byteLength;
+    const room = n + (s ? s.rtpOverhead : 0);
+    let pool = this.#pool;
+    // (a pool whose buffer a caller transferred away reads as length 0)
+    if (this.#poolOff + room > pool.length) {
+      pool = this.#pool = new Uint8Array(Math.max(POOL_BYTES, room));
+      this.#poolOff = 0;
+    }
+    const off = this.#poolOff;
+    let len = b.serializeInto(pool, off);
+    if (this.#rtcp) this.#rtcp[to].onRtpSent(b.payload.length, b.timestamp, this.#now);
+    if (s) len = s.protectRtpInto(pool.subarray(off, off + len), pool.subarray(off, off + room));
+    out.push(pool.subarray(off, off + len));
+    this.#poolOff = off + len;
     this.#stats[to].sent++;
   }
 
@@ -537,9 +572,12 @@ export class RtpRelay {
         }
         pcm = o.dec.decode(v.payload, this.#pcm) as Int16Array;
       } else {
-        if (v.payloadLength > this.#pcm.length) throw new Error('too long');
-        pcm = this.#kit.g711.decode(inCodec, v.payload, this.#pcm.subarray(0, v.payloadLength));
-        const f = this.#g711Plc(from, inCodec, v.payload, p, end, pcm.length, conceal && !restart, inGap);
+        const payload = v.payload;
+        const m = payload.length;
+        if (m > this.#pcm.length) throw new Error('too long');
+        if (this.#pcmView.length !== m) this.#pcmView = this.#pcm.subarray(0, m);
+        pcm = this.#kit.g711.decode(inCodec, payload, this.#pcmView);
+        const f = this.#g711Plc(from, inCodec, payload, p, end, m, conceal && !restart, inGap);
         if (f) {
           // the concealment and the merge into this packet, then the rest of it as decoded
           fill = f;
@@ -583,7 +621,7 @@ export class RtpRelay {
     const F = d.fifo.length;
     for (let i = 0; i < pcm.length; ) {
       const n = Math.min(pcm.length - i, F - d.fifoLen);
-      d.fifo.set(pcm.subarray(i, i + n), d.fifoLen);
+      d.fifo.set(n === pcm.length ? pcm : pcm.subarray(i, i + n), d.fifoLen);
       d.fifoLen += n;
       i += n;
       if (d.fifoLen === F) this.#emit(to, out);
@@ -604,12 +642,18 @@ export class RtpRelay {
       const jb = this.#kit.createJitterBuffer({ codec, clockRate: 8000, ptimeMs: 10, minDelayMs: 0, maxPackets: 2 * (PLC_HISTORY + 1) }) // it holds the history and one packet;
       // len -1: an empty slot
       const hist = Array.from({ length: PLC_HISTORY }, () => ({ codes: new Uint8Array(this.#pcm.length), len: -1, p: 0 }));
-      s = this.#plc[from] = { jb, hist, buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
+      s = this.#plc[from] = { jb, hist, head: 0, scratch: new Uint8Array(12 + this.#pcm.length), buf: new Int16Array(PLC_HISTORY * this.#pcm.length + MAX_CONCEAL + PLC_STEP), frame: new Int16Array(PLC_STEP) };
     }
-    const h = s.hist.filter((x) => x.len > 0);
+    // the newest packet kept (the ring holds PLC_HISTORY slots from `head`, oldest first; len <= 0: none)
+    const H = s.hist, N = H.length;
+    let last: { len: number; p: number } | undefined;
+    for (let i = N - 1; i >= 0 && !last; i--) {
+      const x = H[(s.head + i) % N];
+      if (x.len > 0) last = x;
+    }
     let result: Int16Array | undefined;
     // the history must end where the gap begins, and the packet be long enough for a 10 ms step
-    if (conceal && h.length > 0 && h[h.length - 1].p + h[h.length - 1].len === end && n >= PLC_STEP) {
+    if (conceal && last && last.p + last.len === end && n >= PLC_STEP) {
       try {
         const jb = s.jb;
         jb.reset();
@@ -623,10 +667,15 @@ export class RtpRelay {
           b.sequenceNumber = seq;
           b.timestamp = at >>> 0;
           b.payload = codes;
-          jb.push(b.serialize(), at / 8);
+          jb.push(b.serialize(s!.scratch), at / 8); // (the buffer copies what it is given)
         };
-        const pos0 = h[0].p;
-        for (const x of h) push(x.codes.subarray(0, x.len), x.p, 1);
+        let pos0 = -1;
+        for (let i = 0; i < N; i++) {
+          const x = H[(s.head + i) % N];
+          if (x.len <= 0) continue;
+          if (pos0 < 0) pos0 = x.p;
+          push(x.codes.subarray(0, x.len), x.p, 1);
+        }
         push(payload, p, 1 + inGap); // a sequence gap: lost, not a pause
         let pos = pos0, k = 0;
         while (pos + PLC_STEP <= p + n) {
@@ -641,14 +690,16 @@ export class RtpRelay {
         result = undefined;
       }
     }
-    // keep this packet as history: after the last when it follows on, else alone (after a gap, concealed or not)
-    if (!(h.length > 0 && h[h.length - 1].p + h[h.length - 1].len === p)) for (const x of s.hist) x.len = -1;
-    if (payload.length <= this.#pcm.length) {
-      const slot = s.hist.shift()!; // the oldest (or an empty one)
+    // keep this packet as history (a copy: the datagram is the caller's): after
+    // the last when it follows on, else alone (after a gap, concealed or not).
+    // A ring: no allocation per packet.
+    if (!(last && last.p + last.len === p)) for (let i = 0; i < N; i++) H[i].len = -1;
+    if (payload.length <= s.hist[0].codes.length) {
+      const slot = H[s.head]; // the oldest (or an empty one) becomes the newest
+      s.head = (s.head + 1) % N;
       slot.codes.set(payload);
       slot.len = payload.length;
       slot.p = p;
-      s.hist.push(slot);
     }
     return result;
   }
@@ -679,7 +730,7 @@ export class RtpRelay {
       }
       payload = o.enc.encode(o.up.process(frame, o.pcm48), this.#codes);
     } else {
-      payload = this.#kit.g711.encode(leg.codec, frame, this.#codes.subarray(0, frame.length));
+      payload = this.#kit.g711.encode(leg.codec, frame, d.codes);
     }
     const b = this.#header(d, d.nextSeq, this.#outTs(d, this.#clock(to), d.fifoPos), d.markerPending, leg.payloadType);
     b.payload = payload;

@@ -52,7 +52,7 @@ void vk_sha1_compress(uint32_t h[5], const uint8_t *blocks, size_t n);
 /* Several independent SHA-1 states at once (the batch API's packets).
  * vk_sha1_lanes(): how many states vk_sha1_compress_lanes advances for about
  * the cost of one on this CPU (1: no multi-lane code, it compresses lane by
- * lane).  It asks the CPU, so call it once (at key setup) and keep the
+ * lane).  It asks the CPU, so call it once (at context creation) and keep the
  * answer.  vk_sha1_compress_lanes: absorb n whole blocks p[l] into h[l] for
  * each of `lanes` lanes; `hint` is what vk_sha1_lanes() returned. */
 size_t vk_sha1_lanes(void);

@@ -21,7 +21,7 @@
 
 struct vk_hmac {
   uint32_t inner[5], outer[5]; /* states after absorbing key^ipad / key^opad */
-  size_t lanes;                /* vk_sha1_lanes(), asked once at key setup */
+  size_t lanes;                /* vk_sha1_lanes(), asked once at creation */
 };
 
 static const uint32_t SHA1_IV[5] = {0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u};
@@ -77,6 +77,7 @@ static void sha1(const uint8_t *p, size_t len, uint8_t out[SHA1_LEN]) {
 int32_t vk_hmac_new(vk_hmac **out) {
   vk_hmac *h = (vk_hmac *)calloc(1, sizeof *h);
   if (!h) return VK_ERR_NOMEM;
+  h->lanes = vk_sha1_lanes(); /* asks the CPU (CPUID): once, not per re-key */
   *out = h;
   return VK_OK;
 }
@@ -92,7 +93,6 @@ int32_t vk_hmac_setkey(vk_hmac *h, const uint8_t *key, size_t key_len) {
   for (int i = 0; i < SHA1_BLOCK; i++) pad[i] = (uint8_t)(k[i] ^ 0x5c);
   memcpy(h->outer, SHA1_IV, sizeof h->outer);
   vk_sha1_compress(h->outer, pad, 1);
-  h->lanes = vk_sha1_lanes();
   vk_wipe(k, sizeof k);
   vk_wipe(pad, sizeof pad);
   return VK_OK;
