@@ -15,6 +15,7 @@
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import * as api from '../src/index.js';
 import { VoipKitError, type ErrorCode, type VoipKit } from '../src/index.js';
 
@@ -30,14 +31,8 @@ const PICK = [0, 1, 12345, 32767, 32768, 40000, 65535]; // indices into the swee
 
 /** An RTP packet (RFC 3550 5.1): version 2, PT 0, the given seq, 160 payload bytes. */
 function rtp(seq: number, ssrc = 0x01020304, payload = 160, ts = seq * 160): Uint8Array {
-  const p = new Uint8Array(12 + payload);
-  const v = new DataView(p.buffer);
-  p[0] = 0x80;
-  v.setUint16(2, seq & 0xffff);
-  v.setUint32(4, ts >>> 0);
-  v.setUint32(8, ssrc >>> 0);
-  for (let i = 12; i < p.length; i++) p[i] = CODES.pcmu[(seq * 131 + i * 257) & 0xffff] & 0xff;
-  return p;
+  const body = Uint8Array.from({ length: payload }, (_, k) => CODES.pcmu[(seq * 131 + (k + 12) * 257) & 0xffff] & 0xff);
+  return rtpPacket({ payloadType: 0, sequenceNumber: seq, timestamp: ts, ssrc, payload: body });
 }
 /** An empty RTCP receiver report (RFC 3550 6.4.2): 8 bytes. */
 const RR = Uint8Array.of(0x80, 201, 0, 1, 1, 2, 3, 4);

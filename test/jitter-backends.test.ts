@@ -5,18 +5,11 @@
 // says so, when VOIPKIT_BACKEND selects one).
 import { describe, it, expect } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { speechLike } from '../src/sim/speech.js';
 
-function rtp(seq: number, ts: number, payload: Uint8Array, ssrc: number): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  const dv = new DataView(p.buffer);
-  p[0] = 0x80;
-  dv.setUint16(2, seq & 0xffff);
-  dv.setUint32(4, ts >>> 0);
-  dv.setUint32(8, ssrc >>> 0);
-  p.set(payload, 12);
-  return p;
-}
+const rtp = (seq: number, ts: number, payload: Uint8Array, ssrc: number): Uint8Array =>
+  rtpPacket({ payloadType: 0, sequenceNumber: seq, timestamp: ts, ssrc, payload });
 
 const both = BACKENDS.includes('native') && BACKENDS.includes('wasm');
 

@@ -19,20 +19,12 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { mulberry32 } from './helpers/random.js';
 import { inspectOpusPacket, type OpusSampleRate, type VoipKit, type JitterBuffer } from '../src/index.js';
 
-function rtp(seq: number, ts: number, payload: Uint8Array, pt: number): Uint8Array {
-  const b = new Uint8Array(12 + payload.length);
-  const v = new DataView(b.buffer);
-  b[0] = 0x80;
-  b[1] = pt;
-  v.setUint16(2, seq & 0xffff);
-  v.setUint32(4, ts >>> 0);
-  v.setUint32(8, 0x5eed);
-  b.set(payload, 12);
-  return b;
-}
+const rtp = (seq: number, ts: number, payload: Uint8Array, pt: number): Uint8Array =>
+  rtpPacket({ payloadType: pt, sequenceNumber: seq, timestamp: ts, ssrc: 0x5eed, payload });
 
 /** Code-0 packets of one configuration joined into one code-3 VBR packet (RFC 6716 3.2.5). */
 function joinCode3(frames: Uint8Array[]): Uint8Array {

@@ -19,20 +19,12 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { mulberry32 as rng } from './helpers/random.js';
 import { AudioReceiver, AudioSender, type JitterDecoder, type VoipKit } from '../src/index.js';
 
-function rtp(seq: number, ts: number, payload: number[], ssrc = 0x1234, pt = 111): Uint8Array {
-  const b = new Uint8Array(12 + payload.length);
-  const v = new DataView(b.buffer);
-  b[0] = 0x80;
-  b[1] = pt;
-  v.setUint16(2, seq & 0xffff);
-  v.setUint32(4, ts >>> 0);
-  v.setUint32(8, ssrc >>> 0);
-  b.set(payload, 12);
-  return b;
-}
+const rtp = (seq: number, ts: number, payload: number[], ssrc = 0x1234, pt = 111): Uint8Array =>
+  rtpPacket({ payloadType: pt, sequenceNumber: seq, timestamp: ts, ssrc, payload: Uint8Array.from(payload) });
 
 /** A fake codec: payload = 2-byte frame id; 20 ms at 16 kHz of a 200 Hz sine continuing across frames. */
 function fakeCodec(failOn = -1) {

@@ -1,21 +1,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import alawmulaw from 'alawmulaw';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import type { VoipKit, JitterBuffer, PollResult } from '../src/index.js';
 import { speechLike } from '../src/sim/speech.js';
 
 // RTP packets built by hand (RFC 3550 5.1): V=2, no padding/extension/CSRC.
-function rtp(seq: number, ts: number, payload: Uint8Array, opts: { ssrc?: number; pt?: number; marker?: boolean } = {}): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  const dv = new DataView(p.buffer);
-  p[0] = 0x80;
-  p[1] = (opts.pt ?? 0) | (opts.marker ? 0x80 : 0);
-  dv.setUint16(2, seq & 0xffff);
-  dv.setUint32(4, ts >>> 0);
-  dv.setUint32(8, (opts.ssrc ?? 0x11223344) >>> 0);
-  p.set(payload, 12);
-  return p;
-}
+const rtp = (seq: number, ts: number, payload: Uint8Array, opts: { ssrc?: number; pt?: number; marker?: boolean } = {}): Uint8Array =>
+  rtpPacket({ payloadType: opts.pt ?? 0, marker: opts.marker, sequenceNumber: seq, timestamp: ts, ssrc: opts.ssrc ?? 0x11223344, payload });
 
 // 20 ms PCMU frames of a speech-like signal, encoded by an outside
 // implementation (alawmulaw), so that expected audio is not produced by the

@@ -10,6 +10,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { SrtpError, SrtpSession, type SrtpProfile, type VoipKit } from '../src/index.js';
 
 const PROFILES: SrtpProfile[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32', 'AEAD_AES_128_GCM', 'AEAD_AES_256_GCM'];
@@ -35,14 +36,8 @@ function rng(seed: number): () => number {
 }
 
 function rtp(seq: number, ssrc: number, len = 160, ts = seq * 160): Uint8Array {
-  const p = new Uint8Array(12 + len);
-  const v = new DataView(p.buffer);
-  p[0] = 0x80;
-  v.setUint16(2, seq & 0xffff);
-  v.setUint32(4, ts >>> 0);
-  v.setUint32(8, ssrc >>> 0);
-  for (let i = 12; i < p.length; i++) p[i] = (seq * 7 + i) & 0xff;
-  return p;
+  const payload = Uint8Array.from({ length: len }, (_, k) => (seq * 7 + k + 12) & 0xff);
+  return rtpPacket({ payloadType: 0, sequenceNumber: seq, timestamp: ts, ssrc, payload });
 }
 function rr(ssrc: number): Uint8Array {
   const p = Uint8Array.of(0x80, 201, 0, 1, 0, 0, 0, 0);

@@ -9,6 +9,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { buildTool, seededBytes } from './helpers/tools.js';
 import { SRTP_KEY_LENGTHS, SRTP_PROFILES, SrtpError, SrtpSession, type SrtpProfile, type VoipKit } from '../src/index.js';
 
@@ -27,14 +28,8 @@ function libsrtp(lines: string[]): { ok: boolean; bytes: Uint8Array; status: num
   });
 }
 
-function rtp(seq: number, ssrc: number, ts: number, payload: Uint8Array): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  const v = new DataView(p.buffer);
-  p[0] = 0x80; p[1] = 111;
-  v.setUint16(2, seq & 0xffff); v.setUint32(4, ts >>> 0); v.setUint32(8, ssrc >>> 0);
-  p.set(payload, 12);
-  return p;
-}
+const rtp = (seq: number, ssrc: number, ts: number, payload: Uint8Array): Uint8Array =>
+  rtpPacket({ payloadType: 111, sequenceNumber: seq, timestamp: ts, ssrc, payload });
 
 function rtcp(ssrc: number, body: Uint8Array): Uint8Array {
   // a sender report header (PT 200) with an opaque body of whole words

@@ -7,19 +7,14 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createCipheriv, createHmac } from 'node:crypto';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { seededBytes } from './helpers/tools.js';
 import { SrtpError, SrtpSession, type SrtpSessionOptions, type VoipKit } from '../src/index.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function rtp(seq: number, ssrc: number, payload: Uint8Array): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  const v = new DataView(p.buffer);
-  p[0] = 0x80; p[1] = 0;
-  v.setUint16(2, seq & 0xffff); v.setUint32(4, seq * 160); v.setUint32(8, ssrc >>> 0);
-  p.set(payload, 12);
-  return p;
-}
+const rtp = (seq: number, ssrc: number, payload: Uint8Array): Uint8Array =>
+  rtpPacket({ payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc, payload });
 function rtcp(ssrc: number): Uint8Array {
   const p = new Uint8Array(28);
   p[0] = 0x80; p[1] = 200; p[3] = 6;

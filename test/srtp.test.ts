@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createCipheriv, createHmac } from 'node:crypto';
 import { BACKENDS, kitFor } from './helpers/backends.js';
+import { rtpPacket } from './helpers/pcap.js';
 import { SrtpError, VoipKitError, type SrtpProfile, type VoipKit } from '../src/index.js';
 
 // Vectors: test/vectors/srtp/README.md names each source.
@@ -11,14 +12,8 @@ const byType = (t: string) => VECTORS.filter((v) => v.type === t);
 const hex = (s: unknown) => Uint8Array.from(Buffer.from(String(s), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function rtp(seq: number, ssrc: number, payload: Uint8Array, ts = 0): Uint8Array {
-  const p = new Uint8Array(12 + payload.length);
-  const v = new DataView(p.buffer);
-  p[0] = 0x80; p[1] = 0;
-  v.setUint16(2, seq); v.setUint32(4, ts); v.setUint32(8, ssrc);
-  p.set(payload, 12);
-  return p;
-}
+const rtp = (seq: number, ssrc: number, payload: Uint8Array, ts = 0): Uint8Array =>
+  rtpPacket({ payloadType: 0, sequenceNumber: seq, timestamp: ts, ssrc, payload });
 
 describe.each(BACKENDS)('SRTP vectors on %s', (backend) => {
   let kit: VoipKit;
