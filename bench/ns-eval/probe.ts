@@ -19,16 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { BABBLE, FS, HELDOUT, HELDOUT_V1, NOISES, TRAIN, concatWords, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { energy, resample } from './dsp.js';
 import { MixRef } from './metrics.js';
+import { cliArgs } from './args.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (a.startsWith('--')) {
-    const nx = process.argv[i + 1];
-    if (nx !== undefined && !nx.startsWith('--')) { args.set(a.slice(2), nx); i++; } else args.set(a.slice(2), '1');
-  }
-}
+const args = cliArgs();
 const work = args.get('work') ?? join(root, 'build/ns-probe');
 const rate = Number(args.get('rate') ?? 16000);
 const set = (args.get('set') ?? 'train') as 'train' | 'heldout';

@@ -17,17 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { BABBLE, FS, HELDOUT, HELDOUT_V1, NOISES, STATIONARY, TRAIN, concatWords, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { db, energy, resample } from './dsp.js';
 import { MixRef, type Metrics } from './metrics.js';
+import { cliArgs } from './args.js';
 import { load } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (a.startsWith('--')) {
-    const nx = process.argv[i + 1];
-    if (nx !== undefined && !nx.startsWith('--')) { args.set(a.slice(2), nx); i++; } else args.set(a.slice(2), '1');
-  }
-}
+const args = cliArgs();
 /** Work files (mixtures, outputs, harness binaries); --work lets tuning runs with different --cflags run side by side. */
 const work = args.get('work') ?? join(root, 'build/ns-eval');
 const RATES = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
