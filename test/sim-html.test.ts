@@ -51,6 +51,39 @@ async function open(file: string) {
   return { page, outside };
 }
 
+/**
+ * The report's drawn plots: bounding boxes of the delay, target, one-way
+ * delay and buffer series (each must be wide, tall and, for the playout
+ * path, long), and the counts of arrival dots, loss and concealment marks.
+ */
+async function plotGeometry(page: Awaited<ReturnType<typeof open>>['page']) {
+  const geo = await page.evaluate(() => {
+    const bb = (sel: string) => {
+      const el = document.querySelector(sel) as SVGGraphicsElement | null;
+      if (!el) return null;
+      const b = el.getBBox();
+      return { w: b.width, h: b.height, d: el.getAttribute('d')?.length ?? 0 };
+    };
+    return {
+      playout: bb('#plot-delay path.series-playout'),
+      target: bb('#plot-delay path.series-target'),
+      owd: bb('#plot-delay g.series-owd'),
+      buffer: bb('#plot-buffer path.series-buffer'),
+      dots: document.querySelectorAll('#plot-delay g.series-owd circle').length,
+      loss: document.querySelectorAll('#plot-events rect.ev-loss').length,
+      conceal: document.querySelectorAll('#plot-events rect.ev-conceal').length,
+      title: document.title,
+    };
+  });
+  for (const k of ['playout', 'target', 'owd', 'buffer'] as const) {
+    expect(geo[k], k).not.toBeNull();
+    expect(geo[k]!.w, k).toBeGreaterThan(500);
+    expect(geo[k]!.h, k).toBeGreaterThan(5);
+  }
+  expect(geo.playout!.d).toBeGreaterThan(1000);
+  return geo;
+}
+
 describe.each(BACKENDS)('HTML report of a simulated call (%s)', (backend) => {
   it('renders the delay, buffer and event plots with data, from the file alone', async () => {
     const kit = await kitFor(backend);
@@ -73,29 +106,7 @@ describe.each(BACKENDS)('HTML report of a simulated call (%s)', (backend) => {
       expect(b!.height).toBeGreaterThan(100);
     }
     // the drawn geometry of every series is non-empty
-    const geo = await page.evaluate(() => {
-      const bb = (sel: string) => {
-        const el = document.querySelector(sel) as SVGGraphicsElement | null;
-        if (!el) return null;
-        const b = el.getBBox();
-        return { w: b.width, h: b.height, d: el.getAttribute('d')?.length ?? 0 };
-      };
-      return {
-        playout: bb('#plot-delay path.series-playout'),
-        target: bb('#plot-delay path.series-target'),
-        owd: bb('#plot-delay g.series-owd'),
-        buffer: bb('#plot-buffer path.series-buffer'),
-        dots: document.querySelectorAll('#plot-delay g.series-owd circle').length,
-        loss: document.querySelectorAll('#plot-events rect.ev-loss').length,
-        conceal: document.querySelectorAll('#plot-events rect.ev-conceal').length,
-      };
-    });
-    for (const k of ['playout', 'target', 'owd', 'buffer'] as const) {
-      expect(geo[k], k).not.toBeNull();
-      expect(geo[k]!.w, k).toBeGreaterThan(500);
-      expect(geo[k]!.h, k).toBeGreaterThan(5);
-    }
-    expect(geo.playout!.d).toBeGreaterThan(1000);
+    const geo = await plotGeometry(page);
     expect(geo.dots).toBe(r.packets.filter((p) => p.arrivalMs !== null).length);
     expect(geo.loss).toBe(r.packets.filter((p) => p.arrivalMs === null).length);
     expect(geo.loss).toBeGreaterThan(0);
@@ -119,30 +130,7 @@ describe.each(BACKENDS)('HTML report of a trace replay, voipkit sim --trace --ht
     const rows = parseTrace(readFileSync(trace, 'utf8'));
     const played = readFileSync(log, 'utf8').trim().split('\n').slice(1).filter((l) => !l.endsWith(',')).length;
     const { page, outside } = await open(file);
-    const geo = await page.evaluate(() => {
-      const bb = (sel: string) => {
-        const el = document.querySelector(sel) as SVGGraphicsElement | null;
-        if (!el) return null;
-        const b = el.getBBox();
-        return { w: b.width, h: b.height, d: el.getAttribute('d')?.length ?? 0 };
-      };
-      return {
-        playout: bb('#plot-delay path.series-playout'),
-        target: bb('#plot-delay path.series-target'),
-        owd: bb('#plot-delay g.series-owd'),
-        buffer: bb('#plot-buffer path.series-buffer'),
-        dots: document.querySelectorAll('#plot-delay g.series-owd circle').length,
-        loss: document.querySelectorAll('#plot-events rect.ev-loss').length,
-        conceal: document.querySelectorAll('#plot-events rect.ev-conceal').length,
-        title: document.title,
-      };
-    });
-    for (const k of ['playout', 'target', 'owd', 'buffer'] as const) {
-      expect(geo[k], k).not.toBeNull();
-      expect(geo[k]!.w, k).toBeGreaterThan(500);
-      expect(geo[k]!.h, k).toBeGreaterThan(5);
-    }
-    expect(geo.playout!.d).toBeGreaterThan(1000);
+    const geo = await plotGeometry(page);
     // one dot per packet that arrived, one loss mark per packet lost, as in the trace
     const seqSend = new Map<string, boolean>();
     for (const row of rows) seqSend.set(`${row.seq}/${row.sendMs}`, (seqSend.get(`${row.seq}/${row.sendMs}`) ?? false) || row.arrivalMs !== null);
