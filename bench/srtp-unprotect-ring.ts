@@ -10,7 +10,7 @@
 import { load } from '../src/index.js';
 
 const kit = await load({ backend: 'native' });
-const opts = { profile: 'AES_CM_128_HMAC_SHA1_80' as const, masterKey: new Uint8Array(16).fill(7), masterSalt: new Uint8Array(14).fill(9) };
+const opts = { profile: (process.env.PROFILE ?? 'AES_CM_128_HMAC_SHA1_80') as 'AES_CM_128_HMAC_SHA1_80', masterKey: new Uint8Array(16).fill(7), masterSalt: new Uint8Array((process.env.PROFILE ?? '').startsWith('AEAD') ? 12 : 14).fill(9) };
 const size = 1212, slot = size + 160, BATCH = 32;
 const RING = Number(process.argv[2] ?? 4096);
 if (!Number.isInteger(RING) || RING < BATCH || RING % BATCH !== 0 || RING > 65536) throw new Error(`ring: a multiple of ${BATCH} up to 65536`);
