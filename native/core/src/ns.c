@@ -123,6 +123,26 @@
 #ifndef DD_ALPHA_UP
 #define DD_ALPHA_UP 0.8f    /* ... in speech frames when the ML estimate rises above the last frame's (onsets) */
 #endif
+#ifndef VG_ON
+#define VG_ON 1             /* voicing guard: harmonics of a voiced speech frame stay out of the noise average */
+#endif
+#ifndef VG_R
+#define VG_R 0.7f           /* normalised autocorrelation at the pitch lag of a voiced frame */
+#endif
+#ifndef VG_GAMMA
+#define VG_GAMMA 2.f        /* ... whose harmonic bins are 3 dB above the noise estimate */
+#endif
+#ifndef VG_HZ
+#define VG_HZ 1000          /* ... up to this frequency */
+#endif
+#ifndef VG_MAX
+#define VG_MAX 300.f        /* ... for at most 3 s on end in a bin (a steady buzz is then learnt as noise) */
+#endif
+#define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
+#define VG_W 40             /* autocorrelation window, 20 ms */
+#define VG_LAG0 5           /* lags 2.5 .. */
+#define VG_LAG1 25          /* .. 12.5 ms: pitch 80 .. 400 Hz */
+#define VG_N (VG_W + VG_LAG1)
 #define POW_EPS 1e-12f      /* keeps powers positive (and out of denormals) */
 #define SAMPLE_CLAMP 65536.f
 
@@ -148,6 +168,8 @@ struct vk_ns {
   float spp_mean, d_prev, floor_cur;
   ns_click tr_w;  /* the click awaiting confirmation on the next hop (alt == ALT_UNCUT) */
   float tr_hist[3 * TR_SUB];
+  float vg_x[VG_N];  /* voicing guard: the last 32.5 ms at 2 kHz */
+  float vg_f0;       /* ... the pitch of this frame in 50 Hz bins, 0 when not voiced */
   /* arrays (inside the same allocation) */
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf, *olap_alt;
   vk_cpx *X;
@@ -156,6 +178,7 @@ struct vk_ns {
    * its second half and the state it leaves; lek and xik are contiguous and
    * become its spectrum */
   float *lek, *xik, *gammak, *sppk, *a2_alt, *gsm_alt;
+  float *vmask, *vrun; /* the voicing guard's bins (VG_ON), and how long each has been one */
 };
 
 void vk_ns_e1_init(vk_ns_e1_table *t) {
@@ -190,8 +213,8 @@ void vk_ns_e1_init(vk_ns_e1_table *t) {
 
 static size_t ns_floats(int32_t n) {
   size_t nb = (size_t)n + 1;
-  /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 22 per-bin arrays; subs */
-  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 22 * nb + (size_t)MIN_NSUB * nb;
+  /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 24 per-bin arrays; subs */
+  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 24 * nb + (size_t)MIN_NSUB * nb;
 }
 
 static float floor_of(float strength) { return powf(10.f, -45.f * strength / 20.f); }
@@ -234,6 +257,7 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   TAKE(ns->pq, nb);
   TAKE(ns->lek, nb); TAKE(ns->xik, nb); TAKE(ns->gammak, nb); TAKE(ns->sppk, nb);
   TAKE(ns->a2_alt, nb); TAKE(ns->gsm_alt, nb);
+  TAKE(ns->vmask, nb); TAKE(ns->vrun, nb);
   TAKE(ns->subs, (size_t)MIN_NSUB * nb);
 #undef TAKE
   /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
@@ -290,8 +314,11 @@ void vk_ns_reset(vk_ns *ns) {
     ns->gsm[k] = 1.f;
     ns->spp[k] = 0.f;
     ns->a2[k] = 1.f;
+    ns->vrun[k] = 0.f;
   }
   memset(ns->tr_hist, 0, sizeof ns->tr_hist);
+  memset(ns->vg_x, 0, sizeof ns->vg_x);
+  ns->vg_f0 = 0.f;
   ns->frames = ns->sanitised = ns->transients = 0;
   ns->subwin_pos = ns->sub_idx = ns->tr_hold = ns->alt = ns->vad_hang = 0;
   ns->tr_w.after = ns->tr_w.bg = 0.f;
@@ -473,6 +500,95 @@ static void take_alt(vk_ns *ns) {
 }
 #endif
 
+#if VG_ON
+/* The voicing guard, a stage of its own that feeds the noise average (the
+ * mask is made in voicing_guard below).  The input averaged down to 2 kHz,
+ * its normalised autocorrelation over the last 20 ms at lags of
+ * 2.5..12.5 ms (pitch 80..400 Hz): in a frame the speech decision calls
+ * speech, a local peak reaching VG_R marks it voiced, with the pitch of the
+ * shortest lag within 10 % of the best (not an octave below).  In a voiced
+ * frame the bins within a bin of a harmonic up to VG_HZ that stand
+ * VG_GAMMA above the noise estimate are kept out of the noise average even
+ * when the minimum statistic says noise: a talker who voices the same low
+ * harmonics for longer than the ~1 s minimum window (a phrase without
+ * pauses) lifts the minimum to the voice, and the noise average then took
+ * the voice in and attenuated it by up to 11 dB. */
+static void voicing_pitch(vk_ns *ns, const float *h) {
+  const int32_t d = ns->rate / VG_FS, m = ns->n / d;
+  float *v = ns->vg_x;
+  memmove(v, v + m, (size_t)(VG_N - m) * sizeof(float));
+  for (int32_t i = 0; i < m; i++) {
+    float a = 0.f;
+    for (int32_t j = 0; j < d; j++) a += h[i * d + j];
+    v[VG_N - m + i] = a / (float)d;
+  }
+  ns->vg_f0 = 0.f;
+  if (ns->vad_hang == 0) return; /* the guard acts only in speech frames */
+  float u[VG_N], q[VG_N + 1];
+  float mean = 0.f;
+  for (int i = 0; i < VG_N; i++) mean += v[i];
+  mean /= (float)VG_N;
+  /* q: running sums of squares, for the energy of each lagged window */
+  q[0] = 0.f;
+  for (int i = 0; i < VG_N; i++) {
+    u[i] = v[i] - mean;
+    q[i + 1] = q[i] + u[i] * u[i];
+  }
+  const float *x = u + VG_LAG1; /* the last 20 ms */
+  const float e0 = q[VG_N] - q[VG_LAG1];
+  float r[VG_LAG1 + 1];
+  float best = 0.f;
+  for (int l = VG_LAG0; l <= VG_LAG1; l++) {
+    /* four partial sums: vectorisable, the same order in every build */
+    float c0 = 0.f, c1 = 0.f, c2 = 0.f, c3 = 0.f;
+    for (int i = 0; i < VG_W; i += 4) {
+      c0 += x[i] * x[i - l];
+      c1 += x[i + 1] * x[i + 1 - l];
+      c2 += x[i + 2] * x[i + 2 - l];
+      c3 += x[i + 3] * x[i + 3 - l];
+    }
+    float e1 = q[VG_N - l] - q[VG_LAG1 - l];
+    r[l] = ((c0 + c1) + (c2 + c3)) / sqrtf(e0 * e1 + 1e-20f);
+    if (r[l] > best) best = r[l];
+  }
+  if (!(best >= VG_R)) return;
+  int l = VG_LAG0;
+  while (r[l] < 0.9f * best) l++;
+  /* the peak near l, refined by a parabola through its neighbours */
+  while (l < VG_LAG1 && r[l + 1] > r[l]) l++;
+  /* a peak, not the edge of the range: a low-pass noise's autocorrelation
+   * falls from lag 0 on and is highest at the shortest lag */
+  if (l == VG_LAG0 || l == VG_LAG1 || r[l] < VG_R) return;
+  float lag = (float)l;
+  float den = r[l - 1] - 2.f * r[l] + r[l + 1];
+  if (den < 0.f) lag += 0.5f * (r[l - 1] - r[l + 1]) / den;
+  ns->vg_f0 = (float)VG_FS / lag / 50.f;
+}
+
+/* The guard's bins for this frame (vmask, used by the noise average):
+ * within a bin of a harmonic of the pitch, up to VG_HZ.  Speech moves its
+ * pitch and pauses; a bin marked for VG_MAX frames on end holds something
+ * steadier (a buzz), which the guard leaves to the tracker. */
+static void voicing_guard(vk_ns *ns, const float *h) {
+  const int32_t nb = ns->nbins, top = VG_HZ / 50 < nb - 1 ? VG_HZ / 50 : nb - 1;
+  float *vm = ns->vmask, *vr = ns->vrun;
+  voicing_pitch(ns, h);
+  for (int32_t k = 0; k < nb; k++) vm[k] = 0.f;
+  if (ns->vg_f0 > 0.f) {
+    for (float f = ns->vg_f0; f < (float)top + 1.f; f += ns->vg_f0) {
+      int32_t i = (int32_t)(f + 0.5f);
+      for (int32_t j = i - 1; j <= i + 1; j++)
+        if (j >= 1 && j <= top) vm[j] = 1.f;
+    }
+  }
+  for (int32_t k = 0; k < nb; k++) {
+    float r = vm[k] > 0.f ? vr[k] + 1.f : 0.f;
+    vr[k] = r;
+    vm[k] = r > VG_MAX ? 0.f : vm[k];
+  }
+}
+#endif
+
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
   float *in = ns->inbuf;
@@ -526,6 +642,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int transient = ns->tr_hold > 0;
 #if TR_CONFIRM
   if (!transient && tr_pending) ns->alt = ALT_CUT; /* a jump late in this hop, judged on the next */
+#endif
+#if VG_ON
+  voicing_guard(ns, in + n);
 #endif
   /* 3. analysis */
   for (int32_t i = 0; i < 2 * n; i++) ns->tbuf[i] = in[i] * ns->win[i];
@@ -581,7 +700,12 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * alone lets 1 - ad of every speech frame leak in).  When the minimum
      * says noise (p small, e.g. after a noise step has aged through the
      * minimum window), the bin updates whatever its level. */
+#if VG_ON
+    /* ... and so is a harmonic of voiced speech (voicing_guard) */
+    p = ((p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) || (ns->vmask[k] > 0.f && P[k] > VG_GAMMA * lam[k])) ? 1.f : p;
+#else
     p = (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) ? 1.f : p;
+#endif
     float ad = ALPHA_D + (1.f - ALPHA_D) * p;
     ad = (init && ad > a0) ? a0 : ad;
     lam[k] = ad * lam[k] + (1.f - ad) * P[k];
