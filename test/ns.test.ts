@@ -26,6 +26,45 @@ function power(x: Float32Array): number {
   return s / x.length;
 }
 
+/**
+ * Synthetic babble: `talkers` voices, each a glottal pulse train (f0
+ * 100-250 Hz, drifting per syllable) with a little breath noise through two
+ * formant resonators whose frequencies jump every syllable (100-250 ms
+ * voiced, 30-150 ms gaps, some syllables run on), summed and scaled to `rms`.
+ * Like real babble it never rests and its spectrum keeps changing shape.
+ */
+function babble(len: number, rate: number, talkers: number, seed: number, rms: number): Float32Array {
+  const r = rng(seed);
+  const y = new Float32Array(len);
+  const rr = Math.exp((-Math.PI * 120) / rate); // 120 Hz formant bandwidth
+  for (let v = 0; v < talkers; v++) {
+    let f0 = 100 + 150 * r(), ph = 0, left = 0, on = false;
+    const st = [[0, 0], [0, 0]];
+    let cf = [0, 0];
+    for (let i = 0; i < len; i++) {
+      if (--left <= 0) {
+        on = !on || r() < 0.3;
+        left = Math.floor(rate * (on ? 0.1 + 0.15 * r() : 0.03 + 0.12 * r()));
+        cf = [300 + 600 * r(), 900 + 1600 * r()].map((f) => 2 * rr * Math.cos((2 * Math.PI * f) / rate));
+        f0 = Math.min(250, Math.max(100, f0 * (0.9 + 0.2 * r())));
+      }
+      ph += f0 / rate;
+      let e = 0;
+      if (ph >= 1) { ph -= 1; e = 1; }
+      let s = on ? e + 0.05 * gauss(r) : 0;
+      for (let k = 0; k < 2; k++) {
+        const o = cf[k] * st[k][0] - rr * rr * st[k][1] + s;
+        st[k][1] = st[k][0];
+        st[k][0] = o;
+        s = o;
+      }
+      y[i] += s;
+    }
+  }
+  const g = rms / Math.sqrt(power(y));
+  return y.map((v) => v * g);
+}
+
 const RATES: NsSampleRate[] = [8000, 16000, 48000];
 
 /**
@@ -134,6 +173,46 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       // residual: output minus the (delayed) tone, against the input noise
       const res = Float32Array.from(span, (v, i) => v - ref[i]);
       expect(db((noiseRms * noiseRms) / power(res))).toBeGreaterThan(6);
+      ns.close();
+    });
+
+    it(`${sampleRate} Hz: babble keeps a shallow floor; words over steady noise keep the deep one in their pauses`, () => {
+      // Babble is speech: the suppressor cannot tell the talker from it, so
+      // once the background has gone ~1.5 s without a pause (a stretch
+      // where the signal is at the noise floor) the gain floor is the same
+      // shallow one in every frame, -45 dB x strength x 0.2 = -4.5 dB at the
+      // default (docs/ns.md).  1.5 dB of margin for the overlap-add.  Before,
+      // the floor followed the speech decision down to -22.5 dB in babble's
+      // dips, taking 10-21 dB from single frames here.
+      const n = sampleRate / 100;
+      const len = sampleRate * 5;
+      const x = babble(len, sampleRate, 6, 5, 0.01);
+      const ns = kit.createNoiseSuppressor({ sampleRate });
+      const y = ns.process(x);
+      const d = ns.delaySamples;
+      let worst = 0;
+      for (let o = 3 * sampleRate; o + n <= len - d; o += n) {
+        worst = Math.max(worst, db(power(x.subarray(o, o + n)) / power(y.subarray(o + d, o + d + n))));
+      }
+      expect(worst).toBeLessThan(6);
+      // Words (one synthetic talker, 0.5 s on, 0.3 s off) over white noise:
+      // the pauses still lose at least the 15 dB the issue asks for (the
+      // floor there is -22.5 dB).
+      ns.reset();
+      const r = rng(13);
+      const w = babble(len, sampleRate, 1, 6, 0.05);
+      const per = Math.round(0.8 * sampleRate), word = Math.round(0.5 * sampleRate);
+      const z = Float32Array.from(w, (v, i) => 0.01 * gauss(r) + (i % per < word ? v : 0));
+      const out = ns.process(z);
+      let pin = 0, pout = 0;
+      for (let i = 2 * sampleRate; i < len - d; i++) {
+        const ph = i % per; // the pause, less 50 ms after the word and 20 ms before the next
+        if (ph > word + sampleRate * 0.05 && ph < per - sampleRate * 0.02) {
+          pin += z[i] * z[i];
+          pout += out[i + d] * out[i + d];
+        }
+      }
+      expect(db(pin / pout)).toBeGreaterThan(15);
       ns.close();
     });
 

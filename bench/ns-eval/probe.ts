@@ -112,7 +112,7 @@ for (const m of mixes) {
   }
   if (args.has('speex')) {
     const sm = ref.measure(readF32(m.file.replace(/\.raw$/, '.speex')), delay);
-    line += ` | speex ${sg(100 * (sm.stoi - nm.stoi))}`;
+    line += ` | speex ${sg(100 * (sm.stoi - nm.stoi))} NAabs ${sm.naAbs.toFixed(1)}`;
   }
   console.log(line);
   if (args.has('detail')) {

@@ -13,7 +13,9 @@
  *  5. during a detected transient, the power jump above the frame before it
  *     counts as noise (so clicks are cut, speech under them is kept);
  *  6. posterior SNR, decision-directed a priori SNR;
- *  7. the gain stage (OM-LSA by default) gives gains and speech presence;
+ *  7. a frame speech decision and a test for a speech-like background
+ *     (babble: no pause for over a second) set the gain floor; the gain
+ *     stage (OM-LSA by default) gives gains and speech presence;
  *  8. gain smoothing across frequency (3 taps) and time (limited release),
  *     floored at the strength's gain floor;
  *  9. inverse FFT, sqrt-Hann synthesis window, overlap-add.
@@ -105,6 +107,24 @@
 #ifndef SPEECH_FLOOR
 #define SPEECH_FLOOR 0.5f   /* in speech frames the floor is floor^SPEECH_FLOOR (half as deep in dB) */
 #endif
+#ifndef BG_FLAT
+#define BG_FLAT 0.45f       /* whitened-spectrum flatness above which a frame is noise-like (noise alone: 0.58, 5th pct 0.49) */
+#endif
+#ifndef BG_BELOW
+#define BG_BELOW 1.f        /* ... or mean posterior SNR below this (no more power than the noise estimate) */
+#endif
+#ifndef BG_PAUSE_RUN
+#define BG_PAUSE_RUN 10     /* noise-like frames in a row that make a pause (100 ms) */
+#endif
+#ifndef BG_T0
+#define BG_T0 100           /* frames without a pause before the background counts as speech-like (1 s) ... */
+#endif
+#ifndef BG_T1
+#define BG_T1 150           /* ... and fully so after this many (1.5 s) */
+#endif
+#ifndef BABBLE_FLOOR
+#define BABBLE_FLOOR 0.2f   /* over a speech-like background the floor is floor^BABBLE_FLOOR in every frame (-4.5 dB at 0.5) */
+#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -165,6 +185,7 @@ struct vk_ns {
   vk_ns_e1_table e1;
   uint32_t frames, sanitised, transients;
   int32_t subwin_pos, sub_idx, tr_hold, alt, vad_hang;
+  int32_t quiet_run, since_pause;
   float spp_mean, d_prev, floor_cur;
   ns_click tr_w;  /* the click awaiting confirmation on the next hop (alt == ALT_UNCUT) */
   float tr_hist[3 * TR_SUB];
@@ -323,6 +344,8 @@ void vk_ns_reset(vk_ns *ns) {
   ns->subwin_pos = ns->sub_idx = ns->tr_hold = ns->alt = ns->vad_hang = 0;
   ns->tr_w.after = ns->tr_w.bg = 0.f;
   ns->tr_w.from = 2 * TR_SUB;
+  ns->quiet_run = 0;
+  ns->since_pause = 0;
   ns->floor_cur = ns->floor_lin;
   ns->spp_mean = 0.f;
   ns->d_prev = 0.f;
@@ -746,7 +769,33 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * lag onsets nor linger after offsets. */
     if (hot > VAD_HOT) ns->vad_hang = VAD_HANG;
     else if (ns->vad_hang > 0) ns->vad_hang--;
-    float target = ns->vad_hang > 0 ? powf(ns->floor_lin, SPEECH_FLOOR) : ns->floor_lin;
+    /* Is the background speech-like (babble)?  Stationary noise leaves
+     * the signal at the noise floor between words, and there the
+     * spectrum whitened by the noise estimate is flat (its flatness, the
+     * geometric over the arithmetic mean of the posterior SNRs, is 0.58
+     * for noise alone).  Babble never rests: its spectrum keeps changing
+     * shape against any estimate, so such frames (or frames with no more
+     * power than the noise estimate) never last a pause's length.  After
+     * BG_T0..BG_T1 frames without such a pause the floor moves, in
+     * speech and pause frames alike, to one shallow floor: the speech
+     * decision cannot tell the talker from the babble, and a deep floor
+     * where babble momentarily dominates cuts the talker (2.4 STOI points
+     * at -5 dB SNR on the training talkers).  Clicks neither make nor
+     * break a pause. */
+    float lsum = 0.f, asum = 0.f;
+    for (int32_t k = 2; k <= k1; k++) {
+      lsum += vk_fast_log2(gamma[k]);
+      asum += gamma[k];
+    }
+    float amean = asum / (float)(k1 - 1);
+    int quiet = lsum / (float)(k1 - 1) > vk_fast_log2(BG_FLAT * amean) || amean < BG_BELOW;
+    if (!transient) ns->quiet_run = quiet ? (ns->quiet_run < BG_PAUSE_RUN ? ns->quiet_run + 1 : BG_PAUSE_RUN) : 0;
+    if (ns->quiet_run >= BG_PAUSE_RUN) ns->since_pause = 0;
+    else if (ns->since_pause < BG_T1) ns->since_pause++;
+    float nu = (float)(ns->since_pause - BG_T0) / (float)(BG_T1 - BG_T0);
+    nu = nu < 0.f ? 0.f : nu;
+    float ex = ns->vad_hang > 0 ? SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR) : 1.f + nu * (BABBLE_FLOOR - 1.f);
+    float target = powf(ns->floor_lin, ex);
     float fc = ns->floor_cur * FLOOR_FALL;
     ns->floor_cur = target > fc ? target : fc;
     if (ns->floor_cur < ns->floor_lin) ns->floor_cur = ns->floor_lin;
