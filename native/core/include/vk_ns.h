@@ -53,8 +53,11 @@ typedef struct vk_ns_gain_input {
  * The replaceable gain estimator: compute(ctx, in, gain, spp) writes nbins
  * gains in [0, 1] to gain and the per-bin speech-presence probability it
  * used (0..1) to spp (reported in the stats).  It is called once per frame,
- * after noise tracking and before smoothing; it must not keep pointers into
- * in.  A learned estimator plugs in here.
+ * after noise tracking and before smoothing, and a second time in a frame
+ * whose click the next hop decides (that frame is processed with and
+ * without the cut): its output must depend on in alone, not on earlier
+ * calls.  It must not keep pointers into in.  A learned estimator plugs in
+ * here.
  */
 typedef struct vk_ns_gain_stage {
   void *ctx;
