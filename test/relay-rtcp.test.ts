@@ -63,10 +63,14 @@ describe.each(BACKENDS)('RtpRelay transcode mode, its own RTCP per leg, on %s', 
     const aliceArrived: number[] = []; // extended sequence numbers of Alice's packets that reached the relay
     const relayJitterMs: number[] = [];
     let lastAliceRtpArrival = 0;
-    const bobPlain = () => srtp(KR, SR); // a fresh context reads any packet of the relay -> Bob direction
+    // SRTCP carries its index, so a fresh context reads any RTCP packet of the
+    // relay -> Bob direction; RTP goes through one context in send order, since
+    // the relay's sequence starts at random and may wrap (ROC 0 -> 1) in the run
+    const bobPlain = () => srtp(KR, SR);
+    const bobTap = srtp(KR, SR);
 
     const fromRelay = (leg: 'a' | 'b', d: Uint8Array, t: number) => {
-      const plain = leg === 'b' ? (d[1] >= 192 && d[1] <= 223 ? bobPlain().unprotectRtcp(d) : bobPlain().unprotectRtp(d)) : d;
+      const plain = leg === 'b' ? (d[1] >= 192 && d[1] <= 223 ? bobPlain().unprotectRtcp(d) : bobTap.unprotectRtp(d)) : d;
       if (d[1] >= 192 && d[1] <= 223) {
         relayReports[leg].push({ at: t, packets: parseRtcp(plain) });
       } else {
