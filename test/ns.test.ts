@@ -316,6 +316,60 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
     });
   }
 
+  for (const sampleRate of RATES) {
+    it(`${sampleRate} Hz: short gliding syllables 15 dB over the noise lose little more than a Wiener gain of their SNR`, () => {
+      // 60 ms voiced syllables (20 ms rise and fall), pitch 110-180 Hz
+      // gliding by +-25 % within each, equal harmonics up to 3.5 kHz, 150 ms
+      // apart, over white noise.  Each harmonic is built to stand 15 dB over
+      // the noise in its 50 Hz bin (a sine of amplitude A in a 20 ms
+      // sqrt-Hann window of N samples: |X|^2 = (A N / pi)^2 against the
+      // noise's sigma^2 N / 2).  A gain that knew that SNR (Wiener,
+      // 15 / (1 + 15) in power terms of 10^1.5) would lose 0.27 dB of them.
+      // Speech moves, and an a priori SNR that follows the last frame lags
+      // it: with the decision-directed estimate alone (before session 6) the
+      // syllables lost 1.9-2.0 dB at each rate (now 1.5-1.6).  Measured as the output's
+      // component along the clean syllables (noise is uncorrelated with
+      // them), within 1.5 dB of the Wiener loss.
+      const r = rng(5);
+      const n = sampleRate / 100, len = 6 * sampleRate, sigma = 0.01;
+      const x = Float32Array.from({ length: len }, () => sigma * gauss(r));
+      const sig = new Float32Array(len);
+      const snr = 10 ** 1.5;
+      const amp = Math.sqrt((snr * sigma * sigma * (2 * n)) / 2) * (Math.PI / (2 * n));
+      const f0s = [110, 150, 130, 170, 120, 160, 140, 180, 115, 155];
+      const syl = Math.round(0.06 * sampleRate), gap = Math.round(0.15 * sampleRate), ramp = 0.02 * sampleRate;
+      const spans: [number, number][] = [];
+      for (let t0 = sampleRate, k = 0; t0 + syl + gap < len - n; t0 += syl + gap, k++) {
+        const f0 = f0s[k % f0s.length], dir = k % 2 ? -1 : 1;
+        let ph = 0;
+        for (let i = 0; i < syl; i++) {
+          ph += (2 * Math.PI * f0 * (1 + 0.5 * dir * (i / syl - 0.5))) / sampleRate;
+          const env = Math.min(1, i / ramp, (syl - i) / ramp);
+          let v = 0;
+          for (let h = 1; h * f0 * 1.25 < 3500; h++) v += Math.sin(h * ph);
+          sig[t0 + i] = amp * env * v;
+          x[t0 + i] += sig[t0 + i];
+        }
+        spans.push([t0, t0 + syl]);
+      }
+      const ns = kit.createNoiseSuppressor({ sampleRate });
+      const y = ns.process(x);
+      ns.close();
+      let num = 0, den = 0;
+      for (const [a, b] of spans) {
+        for (let i = a; i < b; i++) {
+          num += y[i + n] * sig[i];
+          den += sig[i] * sig[i];
+        }
+      }
+      const lossDb = -20 * Math.log10(num / den);
+      const wienerDb = -10 * Math.log10(snr / (1 + snr)) * 2;
+      expect(wienerDb).toBeCloseTo(0.27, 2);
+      expect(lossDb).toBeGreaterThan(0);
+      expect(lossDb).toBeLessThan(wienerDb + 1.5);
+    });
+  }
+
   it('NaN and infinite samples are sanitised without poisoning later frames', () => {
     const a = kit.createNoiseSuppressor({ sampleRate: 16000 });
     const b = kit.createNoiseSuppressor({ sampleRate: 16000 });

@@ -8,6 +8,9 @@
  *       [--noises white,babble] [--snrs 20] [--cflags '-DX=1'] [--work dir]
  *       [--speex] [--detail] [--strength 0.5] [--seconds 5] [--corpus v1|v2]
  *       [--recnoise dB]  (mechanism test: pink noise inside the words, in the reference)
+ *       [--dump]  (also writes each mixture's clean and noise parts as float32 files)
+ *       [--sa]  (where speech attenuation comes from: the speech energy lost,
+ *                split by frequency, local SNR and frame type, summed over the mixes)
  *
  * It mixes exactly as run.ts does (same seeds, same levels) and runs the
  * core through the C harness (rebuilt with --cflags into --work).
@@ -17,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BABBLE, FS, HELDOUT, HELDOUT_V1, NOISES, TRAIN, concatWords, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
-import { energy, resample } from './dsp.js';
+import { energy, powerSpectrogram, resample } from './dsp.js';
 import { MixRef } from './metrics.js';
 import { cliArgs } from './args.js';
 
@@ -77,6 +80,11 @@ list.forEach((talker, ti) => {
       const q = Int16Array.from(clean, (v, i) => Math.max(-32768, Math.min(32767, Math.round((v + noiseSig[i]) * 32768))));
       const file = join(work, `${set}-${talker}-${kind}-${snr}-${rate}.raw`);
       writeFileSync(file, Buffer.from(q.buffer));
+      if (args.has('dump')) {
+        // the parts of the mixture, for a debugging build of the core (not the table)
+        writeFileSync(file.replace(/\.raw$/, '.clean.f32'), Buffer.from(clean.buffer));
+        writeFileSync(file.replace(/\.raw$/, '.noise.f32'), Buffer.from(noiseSig.buffer));
+      }
       mixes.push({ talker, noise: kind, snr, file, clean, noiseSig, noisy: Float32Array.from(q, (v) => v / 32768) });
     }
   });
@@ -96,6 +104,8 @@ const readF32 = (p: string) => {
 };
 
 const delay = rate / 100;
+const saAcc = new Map<string, { lost: number; e: number; kept: number; wk: number; n: number }>(); // --sa
+let saFiles = 0;
 const len = mixes[0].clean.length - Math.ceil(0.03 * rate);
 const sg = (v: number) => (v >= 0 ? '+' : '') + v.toFixed(2);
 const sums = new Map<string, number[]>();
@@ -115,6 +125,7 @@ for (const m of mixes) {
     line += ` | speex ${sg(100 * (sm.stoi - nm.stoi))} NAabs ${sm.naAbs.toFixed(1)}`;
   }
   console.log(line);
+  if (args.has('sa')) saSplit(ref, out, delay);
   if (args.has('detail')) {
     const dn = ref.stoiRef.detail(m.noisy.subarray(0, len));
     const dout = ref.stoiRef.detail(out.subarray(delay, delay + len));
@@ -132,7 +143,101 @@ for (const m of mixes) {
     console.log(`  worst segments (dSTOI x100 of the segment, start s): ${worst.map(([v, s]) => `${v.toFixed(1)}@${(starts[s] / rate).toFixed(2)}`).join(' ')}`);
   }
 }
+if (args.has('sa')) saReport();
 for (const [k, v] of sums) {
   const ds = v.filter((_, i) => i % 2 === 0), sa = v.filter((_, i) => i % 2 === 1);
   console.log(`mean ${k}: dSTOI ${sg(ds.reduce((a, b) => a + b, 0) / ds.length)} SA ${(sa.reduce((a, b) => a + b, 0) / sa.length).toFixed(3)}`);
+}
+
+/*
+ * --sa: SA = 10 log10(sum |S|^2 / sum g^2 |S|^2) over all bins (metrics.ts).
+ * The speech energy lost, sum (1 - g^2) |S|^2 (negative where g > 1), is
+ * split by class of bin and frame; per class, its share of the file's
+ * speech energy ('lost %', summed over the classes of one split it gives
+ * 1 - 10^(-SA/10)), the class's share of the speech energy, and the
+ * class's own attenuation.  Frame types come from the clean speech: level
+ * against the loudest frame; onsets (the first 3 frames, 30 ms, of a run
+ * within 40 dB of the loudest) and ends (its last 3); voiced (normalised
+ * autocorrelation of the clean frame at lags of 2.5..12.5 ms, at 8 kHz,
+ * above 0.6).  Local SNR: |S|^2 / |N|^2 of the bin.
+ */
+function saSplit(ref: MixRef, out: Float32Array, delay: number) {
+  const fs = rate, frame = fs / 50, hop = fs / 100, nfft = 1 << Math.ceil(Math.log2(frame));
+  const y = out.subarray(delay, delay + ref.len);
+  const Y = powerSpectrogram(y, frame, hop, nfft, ref.len);
+  const fe = ref.S.map((p) => p.reduce((a, b) => a + b, 0));
+  const max = Math.max(...fe);
+  const active = fe.map((e) => e > max * 1e-4);
+  // voiced: clean frame at 8 kHz (block means), normalised autocorrelation
+  const d = fs / 8000;
+  const c8 = new Float64Array(Math.floor(ref.len / d));
+  for (let i = 0; i < c8.length; i++) { let a = 0; for (let j = 0; j < d; j++) a += ref.clean[i * d + j]; c8[i] = a / d; }
+  const voiced = fe.map((_, t) => {
+    const s0 = t * 80, w = 160;
+    if (s0 + w > c8.length) return false;
+    let best = 0;
+    for (let l = 20; l <= 100; l++) {
+      let c = 0, e0 = 0, e1 = 0;
+      for (let i = s0 + l; i < s0 + w; i++) { c += c8[i] * c8[i - l]; e0 += c8[i] * c8[i]; e1 += c8[i - l] * c8[i - l]; }
+      const r = c / Math.sqrt(e0 * e1 + 1e-30);
+      if (r > best) best = r;
+    }
+    return best > 0.6;
+  });
+  const pos = fe.map(() => '');
+  for (let t = 0; t < fe.length; ) {
+    if (!active[t]) { t++; continue; }
+    let u = t;
+    while (u < fe.length && active[u]) u++;
+    for (let i = t; i < u; i++) pos[i] = i - t < 3 ? 'onset' : u - i <= 3 ? 'end' : 'inside';
+    t = u;
+  }
+  let s0 = 0;
+  for (let t = 0; t < Y.length; t++) for (const v of ref.S[t]) s0 += v;
+  const local = new Map<string, { lost: number; e: number; kept: number; wk: number }>();
+  let wk = 0; // this bin's speech energy under the oracle Wiener gain (true S / N)
+  const add = (key: string, lost: number, e: number, kept: number) => {
+    let a = local.get(key);
+    if (!a) local.set(key, (a = { lost: 0, e: 0, kept: 0, wk: 0 }));
+    a.lost += lost; a.e += e; a.kept += kept; a.wk += wk;
+  };
+  const bands = [0, 300, 600, 1000, 2000, 3000, 4000, 8000, 24000];
+  for (let t = 0; t < Y.length; t++) {
+    const lvl = 10 * Math.log10(fe[t] / max + 1e-30);
+    const lv = lvl > -10 ? 'level 0..-10' : lvl > -20 ? 'level -10..-20' : lvl > -30 ? 'level -20..-30' : 'level < -30';
+    const ft = active[t] ? `${pos[t]} ${voiced[t] ? 'voiced' : 'unvoiced'}` : 'inactive';
+    for (let k = 0; k < Y[t].length; k++) {
+      let g2 = Y[t][k] / (ref.X[t][k] + 1e-30);
+      if (g2 > 4) g2 = 4;
+      const sv = ref.S[t][k], lost = (1 - g2) * sv, kept = g2 * sv;
+      const f = (k * fs) / nfft;
+      let b = 0;
+      while (f >= bands[b + 1]) b++;
+      const xiT = sv / (ref.N[t][k] + 1e-30);
+      wk = (xiT / (1 + xiT)) ** 2 * sv;
+      const snr = 10 * Math.log10(xiT);
+      const sb = snr < -10 ? '< -10' : snr < -5 ? '-10..-5' : snr < 0 ? '-5..0' : snr < 5 ? '0..5' : snr < 10 ? '5..10' : '>= 10';
+      add(`band ${bands[b]}..${bands[b + 1]} Hz`, lost, sv, kept);
+      add(`local SNR ${sb} dB`, lost, sv, kept);
+      add(`frame ${ft}`, lost, sv, kept);
+      add(`frame ${lv}`, lost, sv, kept);
+      add(`voiced ${voiced[t] ? 'yes' : 'no'} x SNR ${sb}`, lost, sv, kept);
+      add(`voiced ${voiced[t] ? 'yes' : 'no'} x band ${bands[b]}..${bands[b + 1]}`, lost, sv, kept);
+      if (b < 3) add(`band ${bands[b]}..${bands[b + 1]} x SNR ${sb}`, lost, sv, kept);
+    }
+  }
+  saFiles++;
+  for (const [k, a] of local) {
+    let g = saAcc.get(k);
+    if (!g) saAcc.set(k, (g = { lost: 0, e: 0, kept: 0, wk: 0, n: 0 }));
+    g.lost += a.lost / s0; g.e += a.e / s0; g.kept += 10 * Math.log10(a.e / (a.kept + 1e-30)); g.n++;
+    g.wk += 10 * Math.log10(a.e / (a.wk + 1e-30));
+  }
+}
+function saReport() {
+  console.log(`speech energy lost, mean over ${saFiles} files: class | lost % of the speech | energy % | the class's SA dB (mean over files holding it) | an oracle Wiener gain's`);
+  for (const k of [...saAcc.keys()].sort()) {
+    const g = saAcc.get(k)!;
+    console.log(`  ${k.padEnd(34)} ${((100 * g.lost) / saFiles).toFixed(2).padStart(7)} ${((100 * g.e) / saFiles).toFixed(1).padStart(6)} ${(g.kept / g.n).toFixed(2).padStart(7)} ${(g.wk / g.n).toFixed(2).padStart(7)}`);
+  }
 }

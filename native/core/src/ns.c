@@ -140,8 +140,11 @@
 #ifndef TR_KAPPA
 #define TR_KAPPA 2.f        /* allowed rise over the pre-click spectrum (3 dB) */
 #endif
+#ifndef DD_TSNR
+#define DD_TSNR 1           /* in speech frames the a priori SNR is at least its two-step (TSNR) estimate */
+#endif
 #ifndef DD_ALPHA_UP
-#define DD_ALPHA_UP 0.8f    /* ... in speech frames when the ML estimate rises above the last frame's (onsets) */
+#define DD_ALPHA_UP 0.8f    /* DD_TSNR 0 (before session 6): this DD weight in speech frames for rising bins */
 #endif
 #ifndef VG_ON
 #define VG_ON 1             /* voicing guard: harmonics of a voiced speech frame stay out of the noise average */
@@ -495,12 +498,28 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
     gamma[k] = g;
     float ml = g - 1.f;
     if (ml < 0.f) ml = 0.f;
-    /* Onsets: the decision-directed estimate lags a rising bin by a frame
-     * or two (weak consonants and word starts lose up to 6 dB); in speech
-     * frames it follows a rise faster.  Not in pauses, where a faster rise
-     * would open the gain on noise peaks (musical noise). */
+#if DD_TSNR
+    /* The decision-directed estimate is 0.9 times the last frame's
+     * output, so it lags speech by a frame: where the speech rises or
+     * moves (onsets, formant and pitch movements) the gain is set by the
+     * frame before, and the speech is attenuated for it.  The second step
+     * of the two-step estimate (TSNR; Plapous, Marro and Scalart 2006),
+     * the Wiener gain of the DD estimate applied to this frame's posterior
+     * SNR, has no such lag.  In speech frames the larger of the two is
+     * used: where this frame holds more than the DD estimate predicts.
+     * Not in pauses, where the second step would open the gain on noise
+     * peaks (musical noise).  Training talkers, 8 kHz, against the rule
+     * it replaces (below): speech attenuation 0.53 -> 0.49 dB, noise
+     * removed in pauses 12.9 -> 13.1 dB, dSTOI +2.40 -> +2.43. */
+    float x2 = DD_ALPHA * a2[k] + (1.f - DD_ALPHA) * ml;
+    float gw = x2 / (1.f + x2);
+    float x3 = gw * gw * g;
+    x2 = (speech && x3 > x2) ? x3 : x2;
+#else
+    /* Before: in speech frames a rising bin used a faster DD weight. */
     float al = (ml > a2[k] && speech) ? DD_ALPHA_UP : DD_ALPHA;
     float x2 = al * a2[k] + (1.f - al) * ml;
+#endif
     xi[k] = x2 > XI_MIN ? x2 : XI_MIN;
   }
 }
