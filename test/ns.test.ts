@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { BACKENDS, kitFor } from './helpers/backends.js';
 import { mulberry32 as rng } from './helpers/random.js';
+import { speech48k, downsample } from './helpers/audio.js';
 import { VoipKitError, type VoipKit, type NsSampleRate } from '../src/index.js';
 
 // Deterministic signals (seeded): the expected values come from the
@@ -63,6 +64,38 @@ function babble(len: number, rate: number, talkers: number, seed: number, rms: n
   }
   const g = rms / Math.sqrt(power(y));
   return y.map((v) => v * g);
+}
+
+/**
+ * A talker over a crowd, `over` dB apart: the committed 4 s of speech
+ * (test/vectors/opus, eSpeak NG; one sentence pause at 3.05-3.45 s) after
+ * 1.5 s of the crowd alone.  The crowd is 8 copies of the same speech,
+ * each played from a seeded random point at a seeded speed of 0.8-1.25
+ * (other pitches and formants), looped and summed: speech-like, never
+ * resting.  `over` is the talker's power over the whole 4 s against the
+ * crowd's.  Built once per rate and level, shared by both backends.
+ */
+const crowdCache = new Map<string, Float32Array>();
+const CROWD_LEAD = 1.5;
+function talkerOverCrowd(rate: number, over: number): Float32Array {
+  const key = `${rate}-${over}`;
+  const hit = crowdCache.get(key);
+  if (hit) return hit;
+  const sp = Float32Array.from(downsample(speech48k(), 48000, rate), (v) => v / 32768);
+  const lead = Math.round(CROWD_LEAD * rate), len = lead + sp.length;
+  const r = rng(21);
+  const crowd = new Float32Array(len);
+  for (let v = 0; v < 8; v++) {
+    const speed = 0.8 + 0.45 * r(), off = r() * sp.length;
+    for (let i = 0; i < len; i++) {
+      const p = (off + i * speed) % sp.length, j = Math.floor(p), f = p - j;
+      crowd[i] += sp[j] * (1 - f) + sp[(j + 1) % sp.length] * f;
+    }
+  }
+  const g = Math.sqrt(power(sp) / power(crowd) / 10 ** (over / 10));
+  const x = Float32Array.from(crowd, (v, i) => g * v + (i >= lead ? sp[i - lead] : 0));
+  crowdCache.set(key, x);
+  return x;
 }
 
 const RATES: NsSampleRate[] = [8000, 16000, 48000];
@@ -213,6 +246,35 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
         }
       }
       expect(db(pin / pout)).toBeGreaterThan(15);
+      ns.close();
+    });
+
+    it(`${sampleRate} Hz: a talker far above the babble gets the deep floor back in his pauses; one near it keeps the shallow floor`, () => {
+      // The shallow floor over babble protects a talker whom the speech
+      // decision cannot tell from the babble.  A talker who stands far above
+      // it is in no such danger, so the usual floors (-22.5 dB in pauses,
+      // -11.25 dB under speech) come back (docs/ns.md, "Babble: how far the
+      // talker stands above it").  Measured in the talker's sentence pause
+      // (3.10-3.43 s of the speech: only the crowd is there): 30 dB over the
+      // crowd, the pause loses more than 8 dB, which the shallow floor
+      // (-4.5 dB at the default) cannot give (before: 5.2 dB); the talker's
+      // speech before it loses less than 0.5 dB.  At the crowd's level
+      // (0 dB) the floor stays the shallow one: the pause loses less than
+      // its 4.5 dB.
+      const d = sampleRate / 100;
+      const lead = Math.round(CROWD_LEAD * sampleRate);
+      const a = lead + Math.round(3.1 * sampleRate), b = lead + Math.round(3.43 * sampleRate);
+      const loss = (x: Float32Array, y: Float32Array, from: number, to: number) =>
+        db(power(x.subarray(from, to)) / power(y.subarray(from + d, to + d)));
+      const ns = kit.createNoiseSuppressor({ sampleRate });
+      const far = talkerOverCrowd(sampleRate, 30);
+      const yf = ns.process(far.slice());
+      expect(loss(far, yf, a, b)).toBeGreaterThan(8);
+      expect(loss(far, yf, lead, lead + 3 * sampleRate)).toBeLessThan(0.5);
+      ns.reset();
+      const near = talkerOverCrowd(sampleRate, 0);
+      const yn = ns.process(near.slice());
+      expect(loss(near, yn, a, b)).toBeLessThan(4.5);
       ns.close();
     });
 
