@@ -25,7 +25,28 @@ export const FS = 48000;
 export const TRAIN = ['en', 'de', 'ca', 'uk'];
 export const HELDOUT_V1 = ['da', 'ru', 'lt'];
 export const HELDOUT = [...HELDOUT_V1, 'ast-en', 'ast-fr'];
-const ASTERISK_DIRS: Record<string, string> = { 'ast-en': 'en_US_f_Allison', 'ast-fr': 'fr_CA_f_June' };
+/**
+ * FRESH (session 6): four more talkers, added when the held-out talkers had
+ * been used to diagnose failures and once to choose between two forms of a
+ * rule, so that the final code meets speech nobody has looked at.  nn
+ * (ktuberling, Opus 48 kHz), ro (ktuberling, 44.1 kHz WAV, 13 words),
+ * ast-it (Debian's asterisk-core-sounds-it-g722: it_IT_m_Carlo, a male
+ * voice) and ast-ru (asterisk-core-sounds-ru-g722: ru_RU_f_IvrvoiceRU).
+ * Looked at only in the final evaluation of a session; never for tuning
+ * or diagnosis.
+ */
+export const FRESH = ['nn', 'ro', 'ast-it', 'ast-ru'];
+const ASTERISK_DIRS: Record<string, string> = {
+  'ast-en': 'en_US_f_Allison', 'ast-fr': 'fr_CA_f_June', 'ast-it': 'it_IT_m_Carlo', 'ast-ru': 'ru_RU_f_IvrvoiceRU',
+};
+/** The talkers of a set of the corpus, and the base of its seeds. */
+export type TalkerSet = 'train' | 'heldout' | 'fresh';
+export function setTalkers(set: TalkerSet, version: CorpusVersion): { list: string[]; seedBase: number } {
+  if (set === 'train') return { list: TRAIN, seedBase: 1000 };
+  if (set === 'heldout') return { list: version === 'v1' ? HELDOUT_V1 : HELDOUT, seedBase: 2000 };
+  if (set === 'fresh') return { list: FRESH, seedBase: 3000 };
+  throw new Error(`unknown talker set ${set as string} (train, heldout, fresh)`);
+}
 /**
  * The babble: a dozen talkers in neither set, five wideband and seven
  * narrowband (8 kHz recordings, so above 4 kHz the babble is thinner).
@@ -147,7 +168,7 @@ export function loadTalker(lang: string, cacheDir: string, version: CorpusVersio
   const ast = ASTERISK_DIRS[lang];
   const dir = ast ? join(ASTERISK, ast) : join(SOUNDS, lang);
   return readdirSync(dir)
-    .filter((f) => (ast ? f.endsWith('.g722') && !/tone|beep/.test(f) : f.endsWith('.ogg') || f.endsWith('.wav')))
+    .filter((f) => (ast ? f.endsWith('.g722') && !/tone|beep/.test(f) : /\.(ogg|wav|opus)$/.test(f)))
     .sort()
     .slice(0, MAX_WORDS)
     .map((f) => decodeWord(join(dir, f), cacheDir))

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, HELDOUT, HELDOUT_V1, NOISES, TRAIN, concatWords, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NOISES, concatWords, setTalkers, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { energy, powerSpectrogram, resample } from './dsp.js';
 import { MixRef } from './metrics.js';
 import { cliArgs } from './args.js';
@@ -29,8 +29,10 @@ const args = cliArgs();
 const work = args.get('work') ?? join(root, 'build/ns-probe');
 const rate = Number(args.get('rate') ?? 16000);
 const set = (args.get('set') ?? 'train') as 'train' | 'heldout';
+// The fresh talkers (corpus.ts) are for the final evaluation only: no probing.
+if (!['train', 'heldout'].includes(set)) throw new Error('--set train|heldout (the fresh talkers are not probed)');
 const corpus = (args.get('corpus') ?? 'v2') as CorpusVersion;
-const list = set === 'train' ? TRAIN : corpus === 'v1' ? HELDOUT_V1 : HELDOUT;
+const { list, seedBase } = setTalkers(set, corpus);
 const talkersWanted = args.get('talkers')?.split(',') ?? list;
 const noises = (args.get('noises')?.split(',') ?? [...NOISES]) as NoiseKind[];
 const snrs = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
@@ -55,7 +57,7 @@ interface Mix { talker: string; noise: NoiseKind; snr: number; file: string; cle
 const mixes: Mix[] = [];
 list.forEach((talker, ti) => {
   if (!talkersWanted.includes(talker)) return;
-  const seed = (set === 'train' ? 1000 : 2000) + ti;
+  const seed = seedBase + ti;
   const clean48 = concatWords(talkers.get(talker)!, seed, seconds, [0.12, 0.3]);
   if (args.has('recnoise')) {
     // Mechanism test: a recording's own noise inside the words (pink, at

@@ -35,7 +35,7 @@ export interface NoiseSuppressorStats {
   frames: number;
   /** Input samples that were NaN, infinite or beyond +-2^16 (floats) and were replaced. */
   sanitizedSamples: number;
-  /** Clicks cut: frames in which the click detector fired, less those the next frame showed were not clicks (a sound that goes on). */
+  /** Clicks cut: frames in which the click detector fired within a train of clicks (two others in the second before; a lone click is let through and not counted), less those the next frame showed were not clicks (a sound that goes on). */
   transients: number;
   /** The gain floor in dB set by the strength. */
   gainFloorDb: number;
