@@ -417,13 +417,13 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       // apart, over white noise.  Each harmonic is built to stand 15 dB over
       // the noise in its 50 Hz bin (a sine of amplitude A in a 20 ms
       // sqrt-Hann window of N samples: |X|^2 = (A N / pi)^2 against the
-      // noise's sigma^2 N / 2).  A gain that knew that SNR (Wiener,
-      // 15 / (1 + 15) in power terms of 10^1.5) would lose 0.27 dB of them.
-      // Speech moves, and an a priori SNR that follows the last frame lags
-      // it: with the decision-directed estimate alone (before session 6) the
-      // syllables lost 1.9-2.0 dB at each rate (now 1.5-1.6).  Measured as the output's
-      // component along the clean syllables (noise is uncorrelated with
-      // them), within 1.5 dB of the Wiener loss.
+      // noise's sigma^2 N / 2).  A gain that knew that SNR (Wiener: the
+      // amplitude gain xi / (1 + xi), xi = 10^1.5) would lose 0.27 dB of
+      // them.  Speech moves, and an a priori SNR that follows the last frame
+      // lags it: with the decision-directed estimate alone (before session
+      // 6) the syllables lost 1.9-2.0 dB at each rate (now 1.5-1.6).
+      // Measured as the output's component along the clean syllables (the
+      // noise is uncorrelated with them), within 1.5 dB of the Wiener loss.
       const r = rng(5);
       const n = sampleRate / 100, len = 6 * sampleRate, sigma = 0.01;
       const x = Float32Array.from({ length: len }, () => sigma * gauss(r));
