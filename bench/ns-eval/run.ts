@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FRESH, FS, HELDOUT, HELDOUT_V1, NOISES, STATIONARY, TRAIN, concatWords, setTalkers, type TalkerSet, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NOISES, STATIONARY, concatWords, setTalkers, type TalkerSet, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { db, energy, resample } from './dsp.js';
 import { MixRef, type Metrics } from './metrics.js';
 import { cliArgs } from './args.js';
@@ -33,7 +33,6 @@ const SPEECH_DBFS = -28;
 /** Corpus preparation (corpus.ts): v2 by default; v1 reproduces the tables up to session 3. */
 const CORPUS = (args.get('corpus') ?? 'v2') as CorpusVersion;
 if (CORPUS !== 'v1' && CORPUS !== 'v2') throw new Error('--corpus v1|v2');
-const HELD = CORPUS === 'v1' ? HELDOUT_V1 : HELDOUT;
 
 interface Proc { name: string; run: (rate: number, list: [string, string][]) => void }
 const harness = (bin: string, mode: string): Proc['run'] => (rate, list) => {
@@ -197,9 +196,9 @@ async function main() {
     speechFraction: speechFrac,
     clippedMixturesRescaled: clipped,
     elapsedSeconds: elapsed,
-    train: TRAIN,
-    heldout: HELD,
-    fresh: FRESH,
+    train: setTalkers('train', CORPUS).list,
+    heldout: setTalkers('heldout', CORPUS).list,
+    fresh: setTalkers('fresh', CORPUS).list,
     corpus: CORPUS,
     babble: BABBLE,
   };
