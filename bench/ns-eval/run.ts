@@ -4,7 +4,7 @@
  * moderate / high / very high, through the harnesses in harness/) on the
  * same mixtures in the same run, and writes bench/results/ns.{md,json}.
  *
- *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout,fresh]
+ *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout,fresh,unseen]
  *       [--seconds 5] [--only ours,speex-25] [--strength 0.5] [--ours kit|harness] [--no-write]
  *       [--cflags '-DXI_MIN=0.01f']   (tuning: --ours harness rebuilds the core with these)
  *       [--corpus v1|v2] [--json-out part.json] [--no-build] [--work build/ns-eval]; --merge a.json,b.json,...  (one process per rate, then one table)
@@ -25,7 +25,7 @@ const args = cliArgs();
 /** Work files (mixtures, outputs, harness binaries); --work lets tuning runs with different --cflags run side by side. */
 const work = args.get('work') ?? join(root, 'build/ns-eval');
 const RATES = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
-const SETS = (args.get('sets') ?? 'train,heldout,fresh').split(',') as TalkerSet[];
+const SETS = (args.get('sets') ?? 'train,heldout,fresh,unseen').split(',') as TalkerSet[];
 const SECONDS = Number(args.get('seconds') ?? 5);
 const STRENGTH = Number(args.get('strength') ?? 0.5);
 const SNRS = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
@@ -199,6 +199,7 @@ async function main() {
     train: setTalkers('train', CORPUS).list,
     heldout: setTalkers('heldout', CORPUS).list,
     fresh: setTalkers('fresh', CORPUS).list,
+    unseen: setTalkers('unseen', CORPUS).list,
     corpus: CORPUS,
     babble: BABBLE,
   };
@@ -260,6 +261,8 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
 
 const sg = (v: number, d = 1) => (v >= 0 ? '+' : '') + v.toFixed(d);
 
+const SET_TITLE: Record<string, string> = { train: 'training talkers', heldout: 'held-out talkers', fresh: 'fresh talkers', unseen: 'unseen talkers' };
+
 function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   const L: string[] = [];
   L.push('# Noise suppression: voipkit against speexdsp and WebRTC NS');
@@ -269,14 +272,14 @@ function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   L.push(`voipkit at strength ${meta.strength} (the default is 0.5). Corpus ${corpus} (bench/ns-eval/README.md): ` +
     `${corpus === 'v1' ? 'ktuberling-data words' : 'ktuberling-data words and Asterisk prompts (ast-*), high-passed at 50 Hz, cut to the word'}, ${meta.seconds} s per talker and noise, ` +
     `${(100 * Number(meta.speechFraction)).toFixed(0)} % speech frames, speech at ${SPEECH_DBFS} dBFS, SNR ${SNRS.join(', ')} dB; ` +
-    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (never looked at before the final run) ${(meta.fresh as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
+    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (first looked at in session 6's final run, a diagnosis set since) ${(meta.fresh as string[]).join(', ')}; ` : ''}${meta.unseen ? `unseen talkers (klettres-data, never looked at before the final run) ${(meta.unseen as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
     `${meta.clippedMixturesRescaled} mixtures (loud keyboard clicks) were scaled down as a whole to avoid clipping.`);
   L.push('');
   L.push('Per-noise cells: dSTOI averaged over the five SNRs / NAabs in dB. Method: bench/ns-eval/README.md.');
   for (const set of Object.keys(s)) {
     for (const rate of Object.keys(s[set]).sort((a, b) => Number(b) - Number(a))) {
       L.push('');
-      L.push(`### ${rate} Hz, ${set === 'train' ? 'training talkers' : set === 'fresh' ? 'fresh talkers' : 'held-out talkers'}`);
+      L.push(`### ${rate} Hz, ${SET_TITLE[set] ?? set}`);
       L.push('');
       L.push('');
       L.push('| anchor | STOI | dSTOI -5 | dSTOI +0 | dSTOI +5 | dSTOI +10 | dSTOI +20 | dSNR | SA | NA | NAabs | white | pink | brown | babble | keyboard | fan | delay ms |');
