@@ -5,7 +5,7 @@
  * and generated noises (white, pink, brown, babble, keyboard, fan), all at
  * 48 kHz first and band-limited to 16 and 8 kHz.  Everything is seeded.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { energy, gaussian, rng } from './dsp.js';
@@ -87,9 +87,15 @@ function decodeWord(path: string, cacheDir: string): Float32Array {
   const key = path.replace(/[^a-zA-Z0-9]+/g, '_') + '.f32';
   const cached = join(cacheDir, key);
   if (!existsSync(cached)) {
+    // Decode to a file of this process and rename it into place: the
+    // evaluation runs one process per rate, and a process that found a
+    // cache file another one was still writing read a truncated word
+    // (session 6's final run did, for one fresh talker).
+    const tmp = `${cached}.${process.pid}.tmp`;
     const fmt = path.endsWith('.g722') ? ['-f', 'g722'] : [];
-    const r = spawnSync('ffmpeg', ['-v', 'error', ...fmt, '-i', path, '-ac', '1', '-ar', String(FS), '-f', 'f32le', '-y', cached]);
+    const r = spawnSync('ffmpeg', ['-v', 'error', ...fmt, '-i', path, '-ac', '1', '-ar', String(FS), '-f', 'f32le', '-y', tmp]);
     if (r.status !== 0) throw new Error(`ffmpeg failed on ${path}: ${r.stderr}`);
+    renameSync(tmp, cached);
   }
   const b = readFileSync(cached);
   return new Float32Array(b.buffer, b.byteOffset, b.length / 4).slice();

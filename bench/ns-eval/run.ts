@@ -217,7 +217,13 @@ async function main() {
 type Summary = Record<string, Record<string, Record<string, AnchorRow>>>; // set -> rate -> proc
 export interface AnchorRow {
   stoi: number; dstoiBySnr: Record<number, number>; dSnr: number; sa: number; na: number; naAbs: number;
-  cells: Record<string, { dstoi: number; naAbs: number; dstoiBySnr: Record<number, number>; naAbsBySnr: Record<number, number> }>;
+  cells: Record<string, {
+    dstoi: number; naAbs: number; dstoiBySnr: Record<number, number>; naAbsBySnr: Record<number, number>;
+    /** Per talker (tables from session 7 on): dSTOI and NAabs per SNR. */
+    byTalker?: Record<string, { dstoiBySnr: Record<number, number>; naAbsBySnr: Record<number, number> }>;
+  }>;
+  /** SA per talker (tables from session 7 on). */
+  saByTalker?: Record<string, number>;
   delayMs: number;
 }
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
@@ -241,6 +247,13 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
         naAbs: mean(nr.map((r) => (proc === 'noisy' ? 0 : r.m.naAbs))),
         dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(nr.filter((r) => r.snr === s).map(ds))])),
         naAbsBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(nr.filter((r) => r.snr === s).map((r) => r.m.naAbs))])),
+        byTalker: Object.fromEntries([...new Set(nr.map((r) => r.talker))].map((t) => {
+          const tr = nr.filter((r) => r.talker === t);
+          return [t, {
+            dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(tr.filter((r) => r.snr === s).map(ds))])),
+            naAbsBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(tr.filter((r) => r.snr === s).map((r) => r.m.naAbs))])),
+          }];
+        })),
       };
     }
     out[set] ??= {};
@@ -250,6 +263,7 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
       dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(rs.filter((r) => r.snr === s).map(ds))])),
       dSnr: mean(rs.map((r) => r.dSnr)),
       sa: mean(rs.map((r) => r.m.sa)),
+      saByTalker: Object.fromEntries([...new Set(rs.map((r) => r.talker))].map((t) => [t, mean(rs.filter((r) => r.talker === t).map((r) => r.m.sa))])),
       na: mean(rs.map((r) => r.m.na)),
       naAbs: mean(rs.map((r) => (proc === 'noisy' ? 0 : r.m.naAbs))),
       cells,
@@ -304,6 +318,7 @@ function goals(s: Summary): string {
   const L: string[] = ['## Goals at the default strength (checked against speex-25 of this run)', ''];
   L.push('| set | rate | dSTOI >= speex-25 every cell | NAabs >= speex-25 every cell | NAabs >= 15 dB stationary | dSNR > speex-25 | dSTOI +20 >= 0 every noise | SA <= 0.6 | babble dSTOI >= -0.5 | keyboard dSTOI >= +1.0 |');
   L.push('|---|---|---|---|---|---|---|---|---|---|');
+  const detail: string[] = [];
   for (const set of Object.keys(s)) {
     for (const rate of Object.keys(s[set]).sort((a, b) => Number(b) - Number(a))) {
       const o = s[set][rate].ours, sp = s[set][rate]['speex-25'];
@@ -319,9 +334,48 @@ function goals(s: Summary): string {
       L.push(`| ${set} | ${rate} | ${yes(cellsD.length === 0, cellsD.length ? 'fails ' + cellsD.join(' ') : '30/30')} | ${yes(cellsN.length === 0, cellsN.length ? 'fails ' + cellsN.join(' ') : '30/30')} | ` +
         `${yes(stat >= 15, `min ${stat.toFixed(1)}`)} | ${yes(o.dSnr > sp.dSnr, `${sg(o.dSnr)} vs ${sg(sp.dSnr)}`)} | ${yes(at20 >= 0, `min ${sg(at20, 2)}`)} | ` +
         `${yes(o.sa <= 0.6, o.sa.toFixed(2))} | ${yes(o.cells.babble.dstoi >= -0.5, sg(o.cells.babble.dstoi, 2))} | ${yes(o.cells.keyboard.dstoi >= 1, sg(o.cells.keyboard.dstoi))} |`);
+      detail.push(...failureDetail(set, rate, o, sp, cellsD, cellsN, at20));
     }
   }
+  if (detail.length) {
+    L.push('', '### The failing cells per talker', '',
+      'voipkit against speex-25 per talker; "paired" is the mean of the per-talker differences with its standard error ' +
+      '(sample SD / sqrt(talkers)), a measure of how far a cell\'s verdict rests on the few talkers of a set.', '', ...detail);
+  }
   return L.join('\n');
+}
+
+/** Per-talker values behind each failed goal of one set and rate (needs the per-talker summary). */
+function failureDetail(set: string, rate: string, o: AnchorRow, sp: AnchorRow, cellsD: string[], cellsN: string[], at20: number): string[] {
+  const out: string[] = [];
+  const paired = (d: number[]) => {
+    const m = mean(d);
+    const se = d.length > 1 ? Math.sqrt(d.reduce((a, x) => a + (x - m) ** 2, 0) / (d.length - 1) / d.length) : NaN;
+    return `paired ${sg(m, 2)} ± ${se.toFixed(2)}`;
+  };
+  const cellLine = (what: 'dstoi' | 'naAbs', cell: string) => {
+    const [k, x] = cell.split('@');
+    const a = o.cells[k].byTalker, b = sp.cells[k].byTalker;
+    if (!a || !b) return;
+    const key = what === 'dstoi' ? 'dstoiBySnr' : 'naAbsBySnr';
+    const ts = Object.keys(a);
+    const v = ts.map((t) => `${t} ${sg(a[t][key][Number(x)], 2)} / ${sg(b[t][key][Number(x)], 2)}`);
+    out.push(`- ${set} ${rate} Hz, ${what === 'dstoi' ? 'dSTOI' : 'NAabs'} ${cell} (voipkit / speex-25): ${v.join('; ')}; ` +
+      paired(ts.map((t) => a[t][key][Number(x)] - b[t][key][Number(x)])));
+  };
+  for (const c of cellsD) cellLine('dstoi', c);
+  for (const c of cellsN) cellLine('naAbs', c);
+  if (at20 < 0) {
+    for (const k of NOISES) {
+      if (o.cells[k].dstoiBySnr[20] >= 0 || !o.cells[k].byTalker) continue;
+      const a = o.cells[k].byTalker!;
+      out.push(`- ${set} ${rate} Hz, dSTOI ${k}@20 (voipkit): ${Object.keys(a).map((t) => `${t} ${sg(a[t].dstoiBySnr[20], 2)}`).join('; ')}`);
+    }
+  }
+  if (o.sa > 0.6 && o.saByTalker) {
+    out.push(`- ${set} ${rate} Hz, SA (voipkit / speex-25): ${Object.keys(o.saByTalker).map((t) => `${t} ${o.saByTalker![t].toFixed(2)} / ${sp.saByTalker?.[t]?.toFixed(2) ?? '?'}`).join('; ')}`);
+  }
+  return out;
 }
 
 main().catch((e) => {
