@@ -286,7 +286,7 @@ export {
 } from './pipeline/cn.js';
 export {
   RtcpSession, RtcpScheduler, ReceptionTracker, roundTripMs,
-  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats,
+  type RtcpSessionOptions, type RtcpIntervalOptions, type ReceptionStats, type SenderStats, type ReceivedBye,
 } from './pipeline/rtcp-session.js';
 export { AudioSender, FramePacer, type AudioSenderOptions, type AudioSenderStats, type G711Codec, type AudioCodec } from './pipeline/sender.js';
 export { AudioReceiver, type AudioReceiverOptions, type AudioReceiverStats, type ReceivedFrame, type DropCounts } from './pipeline/receiver.js';

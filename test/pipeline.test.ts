@@ -105,6 +105,28 @@ describe.each(BACKENDS)('AudioSender -> AudioReceiver on %s', (backend) => {
     for (const x of [sender, intruder, odd, receiver, tx, rx, other]) x.close();
   });
 
+  it('an RTCP BYE from the source being played is reported in stats().bye; one from another source only in rtcp.lastBye', () => {
+    const a = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 0x1234 });
+    const r = new AudioReceiver(kit, 0);
+    for (let f = 0; f < 10; f++) for (const d of a.send(new Int16Array(160).fill(500), f * 20)) r.receive(d, f * 20);
+    expect(r.stats().reception?.ssrc).toBe(0x1234);
+    expect(r.stats().bye).toBeUndefined();
+    // RFC 3550 compound packets built by hand: an empty RR (§6.4.2) from the sender, then its BYE (§6.6)
+    const rr = (ssrc: number) => [0x80, 201, 0, 1, ssrc >>> 24, (ssrc >>> 16) & 255, (ssrc >>> 8) & 255, ssrc & 255];
+    // another source leaves, without a reason: not the one played
+    r.receive(Uint8Array.of(...rr(0x99), 0x81, 203, 0, 1, 0, 0, 0, 0x99), 210);
+    expect(r.stats().bye).toBeUndefined();
+    expect(r.rtcp.lastBye).toEqual({ ssrcs: [0x99], atMs: 210 });
+    // the played source leaves with the reason "hangup" (1 + 6 octets, padded to 8)
+    r.receive(Uint8Array.of(...rr(0x1234), 0x81, 203, 0, 3, 0, 0, 0x12, 0x34, 6, 0x68, 0x61, 0x6e, 0x67, 0x75, 0x70, 0), 220);
+    const st = r.stats();
+    expect(st.bye).toEqual({ ssrc: 0x1234, reason: 'hangup', atMs: 220 });
+    expect(st.reception).toBeUndefined(); // its reception statistics end with the BYE
+    expect(st.rtcp).toBe(2);
+    expect(r.rtcp.lastBye).toEqual({ ssrcs: [0x1234], reason: 'hangup', atMs: 220 });
+    for (const x of [a, r]) x.close();
+  });
+
   it('payload-type change PCMU -> PCMA and an SSRC change mid-call keep the audio going', () => {
     const a = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 10 });
     const b = new AudioSender(kit, 0, { codec: 'pcma', ssrc: 10, sequenceNumber: 5000 });

@@ -255,6 +255,23 @@ describe.each(BACKENDS)('RtpRelay transcode mode, its own RTCP per leg, on %s', 
     for (const o of [alice, aliceRx, bob, bobRx, relay]) o.close();
   });
 
+  it('an endpoint\'s BYE, terminated by the relay, is reported in the leg\'s stats (transcode mode)', () => {
+    const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu' }, b: { codec: 'pcma' } });
+    const s = new AudioSender(kit, 0, { ssrc: 77 });
+    for (let f = 0; f < 10; f++) relay.relay('a', s.send(new Int16Array(160).fill(1000), f * 20)[0], f * 20);
+    expect(relay.stats().a.rtcp!.reception?.ssrc).toBe(77);
+    expect(relay.stats().a.rtcp!.byeReceived).toBeUndefined();
+    // RFC 3550 built by hand: an empty RR (§6.4.2), then BYE (§6.6) for SSRC 77 with the reason "done" (padded to 32 bits)
+    const bye = Uint8Array.of(0x80, 201, 0, 1, 0, 0, 0, 77, 0x81, 203, 0, 3, 0, 0, 0, 77, 4, 0x64, 0x6f, 0x6e, 0x65, 0, 0, 0);
+    expect(relay.relay('a', bye, 500)).toEqual([]); // terminated, not forwarded
+    const st = relay.stats().a.rtcp!;
+    expect(st.byeReceived).toEqual({ ssrcs: [77], reason: 'done', atMs: 500 });
+    expect(st.reception).toBeUndefined(); // its statistics end with the BYE
+    expect(relay.stats().b.rtcp?.byeReceived).toBeUndefined();
+    relay.close();
+    s.close();
+  });
+
   it('receiver reports when the relay has sent nothing on a leg; forward mode makes no RTCP of its own', () => {
     const relay = new RtpRelay(kit, { mode: 'transcode', a: { codec: 'pcmu', rtcp: { minIntervalMs: 1000, random: () => 0.5 } }, b: { codec: 'pcma', rtcp: { minIntervalMs: 1000, random: () => 0.5 } } });
     const s = new AudioSender(kit, 0, { ssrc: 77, sequenceNumber: 10 });

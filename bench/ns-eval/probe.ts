@@ -30,8 +30,9 @@ const work = args.get('work') ?? join(root, 'build/ns-probe');
 const rate = Number(args.get('rate') ?? 16000);
 const set = (args.get('set') ?? 'train') as 'train' | 'heldout' | 'fresh';
 // The fresh talkers were first seen in session 6's final run; from session 7
-// they are a diagnosis set like the held-out ones (corpus.ts).
-if (!['train', 'heldout', 'fresh'].includes(set)) throw new Error('--set train|heldout|fresh');
+// they are a diagnosis set like the held-out ones.  The unseen talkers
+// (corpus.ts) are for the final evaluation only: no probing.
+if (!['train', 'heldout', 'fresh'].includes(set)) throw new Error('--set train|heldout|fresh (the unseen talkers are not probed)');
 const corpus = (args.get('corpus') ?? 'v2') as CorpusVersion;
 const { list, seedBase } = setTalkers(set, corpus);
 const talkersWanted = args.get('talkers')?.split(',') ?? list;

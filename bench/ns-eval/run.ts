@@ -4,7 +4,7 @@
  * moderate / high / very high, through the harnesses in harness/) on the
  * same mixtures in the same run, and writes bench/results/ns.{md,json}.
  *
- *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout,fresh]
+ *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout,fresh,unseen]
  *       [--seconds 5] [--only ours,speex-25] [--strength 0.5] [--ours kit|harness] [--no-write]
  *       [--cflags '-DXI_MIN=0.01f']   (tuning: --ours harness rebuilds the core with these)
  *       [--corpus v1|v2] [--json-out part.json] [--no-build] [--work build/ns-eval]; --merge a.json,b.json,...  (one process per rate, then one table)
@@ -25,7 +25,7 @@ const args = cliArgs();
 /** Work files (mixtures, outputs, harness binaries); --work lets tuning runs with different --cflags run side by side. */
 const work = args.get('work') ?? join(root, 'build/ns-eval');
 const RATES = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
-const SETS = (args.get('sets') ?? 'train,heldout,fresh').split(',') as TalkerSet[];
+const SETS = (args.get('sets') ?? 'train,heldout,fresh,unseen').split(',') as TalkerSet[];
 const SECONDS = Number(args.get('seconds') ?? 5);
 const STRENGTH = Number(args.get('strength') ?? 0.5);
 const SNRS = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
@@ -199,6 +199,7 @@ async function main() {
     train: setTalkers('train', CORPUS).list,
     heldout: setTalkers('heldout', CORPUS).list,
     fresh: setTalkers('fresh', CORPUS).list,
+    unseen: setTalkers('unseen', CORPUS).list,
     corpus: CORPUS,
     babble: BABBLE,
   };
@@ -216,7 +217,13 @@ async function main() {
 type Summary = Record<string, Record<string, Record<string, AnchorRow>>>; // set -> rate -> proc
 export interface AnchorRow {
   stoi: number; dstoiBySnr: Record<number, number>; dSnr: number; sa: number; na: number; naAbs: number;
-  cells: Record<string, { dstoi: number; naAbs: number; dstoiBySnr: Record<number, number>; naAbsBySnr: Record<number, number> }>;
+  cells: Record<string, {
+    dstoi: number; naAbs: number; dstoiBySnr: Record<number, number>; naAbsBySnr: Record<number, number>;
+    /** Per talker (tables from session 7 on): dSTOI and NAabs per SNR. */
+    byTalker?: Record<string, { dstoiBySnr: Record<number, number>; naAbsBySnr: Record<number, number> }>;
+  }>;
+  /** SA per talker (tables from session 7 on). */
+  saByTalker?: Record<string, number>;
   delayMs: number;
 }
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
@@ -240,6 +247,14 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
         naAbs: mean(nr.map((r) => (proc === 'noisy' ? 0 : r.m.naAbs))),
         dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(nr.filter((r) => r.snr === s).map(ds))])),
         naAbsBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(nr.filter((r) => r.snr === s).map((r) => r.m.naAbs))])),
+        // per talker only for the two anchors the goals compare (keeps ns.json small)
+        byTalker: !['ours', 'speex-25'].includes(proc) ? undefined : Object.fromEntries([...new Set(nr.map((r) => r.talker))].map((t) => {
+          const tr = nr.filter((r) => r.talker === t);
+          return [t, {
+            dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(tr.filter((r) => r.snr === s).map(ds))])),
+            naAbsBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(tr.filter((r) => r.snr === s).map((r) => r.m.naAbs))])),
+          }];
+        })),
       };
     }
     out[set] ??= {};
@@ -249,6 +264,7 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
       dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(rs.filter((r) => r.snr === s).map(ds))])),
       dSnr: mean(rs.map((r) => r.dSnr)),
       sa: mean(rs.map((r) => r.m.sa)),
+      saByTalker: !['ours', 'speex-25'].includes(proc) ? undefined : Object.fromEntries([...new Set(rs.map((r) => r.talker))].map((t) => [t, mean(rs.filter((r) => r.talker === t).map((r) => r.m.sa))])),
       na: mean(rs.map((r) => r.m.na)),
       naAbs: mean(rs.map((r) => (proc === 'noisy' ? 0 : r.m.naAbs))),
       cells,
@@ -260,6 +276,8 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
 
 const sg = (v: number, d = 1) => (v >= 0 ? '+' : '') + v.toFixed(d);
 
+const SET_TITLE: Record<string, string> = { train: 'training talkers', heldout: 'held-out talkers', fresh: 'fresh talkers', unseen: 'unseen talkers' };
+
 function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   const L: string[] = [];
   L.push('# Noise suppression: voipkit against speexdsp and WebRTC NS');
@@ -269,14 +287,14 @@ function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   L.push(`voipkit at strength ${meta.strength} (the default is 0.5). Corpus ${corpus} (bench/ns-eval/README.md): ` +
     `${corpus === 'v1' ? 'ktuberling-data words' : 'ktuberling-data words and Asterisk prompts (ast-*), high-passed at 50 Hz, cut to the word'}, ${meta.seconds} s per talker and noise, ` +
     `${(100 * Number(meta.speechFraction)).toFixed(0)} % speech frames, speech at ${SPEECH_DBFS} dBFS, SNR ${SNRS.join(', ')} dB; ` +
-    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (never looked at before the final run) ${(meta.fresh as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
+    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (first looked at in session 6's final run, a diagnosis set since) ${(meta.fresh as string[]).join(', ')}; ` : ''}${meta.unseen ? `unseen talkers (klettres-data, never looked at before the final run) ${(meta.unseen as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
     `${meta.clippedMixturesRescaled} mixtures (loud keyboard clicks) were scaled down as a whole to avoid clipping.`);
   L.push('');
   L.push('Per-noise cells: dSTOI averaged over the five SNRs / NAabs in dB. Method: bench/ns-eval/README.md.');
   for (const set of Object.keys(s)) {
     for (const rate of Object.keys(s[set]).sort((a, b) => Number(b) - Number(a))) {
       L.push('');
-      L.push(`### ${rate} Hz, ${set === 'train' ? 'training talkers' : set === 'fresh' ? 'fresh talkers' : 'held-out talkers'}`);
+      L.push(`### ${rate} Hz, ${SET_TITLE[set] ?? set}`);
       L.push('');
       L.push('');
       L.push('| anchor | STOI | dSTOI -5 | dSTOI +0 | dSTOI +5 | dSTOI +10 | dSTOI +20 | dSNR | SA | NA | NAabs | white | pink | brown | babble | keyboard | fan | delay ms |');
@@ -301,6 +319,7 @@ function goals(s: Summary): string {
   const L: string[] = ['## Goals at the default strength (checked against speex-25 of this run)', ''];
   L.push('| set | rate | dSTOI >= speex-25 every cell | NAabs >= speex-25 every cell | NAabs >= 15 dB stationary | dSNR > speex-25 | dSTOI +20 >= 0 every noise | SA <= 0.6 | babble dSTOI >= -0.5 | keyboard dSTOI >= +1.0 |');
   L.push('|---|---|---|---|---|---|---|---|---|---|');
+  const detail: string[] = [];
   for (const set of Object.keys(s)) {
     for (const rate of Object.keys(s[set]).sort((a, b) => Number(b) - Number(a))) {
       const o = s[set][rate].ours, sp = s[set][rate]['speex-25'];
@@ -316,9 +335,48 @@ function goals(s: Summary): string {
       L.push(`| ${set} | ${rate} | ${yes(cellsD.length === 0, cellsD.length ? 'fails ' + cellsD.join(' ') : '30/30')} | ${yes(cellsN.length === 0, cellsN.length ? 'fails ' + cellsN.join(' ') : '30/30')} | ` +
         `${yes(stat >= 15, `min ${stat.toFixed(1)}`)} | ${yes(o.dSnr > sp.dSnr, `${sg(o.dSnr)} vs ${sg(sp.dSnr)}`)} | ${yes(at20 >= 0, `min ${sg(at20, 2)}`)} | ` +
         `${yes(o.sa <= 0.6, o.sa.toFixed(2))} | ${yes(o.cells.babble.dstoi >= -0.5, sg(o.cells.babble.dstoi, 2))} | ${yes(o.cells.keyboard.dstoi >= 1, sg(o.cells.keyboard.dstoi))} |`);
+      detail.push(...failureDetail(set, rate, o, sp, cellsD, cellsN, at20));
     }
   }
+  if (detail.length) {
+    L.push('', '### The failing cells per talker', '',
+      'voipkit against speex-25 per talker; "paired" is the mean of the per-talker differences with its standard error ' +
+      '(sample SD / sqrt(talkers)), a measure of how far a cell\'s verdict rests on the few talkers of a set.', '', ...detail);
+  }
   return L.join('\n');
+}
+
+/** Per-talker values behind each failed goal of one set and rate (needs the per-talker summary). */
+function failureDetail(set: string, rate: string, o: AnchorRow, sp: AnchorRow, cellsD: string[], cellsN: string[], at20: number): string[] {
+  const out: string[] = [];
+  const paired = (d: number[]) => {
+    const m = mean(d);
+    const se = d.length > 1 ? Math.sqrt(d.reduce((a, x) => a + (x - m) ** 2, 0) / (d.length - 1) / d.length) : NaN;
+    return `paired ${sg(m, 2)} ± ${se.toFixed(2)}`;
+  };
+  const cellLine = (what: 'dstoi' | 'naAbs', cell: string) => {
+    const [k, x] = cell.split('@');
+    const a = o.cells[k].byTalker, b = sp.cells[k].byTalker;
+    if (!a || !b) return;
+    const key = what === 'dstoi' ? 'dstoiBySnr' : 'naAbsBySnr';
+    const ts = Object.keys(a);
+    const v = ts.map((t) => `${t} ${sg(a[t][key][Number(x)], 2)} / ${sg(b[t][key][Number(x)], 2)}`);
+    out.push(`- ${set} ${rate} Hz, ${what === 'dstoi' ? 'dSTOI' : 'NAabs'} ${cell} (voipkit / speex-25): ${v.join('; ')}; ` +
+      paired(ts.map((t) => a[t][key][Number(x)] - b[t][key][Number(x)])));
+  };
+  for (const c of cellsD) cellLine('dstoi', c);
+  for (const c of cellsN) cellLine('naAbs', c);
+  if (at20 < 0) {
+    for (const k of NOISES) {
+      if (o.cells[k].dstoiBySnr[20] >= 0 || !o.cells[k].byTalker) continue;
+      const a = o.cells[k].byTalker!;
+      out.push(`- ${set} ${rate} Hz, dSTOI ${k}@20 (voipkit): ${Object.keys(a).map((t) => `${t} ${sg(a[t].dstoiBySnr[20], 2)}`).join('; ')}`);
+    }
+  }
+  if (o.sa > 0.6 && o.saByTalker) {
+    out.push(`- ${set} ${rate} Hz, SA (voipkit / speex-25): ${Object.keys(o.saByTalker).map((t) => `${t} ${o.saByTalker![t].toFixed(2)} / ${sp.saByTalker?.[t]?.toFixed(2) ?? '?'}`).join('; ')}`);
+  }
+  return out;
 }
 
 main().catch((e) => {

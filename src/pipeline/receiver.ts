@@ -113,6 +113,12 @@ export interface AudioReceiverStats {
   framesPlayed: number;
   framesCn: number;
   ssrc: number | undefined;
+  /**
+   * The last RTCP BYE that named the source being played when it arrived
+   * (RFC 3550 §6.6): the peer has left; its reception statistics end there.
+   * A later source that takes over does not clear it.
+   */
+  bye?: { ssrc: number; reason?: string; atMs: number };
 }
 
 export interface ReceivedFrame {
@@ -159,6 +165,7 @@ export class AudioReceiver {
   #cng?: ComfortNoiseGenerator;
   #cnActive = false;
   #ssrc: number | undefined;
+  #bye: { ssrc: number; reason?: string; atMs: number } | undefined;
   #lastHeardMs = -Infinity;
   #lastPushMs = -Infinity;
   #closed = false;
@@ -370,6 +377,11 @@ export class AudioReceiver {
       const packets = parseRtcp(plain);
       this.rtcp.onRtcpReceived(packets, datagram.length + 28, nowMs);
       this.#s.rtcp++;
+      for (const p of packets) {
+        if (p.type === 'bye' && this.#ssrc !== undefined && p.ssrcs.includes(this.#ssrc)) {
+          this.#bye = { ssrc: this.#ssrc, ...(p.reason !== undefined ? { reason: p.reason } : {}), atMs: nowMs };
+        }
+      }
     } catch {
       this.#s.dropped.badRtcp++;
     }
@@ -442,6 +454,7 @@ export class AudioReceiver {
       reception: rec,
       roundTripMs: this.rtcp.senderStats().roundTripMs,
       ssrc: this.#ssrc,
+      ...(this.#bye ? { bye: { ...this.#bye } } : {}),
     };
   }
 

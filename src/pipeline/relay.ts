@@ -57,7 +57,7 @@ import type { AudioCodec } from './sender.js';
 import type { OpusDecoder, OpusEncoder } from '../codec/opus.js';
 import type { Resampler } from '../dsp/resample.js';
 import { opusJitterDecoder, type JitterBuffer, type JitterDecoder } from '../jitter/jitter-buffer.js';
-import { RtcpSession, type ReceptionStats } from './rtcp-session.js';
+import { RtcpSession, type ReceivedBye, type ReceptionStats } from './rtcp-session.js';
 import type { ReportBlock } from '../rtp/rtcp.js';
 
 export type LegName = 'a' | 'b';
@@ -108,6 +108,12 @@ export interface RelayLegRtcp {
   remoteReport?: ReportBlock;
   /** RFC 3550 reception statistics of the source the relay receives on this leg (what its report blocks say). */
   reception?: ReceptionStats;
+  /**
+   * The last RTCP BYE the endpoint on this leg sent (RFC 3550 §6.6): the
+   * relay terminates RTCP in transcode mode, so this is where the
+   * application learns that the endpoint left.
+   */
+  byeReceived?: ReceivedBye;
 }
 
 export interface RtpRelayOptions {
@@ -943,6 +949,7 @@ export class RtpRelay {
           ...(snd.roundTripMs !== undefined ? { roundTripMs: snd.roundTripMs } : {}),
           ...(snd.remoteReport ? { remoteReport: { ...snd.remoteReport } } : {}),
           ...(src !== undefined ? { reception: r.receptionStats().find((x) => x.ssrc === src) } : {}),
+          ...(r.lastBye ? { byeReceived: r.lastBye } : {}),
         };
       }
     }

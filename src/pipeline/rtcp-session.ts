@@ -376,6 +376,16 @@ export interface SenderStats {
   remoteReport?: ReportBlock;
 }
 
+/** A BYE received (RFC 3550 §6.6): the sources it named leave the session. */
+export interface ReceivedBye {
+  /** The SSRCs the BYE named. */
+  ssrcs: number[];
+  /** The reason for leaving, when the BYE gave one (UTF-8, at most 255 octets). */
+  reason?: string;
+  /** When it arrived (the caller's nowMs). */
+  atMs: number;
+}
+
 /**
  * RTCP for one local source in a (unicast) session: counts what we send,
  * tracks each remote source, builds SR/RR + SDES compound packets and BYE,
@@ -396,6 +406,7 @@ export class RtcpSession {
   #lastRtpAtMs = NaN;
   #rtt: number | undefined;
   #remoteReport: ReportBlock | undefined;
+  #lastBye: ReceivedBye | undefined;
   #sentSinceReport = false;
   #rtcpSent = false;
   /** Left without a BYE (nothing was ever sent): no more RTCP. */
@@ -470,7 +481,10 @@ export class RtcpSession {
           if (rtt !== undefined) this.#rtt = rtt;
         }
       }
-      if (p.type === 'bye') for (const s of p.ssrcs) this.#forget(s);
+      if (p.type === 'bye') {
+        for (const s of p.ssrcs) this.#forget(s);
+        this.#lastBye = { ssrcs: [...p.ssrcs], ...(p.reason !== undefined ? { reason: p.reason } : {}), atMs: nowMs };
+      }
     }
     if (this.scheduler.leaving) return;
     this.scheduler.senders = (this.#sentSinceReport ? 1 : 0) + this.#remotes.size;
@@ -499,6 +513,15 @@ export class RtcpSession {
   /** Sender statistics, with the last RTT. */
   senderStats(): SenderStats {
     return { packets: this.#packets, octets: this.#octets, roundTripMs: this.#rtt, remoteReport: this.#remoteReport };
+  }
+
+  /**
+   * The last BYE received (a copy), if any: its sources were forgotten
+   * (no more reception statistics or report blocks about them).
+   */
+  get lastBye(): ReceivedBye | undefined {
+    const b = this.#lastBye;
+    return b && { ...b, ssrcs: [...b.ssrcs] };
   }
 
   /** Reception statistics of every remote source. */
