@@ -431,9 +431,10 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       // The same construction with one harmonic only (110-180 Hz, +-25 %
       // glide), 40 ms long (20 ms rise and fall), 18 dB over the noise in
       // its bin: a low voice's nasal murmur, whose energy lies below 300 Hz.
-      // It raises 3-4 of the 79 bins (100 Hz - 4 kHz) the speech decision
-      // counts, so most of its frames are called pauses (the decision
-      // wants 10 %; noise alone gives 5 %).  A Wiener gain of its SNR would
+      // It raises at most 3-4 of the 79 bins (100 Hz - 4 kHz) the speech
+      // decision counts (its bin and the window's neighbours), so most of
+      // its frames are called pauses (the decision wants 10 %; noise alone
+      // gives 5 %).  A Wiener gain of its SNR would
       // lose 0.14 dB.  Before session 7 a pause frame's a priori SNR was
       // the decision-directed estimate alone, from the last, floored
       // frame: the murmurs lost 2.8-3.1 dB.  A bin 10 dB over the noise
