@@ -164,6 +164,9 @@
 #ifndef DD_TSNR
 #define DD_TSNR 1           /* in speech frames the a priori SNR is at least its two-step (TSNR) estimate */
 #endif
+#ifndef TS_GAMMA
+#define TS_GAMMA 10.f       /* ... and in pause frames in a bin 10 dB over the noise estimate (noise alone: e^-10 of its bins; 1e30f: off) */
+#endif
 #ifndef DD_ALPHA_UP
 #define DD_ALPHA_UP 0.8f    /* DD_TSNR 0 (before session 6): this DD weight in speech frames for rising bins */
 #endif
@@ -581,11 +584,18 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
      * Not in pauses, where the second step would open the gain on noise
      * peaks (musical noise).  Training talkers, 8 kHz, against the rule
      * it replaces (below): speech attenuation 0.53 -> 0.49 dB, noise
-     * removed in pauses 12.9 -> 13.1 dB, dSTOI +2.40 -> +2.43. */
+     * removed in pauses 12.9 -> 13.1 dB, dSTOI +2.40 -> +2.43.
+     * Since session 7 also in a pause frame's bin whose posterior SNR is
+     * over TS_GAMMA (10 dB): noise alone puts e^-10 (4.5e-5) of its bins
+     * there, so such a bin is speech in a frame the speech decision
+     * missed (a low voice, whose energy below 300 Hz raises too few bins
+     * for that decision at -5..0 dB SNR).  There the DD estimate comes
+     * from the last frame's floored output and is about a tenth of the
+     * bin's SNR: the gain was about -6 dB where it should be near 0. */
     float x2 = DD_ALPHA * a2[k] + (1.f - DD_ALPHA) * ml;
     float gw = x2 / (1.f + x2);
     float x3 = gw * gw * g;
-    x2 = (speech && x3 > x2) ? x3 : x2;
+    x2 = ((speech || g > TS_GAMMA) && x3 > x2) ? x3 : x2;
 #else
     /* Before: in speech frames a rising bin used a faster DD weight. */
     float al = (ml > a2[k] && speech) ? DD_ALPHA_UP : DD_ALPHA;
