@@ -32,8 +32,9 @@ export const HELDOUT = [...HELDOUT_V1, 'ast-en', 'ast-fr'];
  * (ktuberling, Opus 48 kHz), ro (ktuberling, 44.1 kHz WAV, 13 words),
  * ast-it (Debian's asterisk-core-sounds-it-g722: it_IT_m_Carlo, a male
  * voice) and ast-ru (asterisk-core-sounds-ru-g722: ru_RU_f_IvrvoiceRU).
- * Looked at only in the final evaluation of a session; never for tuning
- * or diagnosis.
+ * Session 6's final evaluation was the first look at them; since session
+ * 7 they are a diagnosis set like the held-out talkers (UNSEEN took their
+ * place), never used to choose a constant.
  */
 export const FRESH = ['nn', 'ro', 'ast-it', 'ast-ru'];
 /**

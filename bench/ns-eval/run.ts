@@ -239,6 +239,8 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
   for (const [k, rs] of groups) {
     const [set, rate, proc] = k.split('|');
     const ds = (r: Row) => 100 * (r.m.stoi - r.stoiIn);
+    // per talker only for the two anchors the goals compare (keeps ns.json small)
+    const perTalker = proc === 'ours' || proc === 'speex-25';
     const cells: AnchorRow['cells'] = {};
     for (const nk of NOISES) {
       const nr = rs.filter((r) => r.noise === nk);
@@ -247,8 +249,7 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
         naAbs: mean(nr.map((r) => (proc === 'noisy' ? 0 : r.m.naAbs))),
         dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(nr.filter((r) => r.snr === s).map(ds))])),
         naAbsBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(nr.filter((r) => r.snr === s).map((r) => r.m.naAbs))])),
-        // per talker only for the two anchors the goals compare (keeps ns.json small)
-        byTalker: !['ours', 'speex-25'].includes(proc) ? undefined : Object.fromEntries([...new Set(nr.map((r) => r.talker))].map((t) => {
+        byTalker: !perTalker ? undefined : Object.fromEntries([...new Set(nr.map((r) => r.talker))].map((t) => {
           const tr = nr.filter((r) => r.talker === t);
           return [t, {
             dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(tr.filter((r) => r.snr === s).map(ds))])),
@@ -264,7 +265,7 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
       dstoiBySnr: Object.fromEntries(SNRS.map((s) => [s, mean(rs.filter((r) => r.snr === s).map(ds))])),
       dSnr: mean(rs.map((r) => r.dSnr)),
       sa: mean(rs.map((r) => r.m.sa)),
-      saByTalker: !['ours', 'speex-25'].includes(proc) ? undefined : Object.fromEntries([...new Set(rs.map((r) => r.talker))].map((t) => [t, mean(rs.filter((r) => r.talker === t).map((r) => r.m.sa))])),
+      saByTalker: !perTalker ? undefined : Object.fromEntries([...new Set(rs.map((r) => r.talker))].map((t) => [t, mean(rs.filter((r) => r.talker === t).map((r) => r.m.sa))])),
       na: mean(rs.map((r) => r.m.na)),
       naAbs: mean(rs.map((r) => (proc === 'noisy' ? 0 : r.m.naAbs))),
       cells,

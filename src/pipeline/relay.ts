@@ -944,12 +944,13 @@ export class RtpRelay {
         const r = this.#rtcp[l];
         const snd = r.senderStats();
         const src = this.#dir[l === 'a' ? 'b' : 'a'].inSsrc; // the source received on leg l
+        const bye = r.lastBye; // a copy
         s[l].rtcp = {
           ssrc: r.ssrc, cname: r.cname, packetsSent: snd.packets, octetsSent: snd.octets,
           ...(snd.roundTripMs !== undefined ? { roundTripMs: snd.roundTripMs } : {}),
           ...(snd.remoteReport ? { remoteReport: { ...snd.remoteReport } } : {}),
           ...(src !== undefined ? { reception: r.receptionStats().find((x) => x.ssrc === src) } : {}),
-          ...(r.lastBye ? { byeReceived: r.lastBye } : {}),
+          ...(bye ? { byeReceived: bye } : {}),
         };
       }
     }

@@ -749,16 +749,16 @@ static void voicing_guard(vk_ns *ns, const float *h) {
         if (j >= 1 && j <= top) vm[j] = VG_GAMMA;
     }
   }
+  /* VG_WIDE: the threshold of the bins that are not harmonics (none when
+   * not voiced, after VG_MAX voiced frames on end, or with VG_WIDE 0) */
+  ns->vg_run = ns->vg_f0 > 0.f ? ns->vg_run + 1.f : 0.f;
+  const float wide = VG_WIDE && ns->vg_f0 > 0.f && ns->vg_run <= VG_MAX ? GATE_GAMMA : 0.f;
   for (int32_t k = 0; k < nb; k++) {
     float r = vm[k] > 0.f ? vr[k] + 1.f : 0.f;
     vr[k] = r;
-    vm[k] = r > VG_MAX ? 0.f : vm[k];
+    /* r == 0: not a harmonic in this frame; r > VG_MAX: a harmonic too long (a buzz) */
+    vm[k] = r > VG_MAX ? 0.f : (r == 0.f && k > 0 ? wide : vm[k]);
   }
-#if VG_WIDE
-  ns->vg_run = ns->vg_f0 > 0.f ? ns->vg_run + 1.f : 0.f;
-  const float wide = ns->vg_f0 > 0.f && ns->vg_run <= VG_MAX ? GATE_GAMMA : 0.f;
-  for (int32_t k = 1; k < nb; k++) vm[k] = (vm[k] == 0.f && vr[k] == 0.f) ? wide : vm[k];
-#endif
 }
 #endif
 
