@@ -15,6 +15,7 @@ set(VK_CORE_SOURCES
   core/src/jb_dsp.c
   core/src/ns.c
   core/src/ns_gain.c
+  core/src/ns_presence.c
   core/src/ns_fft.c
   core/src/resample.c
   core/src/cng.c

@@ -3,6 +3,12 @@
  * mode = strength x 100. */
 #include "common.h"
 #include "vk_ns.h"
+#if NS_FEAT_DUMP
+/* Session 8: the learned presence estimate's features of each frame,
+ * written next to the output as <out>.feat (float32 rows of
+ * VK_NS_PRES_NF), for bench/ns-eval/train-presence.ts. */
+#include "ns_internal.h"
+#endif
 
 int main(int argc, char **argv) {
   if (argc < 5) { fprintf(stderr, "usage: vk_ns strength100 rate list|time ...\n"); return 2; }
@@ -17,7 +23,21 @@ int main(int argc, char **argv) {
       vk_ns *ns;
       if (vk_ns_create(rate, strength, &ns) != VK_OK) return 3;
       long m = n - n % fs;
+#if NS_FEAT_DUMP
+      char fp[4200];
+      snprintf(fp, sizeof fp, "%s.feat", out);
+      FILE *ff = fopen(fp, "wb");
+      if (!ff) { perror(fp); return 2; }
+      for (long o = 0; o < m; o += fs) {
+        float fv[VK_NS_PRES_NF];
+        vk_ns_process_i16(ns, d + o, d + o, fs);
+        vk_ns_presence_dump(ns, fv, VK_NS_PRES_NF);
+        fwrite(fv, sizeof(float), VK_NS_PRES_NF, ff);
+      }
+      fclose(ff);
+#else
       vk_ns_process_i16(ns, d, d, (int32_t)m);
+#endif
       vk_ns_destroy(ns);
       write_raw(out, d, m);
       free(d);

@@ -188,6 +188,17 @@
 #ifndef VG_WIDE
 #define VG_WIDE 1           /* ... and, in a voiced frame, any other bin GATE_GAMMA over the noise estimate (0: session 6's guard) */
 #endif
+#ifndef NS_LEARNED
+#define NS_LEARNED 3        /* session 8, the learned presence estimate (ns_presence.c): 3, its extra speech frames get the
+                               speech floor below NS_LOW_HZ; 0 off (session 7's output); 1 it decides the frame; 2 it or the count */
+#endif
+#ifndef NS_FEAT_DUMP
+#define NS_FEAT_DUMP 0      /* the presence estimate's features kept for vk_ns_presence_dump (harness only) */
+#endif
+#define NS_PRESENCE (NS_LEARNED || NS_FEAT_DUMP)
+#ifndef NS_LOW_HZ
+#define NS_LOW_HZ 1000      /* NS_LEARNED 3: the band given the speech floor in the estimate's extra speech frames */
+#endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
 #define VG_LAG0 5           /* lags 2.5 .. */
@@ -227,6 +238,12 @@ struct vk_ns {
   float vg_x[VG_N];  /* voicing guard: the last 32.5 ms at 2 kHz */
   float vg_f0;       /* ... the pitch of this frame in 50 Hz bins, 0 when not voiced */
   float vg_run;      /* ... voiced frames in a row (VG_WIDE) */
+#if NS_PRESENCE
+  float vg_best;     /* ... its best normalised autocorrelation, in every frame (NS_LEARNED's feature) */
+  vk_ns_presence pres; /* the learned presence estimate's state and this frame's features */
+  int32_t pres_low;  /* NS_LEARNED 3: a pause frame the estimate calls speech (the low band gets the speech floor) */
+  float floor_sp;    /* ... the floor a speech frame would have had */
+#endif
   /* arrays (inside the same allocation) */
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf, *olap_alt;
   vk_cpx *X;
@@ -376,6 +393,12 @@ void vk_ns_reset(vk_ns *ns) {
   memset(ns->tr_hist, 0, sizeof ns->tr_hist);
   memset(ns->vg_x, 0, sizeof ns->vg_x);
   ns->vg_f0 = ns->vg_run = 0.f;
+#if NS_PRESENCE
+  ns->vg_best = 0.f;
+  memset(&ns->pres, 0, sizeof ns->pres);
+  ns->pres_low = 0;
+  ns->floor_sp = 1.f;
+#endif
   ns->frames = ns->sanitised = ns->transients = 0;
   ns->subwin_pos = ns->sub_idx = ns->tr_hold = ns->alt = ns->vad_hang = 0;
   ns->tr_w.after = ns->tr_w.bg = 0.f;
@@ -677,7 +700,11 @@ static void voicing_pitch(vk_ns *ns, const float *h) {
     v[VG_N - m + i] = a / (float)d;
   }
   ns->vg_f0 = 0.f;
+#if NS_PRESENCE
+  ns->vg_best = 0.f; /* the correlation is a feature of every frame */
+#else
   if (ns->vad_hang == 0) return; /* the guard acts only in speech frames */
+#endif
   float u[VG_N], q[VG_N + 1];
   float mean = 0.f;
   for (int i = 0; i < VG_N; i++) mean += v[i];
@@ -705,6 +732,10 @@ static void voicing_pitch(vk_ns *ns, const float *h) {
     r[l] = ((c0 + c1) + (c2 + c3)) / sqrtf(e0 * e1 + 1e-20f);
     if (r[l] > best) best = r[l];
   }
+#if NS_PRESENCE
+  ns->vg_best = best;
+  if (ns->vad_hang == 0) return; /* the guard acts only in speech frames */
+#endif
   if (!(best >= VG_R)) return;
   int l = VG_LAG0;
   while (r[l] < 0.9f * best) l++;
@@ -759,6 +790,48 @@ static void voicing_guard(vk_ns *ns, const float *h) {
     /* r == 0: not a harmonic in this frame; r > VG_MAX: a harmonic too long (a buzz) */
     vm[k] = r > VG_MAX ? 0.f : (r == 0.f && k > 0 ? wide : vm[k]);
   }
+}
+#endif
+
+#if NS_PRESENCE
+/* The frame speech decision from the learned presence estimate (session 8;
+ * ns_presence.c): its features from this frame's posterior SNRs, the hot
+ * share, the voicing correlation and the babble test's state of the last
+ * frame; without NS_LEARNED (a feature dump) the count decides. */
+static int presence_decision(vk_ns *ns, float hot) {
+  vk_ns_presence_features(&ns->pres, ns->gamma, hot, ns->vg_best, ns->bg_r, ns->since_pause);
+#if NS_LEARNED == 2
+  return vk_ns_presence_speech(&ns->pres, ns->rate) || hot > VAD_HOT;
+#elif NS_LEARNED == 3
+  /* the count decides the frame; the estimate's extra speech frames get the
+   * speech floor below NS_LOW_HZ only (presence_low_floor) */
+  ns->pres_low = vk_ns_presence_speech(&ns->pres, ns->rate);
+  return hot > VAD_HOT;
+#elif NS_LEARNED
+  return vk_ns_presence_speech(&ns->pres, ns->rate);
+#else
+  return hot > VAD_HOT;
+#endif
+}
+
+#if NS_LEARNED == 3
+/* A pause frame the learned estimate calls speech: below NS_LOW_HZ the
+ * gain as the stage gives it with the speech frame's floor (its OM-LSA
+ * gain is G_H1^p floor^(1 - p), so the floor's ratio enters with the
+ * exponent 1 - p). */
+static void presence_low_floor(vk_ns *ns) {
+  const float r = ns->floor_sp / ns->floor_cur;
+  if (!(r > 1.f)) return;
+  const float l2 = vk_fast_log2(r);
+  const int32_t top = NS_LOW_HZ / 50 < ns->nbins - 1 ? NS_LOW_HZ / 50 : ns->nbins - 1;
+  for (int32_t k = LF_BINS; k <= top; k++) ns->gain[k] *= vk_fast_exp2((1.f - ns->spp[k]) * l2);
+}
+#endif
+
+int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
+  int32_t c = cap < VK_NS_PRES_NF ? cap : VK_NS_PRES_NF;
+  for (int32_t i = 0; i < c; i++) out[i] = ns->pres.f[i];
+  return c;
 }
 #endif
 
@@ -912,7 +985,14 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     /* The share of bins well above the noise (noise alone puts e^-3 = 5 %
      * there); unlike the smoothed minima-controlled presence it does not
      * lag onsets nor linger after offsets. */
-    if (hot > VAD_HOT) ns->vad_hang = VAD_HANG;
+#if NS_PRESENCE
+    /* session 8: the learned estimate (ns_presence.c) in place of the
+     * count, or only its features kept (NS_FEAT_DUMP) */
+    const int sp_now = presence_decision(ns, hot);
+#else
+    const int sp_now = hot > VAD_HOT;
+#endif
+    if (sp_now) ns->vad_hang = VAD_HANG;
     else if (ns->vad_hang > 0) ns->vad_hang--;
     /* Is the background speech-like (babble)?  Stationary noise leaves
      * the signal at the noise floor between words, and there the
@@ -956,6 +1036,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float w = (BG_R1 - ns->bg_r) / (BG_R1 - BG_R0);
     w = w < 0.f ? 0.f : (w > 1.f ? 1.f : w);
     float ex = ns->vad_hang > 0 ? SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR) : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+#if NS_LEARNED == 3
+    ns->floor_sp = powf(ns->floor_lin, SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR));
+#endif
     float target = powf(ns->floor_lin, ex);
     float fc = ns->floor_cur * FLOOR_FALL;
     ns->floor_cur = target > fc ? target : fc;
@@ -966,6 +1049,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   const float *presence = pm;
   if (ns->vad_hang == 0) {
     for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
+#if NS_LEARNED == 3
+    if (ns->pres_low)
+      for (int32_t k = 0; k <= NS_LOW_HZ / 50 && k < nb; k++) ns->pq[k] = pm[k];
+#endif
     presence = ns->pq;
   }
 #if TR_CONFIRM
@@ -973,6 +1060,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->floor_cur};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
+#if NS_LEARNED == 3
+  if (ns->vad_hang == 0 && ns->pres_low) presence_low_floor(ns);
+#endif
   /* 8. smoothing across frequency, then time; floor (during a click the
    * gain may fall freely: a release floor of 0) */
   float *gs = ns->gsm;

@@ -67,4 +67,22 @@ static inline float vk_ns_half_e1(const vk_ns_e1_table *t, float v) {
 
 void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float *spp);
 
+/*
+ * The learned speech-presence estimate (session 8, ns_presence.c; used with
+ * NS_LEARNED, features dumped with NS_FEAT_DUMP): per frame, features from
+ * the posterior SNRs of 100 Hz..4 kHz and the frame decision's other
+ * inputs, a logistic regression fitted offline on the training talkers
+ * (bench/ns-eval/train-presence.ts; weights in ns_presence_weights.h).
+ */
+#define VK_NS_PRES_NB 8    /* log-spaced bands over bins 2..80 */
+#define VK_NS_PRES_NF 24   /* features per frame */
+typedef struct vk_ns_presence {
+  float prev[VK_NS_PRES_NB]; /* the last frame's band features */
+  float prev_hot;            /* ... and its hot share */
+  float f[VK_NS_PRES_NF];    /* this frame's features */
+} vk_ns_presence;
+void vk_ns_presence_features(vk_ns_presence *st, const float *gamma, float hot, float voicing, float bg_r, int32_t since_pause);
+int vk_ns_presence_speech(const vk_ns_presence *st, int32_t rate);
+int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap);
+
 #endif
