@@ -190,14 +190,15 @@
 #endif
 #ifndef NS_LEARNED
 #define NS_LEARNED 3        /* session 8, the learned presence estimate (ns_presence.c): 3, its extra speech frames get the
-                               speech floor below NS_LOW_HZ; 0 off (session 7's output); 1 it decides the frame; 2 it or the count */
+                               speech floor below NS_LOW_HZ; 0 off (session 7's output); 1 it decides the frame; 2 it or the count;
+                               4 (exploration) as 3, and over a speech-like background it decides the frame */
 #endif
 #ifndef NS_FEAT_DUMP
 #define NS_FEAT_DUMP 0      /* the presence estimate's features kept for vk_ns_presence_dump (harness only) */
 #endif
 #define NS_PRESENCE (NS_LEARNED || NS_FEAT_DUMP)
 #ifndef NS_LOW_HZ
-#define NS_LOW_HZ 1000      /* NS_LEARNED 3: the band given the speech floor in the estimate's extra speech frames */
+#define NS_LOW_HZ 1000      /* NS_LEARNED 3, 4: the band given the speech floor in the estimate's extra speech frames */
 #endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
@@ -241,7 +242,7 @@ struct vk_ns {
 #if NS_PRESENCE
   float vg_best;     /* ... its best normalised autocorrelation, in every frame (NS_LEARNED's feature) */
   vk_ns_presence pres; /* the learned presence estimate's state and this frame's features */
-  int32_t pres_low;  /* NS_LEARNED 3: a pause frame the estimate calls speech (the low band gets the speech floor) */
+  int32_t pres_low;  /* NS_LEARNED 3, 4: a pause frame the estimate calls speech (the low band gets the speech floor) */
   float floor_sp;    /* ... the floor a speech frame would have had */
 #endif
   /* arrays (inside the same allocation) */
@@ -802,6 +803,11 @@ static int presence_decision(vk_ns *ns, float hot) {
   vk_ns_presence_features(&ns->pres, ns->gamma, hot, ns->vg_best, ns->bg_r, ns->since_pause);
 #if NS_LEARNED == 2
   return vk_ns_presence_speech(&ns->pres, ns->rate) || hot > VAD_HOT;
+#elif NS_LEARNED == 4
+  /* exploration: as 3, and over a speech-like background the estimate
+   * decides the frame */
+  ns->pres_low = vk_ns_presence_speech(&ns->pres, ns->rate);
+  return ns->since_pause > BG_T0 ? ns->pres_low : hot > VAD_HOT;
 #elif NS_LEARNED == 3
   /* the count decides the frame; the estimate's extra speech frames get the
    * speech floor below NS_LOW_HZ only (presence_low_floor) */
@@ -814,7 +820,7 @@ static int presence_decision(vk_ns *ns, float hot) {
 #endif
 }
 
-#if NS_LEARNED == 3
+#if NS_LEARNED >= 3
 /* A pause frame the learned estimate calls speech: below NS_LOW_HZ the
  * gain as the stage gives it with the speech frame's floor (its OM-LSA
  * gain is G_H1^p floor^(1 - p), so the floor's ratio enters with the
@@ -1036,7 +1042,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float w = (BG_R1 - ns->bg_r) / (BG_R1 - BG_R0);
     w = w < 0.f ? 0.f : (w > 1.f ? 1.f : w);
     float ex = ns->vad_hang > 0 ? SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR) : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
-#if NS_LEARNED == 3
+#if NS_LEARNED >= 3
     ns->floor_sp = powf(ns->floor_lin, SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR));
 #endif
     float target = powf(ns->floor_lin, ex);
@@ -1049,7 +1055,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   const float *presence = pm;
   if (ns->vad_hang == 0) {
     for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
-#if NS_LEARNED == 3
+#if NS_LEARNED >= 3
     if (ns->pres_low)
       for (int32_t k = 0; k <= NS_LOW_HZ / 50 && k < nb; k++) ns->pq[k] = pm[k];
 #endif
@@ -1060,7 +1066,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->floor_cur};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
-#if NS_LEARNED == 3
+#if NS_LEARNED >= 3
   if (ns->vad_hang == 0 && ns->pres_low) presence_low_floor(ns);
 #endif
   /* 8. smoothing across frequency, then time; floor (during a click the
