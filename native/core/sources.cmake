@@ -16,6 +16,7 @@ set(VK_CORE_SOURCES
   core/src/ns.c
   core/src/ns_gain.c
   core/src/ns_fft.c
+  core/src/ns_pitch.c
   core/src/resample.c
   core/src/cng.c
 )

@@ -15,9 +15,12 @@ rev=${1:-main}
 out=build/ns-simd
 rm -rf "$out"; mkdir -p "$out/old"
 for f in ns.c ns_gain.c ns_fft.c ns_internal.h ns_fft.h; do git show "$rev:native/core/src/$f" > "$out/old/$f"; done
+# the periodicity cue (session 8), where the revision has it
+for f in ns_pitch.c ns_pitch.h; do git cat-file -e "$rev:native/core/src/$f" 2>/dev/null && git show "$rev:native/core/src/$f" > "$out/old/$f"; done
 [ -z "${NODE_PATH:-}" ] && [ -d /usr/share/nodejs/acorn ] && export NODE_PATH=/usr/share/nodejs
 build() { # srcdir tag
   local s="$1/ns.c $1/ns_gain.c $1/ns_fft.c native/core/src/common.c"
+  [ -f "$1/ns_pitch.c" ] && s="$s $1/ns_pitch.c"
   cc -O3 -std=c11 -I"$1" -Inative/core/include -o "$out/n-$2" bench/ns-eval/harness/vk_ns_harness.c $s -lm
   emcc -O3 -msimd128 -std=c11 -I"$1" -Inative/core/include -DVK_WASM=1 -sNODERAWFS=1 -sENVIRONMENT=node \
     -sALLOW_MEMORY_GROWTH=1 -o "$out/w-$2.cjs" bench/ns-eval/harness/vk_ns_harness.c $s

@@ -55,9 +55,11 @@ typedef struct vk_ns_gain_input {
  * used (0..1) to spp (reported in the stats).  It is called once per frame,
  * after noise tracking and before smoothing, and a second time in a frame
  * whose click the next hop decides (that frame is processed with and
- * without the cut): its output must depend on in alone, not on earlier
- * calls.  It must not keep pointers into in.  A learned estimator plugs in
- * here.
+ * without the cut), and once more on the first bins alone (in->nbins 21:
+ * 0..1 kHz, with another floor and presence) in a pause frame where the
+ * periodicity cue finds a pitch: its output must depend on in alone, not
+ * on earlier calls, and it must honour in->nbins.  It must not keep
+ * pointers into in.  A learned estimator plugs in here.
  */
 typedef struct vk_ns_gain_stage {
   void *ctx;

@@ -188,6 +188,27 @@
 #ifndef VG_WIDE
 #define VG_WIDE 1           /* ... and, in a voiced frame, any other bin GATE_GAMMA over the noise estimate (0: session 6's guard) */
 #endif
+#ifndef PT_ON
+#define PT_ON 1             /* session 8: the whitened periodicity cue (ns_pitch.c) gives a pause frame's low bins the speech floor (0: off) */
+#endif
+#ifndef PT_R
+#define PT_R 0.38f          /* ... when its comb score reaches this (chosen on noise alone: see docs/ns.md, session 8) */
+#endif
+#ifndef PT_USE
+#define PT_USE 1            /* 1: bins up to PT_HZ get the speech floor and the unscaled presence; 2: the frame is a speech frame */
+#endif
+#ifndef PT_HZ
+#define PT_HZ 1000
+#endif
+#ifndef PT_DUMP
+#define PT_DUMP 0           /* debug builds only: per-frame decision and score on stderr */
+#endif
+#if PT_ON || PT_DUMP
+#include "ns_pitch.h"
+#endif
+#if PT_DUMP
+#include <stdio.h>
+#endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
 #define VG_LAG0 5           /* lags 2.5 .. */
@@ -236,6 +257,10 @@ struct vk_ns {
    * become its spectrum */
   float *lek, *xik, *gammak, *sppk, *a2_alt, *gsm_alt;
   float *vmask, *vrun; /* the voicing guard's bins and thresholds (VG_ON), and how long each has been a harmonic */
+#if PT_ON || PT_DUMP
+  vk_ns_pitch pitch;   /* the whitened periodicity cue (PT_ON) */
+  float pt_run;        /* ... frames in a row it has fired */
+#endif
 };
 
 void vk_ns_e1_init(vk_ns_e1_table *t) {
@@ -325,6 +350,15 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
     ns->swin[i] = w / (float)n;
   }
   vk_ns_e1_init(&ns->e1);
+#if PT_ON || PT_DUMP
+  if (vk_ns_pitch_init(&ns->pitch, sample_rate) != 0) {
+    free(mem);
+    return VK_ERR_ARG;
+  }
+#endif
+#if PT_DUMP
+  fprintf(stderr, "# new %d\n", (int)sample_rate);
+#endif
   ns->dflt.ctx = &ns->e1;
   ns->dflt.compute = vk_ns_omlsa_gain;
   ns->stage = &ns->dflt;
@@ -376,6 +410,10 @@ void vk_ns_reset(vk_ns *ns) {
   memset(ns->tr_hist, 0, sizeof ns->tr_hist);
   memset(ns->vg_x, 0, sizeof ns->vg_x);
   ns->vg_f0 = ns->vg_run = 0.f;
+#if PT_ON || PT_DUMP
+  vk_ns_pitch_reset(&ns->pitch);
+  ns->pt_run = 0.f;
+#endif
   ns->frames = ns->sanitised = ns->transients = 0;
   ns->subwin_pos = ns->sub_idx = ns->tr_hold = ns->alt = ns->vad_hang = 0;
   ns->tr_w.after = ns->tr_w.bg = 0.f;
@@ -762,6 +800,28 @@ static void voicing_guard(vk_ns *ns, const float *h) {
 }
 #endif
 
+#if PT_ON && PT_USE == 1
+/* A pause frame in which the periodicity cue (ns_pitch.c) finds a pitch:
+ * the energy decision missed a voice (a low one under a low-frequency
+ * noise raises too few bins).  The bins up to PT_HZ, where the harmonics
+ * the cue saw lie, get the gain a speech frame would give them (the
+ * speech floor fl, the unscaled presence), when larger; the bins above
+ * keep the pause's, since a low voice leaves them to the noise (a whole
+ * speech frame there gave its noise the shallow floor and cost STOI in
+ * white noise: docs/ns.md, session 7).  The stage runs once more on those
+ * bins alone. */
+static void pitch_cue_gain(vk_ns *ns, const vk_ns_gain_input *gi, float fl) {
+  enum { NB_MAX = PT_HZ / 50 + 1 };
+  float g[NB_MAX], p[NB_MAX];
+  vk_ns_gain_input lo = *gi;
+  lo.nbins = NB_MAX < ns->nbins ? NB_MAX : ns->nbins;
+  lo.speech_prob = ns->pm;
+  lo.gain_floor = fl;
+  ns->stage->compute(ns->stage->ctx, &lo, g, p);
+  for (int32_t k = 0; k < lo.nbins; k++) ns->gain[k] = g[k] > ns->gain[k] ? g[k] : ns->gain[k];
+}
+#endif
+
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
   float *in = ns->inbuf;
@@ -901,6 +961,17 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   snr_step(ns, transient, speech, le, gamma, xi);
   /* the pre-click reference: not from a frame that may hold a click */
   if (!tr_seen && !tr_pending) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
+#if PT_ON || PT_DUMP
+  /* the whitened periodicity cue (ns_pitch.c), against this frame's noise
+   * estimate; like the voicing guard's mark it lapses after VG_MAX frames
+   * on end (speech breaks its voicing; a steady buzz is then left to the
+   * tracker, which learns it as noise) */
+  ns->pt_run = vk_ns_pitch_frame(&ns->pitch, in + n, lam, nb) >= PT_R ? ns->pt_run + 1.f : 0.f;
+  const int pt_cue = ns->pt_run > 0.f && ns->pt_run <= VG_MAX;
+  (void)pt_cue;
+#endif
+  float pt_floor = 0.f; /* PT_ON: the speech frame's floor, for the cue's bins */
+  (void)pt_floor;
   /* 7. frame speech decision (with hangover) sets the floor: deep in
    * pauses, where only noise is lost, shallower under speech, where a deep
    * floor would cut weak speech components; then the gain stage */
@@ -912,7 +983,14 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     /* The share of bins well above the noise (noise alone puts e^-3 = 5 %
      * there); unlike the smoothed minima-controlled presence it does not
      * lag onsets nor linger after offsets. */
+#if PT_DUMP
+    fprintf(stderr, "%d %.3f %.3f %.3f 0\n", hot > VAD_HOT || ns->vad_hang > 1, hot, ns->pitch.score, ns->pitch.score);
+#endif
+#if PT_ON && PT_USE == 2
+    if (hot > VAD_HOT || pt_cue) ns->vad_hang = VAD_HANG;
+#else
     if (hot > VAD_HOT) ns->vad_hang = VAD_HANG;
+#endif
     else if (ns->vad_hang > 0) ns->vad_hang--;
     /* Is the background speech-like (babble)?  Stationary noise leaves
      * the signal at the noise floor between words, and there the
@@ -960,6 +1038,12 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float fc = ns->floor_cur * FLOOR_FALL;
     ns->floor_cur = target > fc ? target : fc;
     if (ns->floor_cur < ns->floor_lin) ns->floor_cur = ns->floor_lin;
+#if PT_ON && PT_USE == 1
+    if (pt_cue && ns->vad_hang == 0) {
+      float fs = powf(ns->floor_lin, SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR));
+      pt_floor = fs > ns->floor_cur ? fs : ns->floor_cur;
+    }
+#endif
   }
   /* In a pause frame the per-bin presence handed to the gain stage is
    * scaled down, so that isolated noise peaks do not open the gain. */
@@ -973,6 +1057,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->floor_cur};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
+#if PT_ON && PT_USE == 1
+  if (pt_floor > 0.f) pitch_cue_gain(ns, &gi, pt_floor);
+#endif
   /* 8. smoothing across frequency, then time; floor (during a click the
    * gain may fall freely: a release floor of 0) */
   float *gs = ns->gsm;
