@@ -7,6 +7,8 @@
  *    (bench/ns-eval/harness: minimum over 20-frame chunks of the mean).
  *
  *   npm run bench -- ns   (or npx tsx bench/ns.bench.ts)   writes bench/results/ns-cost.{md,json}
+ *   npx tsx bench/ns.bench.ts --no-write   prints the table only (an exploratory
+ *                                          run leaves the committed results alone)
  *
  * NS_BENCH_BASELINE_WASM=<file.wasm> adds a column: the same API on another
  * build of the module (e.g. an older commit's wasm/dist/voipkit.wasm, from
@@ -156,6 +158,7 @@ export async function run(): Promise<void> {
   }
   const md = L.join('\n');
   console.log(md);
+  if (process.argv.includes('--no-write')) return;
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/ns-cost.md'), md);
   writeFileSync(join(root, 'bench/results/ns-cost.json'), JSON.stringify({ date, machine, unit: 'us per 10 ms frame', rows }, null, 1) + '\n');
