@@ -200,6 +200,9 @@
 #ifndef PT_HZ
 #define PT_HZ 1000
 #endif
+#ifndef PT_HARM
+#define PT_HARM 1           /* ... only in the bins within a bin of a harmonic of the cue's pitch (0: every bin up to PT_HZ) */
+#endif
 #ifndef PT_DUMP
 #define PT_DUMP 0           /* debug builds only: per-frame decision and score on stderr */
 #endif
@@ -803,13 +806,14 @@ static void voicing_guard(vk_ns *ns, const float *h) {
 #if PT_ON && PT_USE == 1
 /* A pause frame in which the periodicity cue (ns_pitch.c) finds a pitch:
  * the energy decision missed a voice (a low one under a low-frequency
- * noise raises too few bins).  The bins up to PT_HZ, where the harmonics
- * the cue saw lie, get the gain a speech frame would give them (the
- * speech floor fl, the unscaled presence), when larger; the bins above
- * keep the pause's, since a low voice leaves them to the noise (a whole
- * speech frame there gave its noise the shallow floor and cost STOI in
- * white noise: docs/ns.md, session 7).  The stage runs once more on those
- * bins alone. */
+ * noise raises too few bins).  The bins within a bin of a harmonic of that
+ * pitch up to PT_HZ get the gain a speech frame would give them (the
+ * speech floor fl, the unscaled presence), when larger; the bins between
+ * the harmonics and above keep the pause's, since they hold the noise (a
+ * whole speech frame gave its noise the shallow floor and cost STOI in
+ * white noise: docs/ns.md, session 7; every bin up to 1 kHz, PT_HARM 0,
+ * still cost some: session 8).  The stage runs once more on those bins
+ * alone. */
 static void pitch_cue_gain(vk_ns *ns, const vk_ns_gain_input *gi, float fl) {
   enum { NB_MAX = PT_HZ / 50 + 1 };
   float g[NB_MAX], p[NB_MAX];
@@ -818,7 +822,17 @@ static void pitch_cue_gain(vk_ns *ns, const vk_ns_gain_input *gi, float fl) {
   lo.speech_prob = ns->pm;
   lo.gain_floor = fl;
   ns->stage->compute(ns->stage->ctx, &lo, g, p);
+#if PT_HARM
+  float hm[NB_MAX] = {0};
+  const float f0 = ns->pitch.f0 / 50.f;
+  for (float f = f0; f < (float)lo.nbins; f += f0) {
+    int32_t i = (int32_t)(f + 0.5f);
+    for (int32_t j = i - 1; j <= i + 1; j++) if (j >= 1 && j < lo.nbins) hm[j] = 1.f;
+  }
+  for (int32_t k = 0; k < lo.nbins; k++) ns->gain[k] = (hm[k] > 0.f && g[k] > ns->gain[k]) ? g[k] : ns->gain[k];
+#else
   for (int32_t k = 0; k < lo.nbins; k++) ns->gain[k] = g[k] > ns->gain[k] ? g[k] : ns->gain[k];
+#endif
 }
 #endif
 

@@ -93,6 +93,7 @@ void vk_ns_pitch_reset(vk_ns_pitch *p) {
   memset(p->x, 0, sizeof p->x);
   for (int l = 0; l < PT_NL; l++) p->s_prev[l] = -1.f;
   p->score = -1.f;
+  p->f0 = 0.f;
 }
 
 float vk_ns_pitch_frame(vk_ns_pitch *p, const float *h, const float *lam, int32_t nbins) {
@@ -159,10 +160,13 @@ float vk_ns_pitch_frame(vk_ns_pitch *p, const float *h, const float *lam, int32_
     t[l] = (1.f - PT_A) * s[l] + PT_A * q;
   }
   float best = -1.f;
+  int bl = 0;
   for (int l = 1; l < PT_NL - 1; l++) {
     float v = (t[l] >= t[l - 1] && t[l] >= t[l + 1]) ? t[l] : -1.f;
+    bl = v > best ? l : bl;
     best = v > best ? v : best;
   }
+  p->f0 = 4000.f / (float)(PT_L0 + bl);
   memcpy(p->s_prev, t, sizeof t);
   p->score = best;
   return best;

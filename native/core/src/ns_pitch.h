@@ -38,7 +38,8 @@ typedef struct vk_ns_pitch {
   int32_t ji[PT_NB];        /* per 15.6 Hz bin: the step below it ... */
   float jf[PT_NB];          /* ... and the interpolation fraction */
   float s_prev[PT_NL];      /* the track at each lag, as of the last frame */
-  float score;              /* the last frame's score */
+  float score;              /* the last frame's score ... */
+  float f0;                 /* ... and the pitch of the track's best peak, Hz */
 } vk_ns_pitch;
 
 /* 0 or -1 (rate not 8000/16000/48000). */
@@ -46,7 +47,7 @@ int vk_ns_pitch_init(vk_ns_pitch *p, int32_t rate);
 void vk_ns_pitch_reset(vk_ns_pitch *p);
 /* One hop h (n samples at the input rate) and the noise estimate lam (the
  * core's 50 Hz bins, nbins of them): returns the frame's periodicity score
- * (-1..1; also in p->score). */
+ * (-1..1; also in p->score, the pitch of its lag in p->f0). */
 float vk_ns_pitch_frame(vk_ns_pitch *p, const float *h, const float *lam, int32_t nbins);
 
 #endif
