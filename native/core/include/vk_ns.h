@@ -57,7 +57,13 @@ typedef struct vk_ns_gain_input {
  * whose click the next hop decides (that frame is processed with and
  * without the cut): its output must depend on in alone, not on earlier
  * calls.  It must not keep pointers into in.  A learned estimator plugs in
- * here.
+ * here.  What the core does with its output: in a frame the speech decision
+ * calls a pause but the learned presence estimate (ns_presence.c) calls
+ * speech, the gains of the bins below 1 kHz are raised to what OM-LSA gives
+ * with the speech frame's floor, gain * (speech floor / gain_floor)^(1 -
+ * spp), using the stage's own spp; then every gain is smoothed and clamped
+ * to [floor, 1].  A stage whose spp does not mean OM-LSA's conditional
+ * presence gets that raise all the same.
  */
 typedef struct vk_ns_gain_stage {
   void *ctx;
