@@ -5,7 +5,7 @@
  * and generated noises (white, pink, brown, babble, keyboard, fan), all at
  * 48 kHz first and band-limited to 16 and 8 kHz.  Everything is seeded.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { energy, gaussian, rng } from './dsp.js';
@@ -55,6 +55,25 @@ export const KLETTRES = '/usr/share/klettres';
 const ASTERISK_DIRS: Record<string, string> = {
   'ast-en': 'en_US_f_Allison', 'ast-fr': 'fr_CA_f_June', 'ast-it': 'it_IT_m_Carlo', 'ast-ru': 'ru_RU_f_IvrvoiceRU',
 };
+/** The level of the clean speech in every mixture: dBFS, RMS over the utterance. */
+export const SPEECH_DBFS = -28;
+/**
+ * The gains that mix clean speech c and noise nz at `snr` dB: the speech at
+ * SPEECH_DBFS, the noise `snr` dB under it, both scaled down together when
+ * the sum would peak over 0.99 (`clipped`).  The one rule of run.ts,
+ * probe.ts and train-presence.ts.
+ */
+export function mixGains(c: Float32Array, nz: Float32Array, snr: number): { g: number; gn: number; clipped: boolean } {
+  const gc = 10 ** (SPEECH_DBFS / 20) / Math.sqrt(energy(c) / c.length);
+  let gn = Math.sqrt((energy(c) * gc * gc) / (energy(nz) * 10 ** (snr / 10)));
+  let g = gc;
+  let peak = 0;
+  for (let i = 0; i < c.length; i++) peak = Math.max(peak, Math.abs(g * c[i] + gn * nz[i]));
+  const clipped = peak > 0.99;
+  if (clipped) { g *= 0.99 / peak; gn *= 0.99 / peak; }
+  return { g, gn, clipped };
+}
+
 /** The talkers of a set of the corpus, and the base of its seeds. */
 export type TalkerSet = 'train' | 'heldout' | 'fresh' | 'unseen';
 export function setTalkers(set: TalkerSet, version: CorpusVersion): { list: string[]; seedBase: number } {

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, NOISES, concatWords, setTalkers, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NOISES, concatWords, mixGains, setTalkers, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { energy, powerSpectrogram, resample } from './dsp.js';
 import { MixRef } from './metrics.js';
 import { cliArgs } from './args.js';
@@ -40,7 +40,6 @@ const noises = (args.get('noises')?.split(',') ?? [...NOISES]) as NoiseKind[];
 const snrs = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
 const seconds = Number(args.get('seconds') ?? 5);
 const strength = Number(args.get('strength') ?? 0.5);
-const SPEECH_DBFS = -28;
 
 mkdirSync(work, { recursive: true });
 if (!args.has('no-build')) {
@@ -69,16 +68,11 @@ list.forEach((talker, ti) => {
     for (let i = 0; i < clean48.length; i++) if (clean48[i] !== 0) clean48[i] += g * rn[i];
   }
   const c = resample(clean48, FS, rate);
-  const gc = 10 ** (SPEECH_DBFS / 20) / Math.sqrt(energy(c) / c.length);
   NOISES.forEach((kind, ki) => {
     if (!noises.includes(kind)) return;
     const nz = resample(makeNoise(kind, clean48.length, seed * 10 + ki, babbleTalkers), FS, rate);
     for (const snr of snrs) {
-      let gn = Math.sqrt((energy(c) * gc * gc) / (energy(nz) * 10 ** (snr / 10)));
-      let g = gc;
-      let peak = 0;
-      for (let i = 0; i < c.length; i++) peak = Math.max(peak, Math.abs(g * c[i] + gn * nz[i]));
-      if (peak > 0.99) { g *= 0.99 / peak; gn *= 0.99 / peak; }
+      const { g, gn } = mixGains(c, nz, snr);
       const clean = Float32Array.from(c, (v) => v * g);
       const noiseSig = Float32Array.from(nz, (v) => v * gn);
       const q = Int16Array.from(clean, (v, i) => Math.max(-32768, Math.min(32767, Math.round((v + noiseSig[i]) * 32768))));

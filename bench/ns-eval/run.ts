@@ -14,8 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, NOISES, STATIONARY, concatWords, setTalkers, type TalkerSet, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
-import { db, energy, resample } from './dsp.js';
+import { BABBLE, FS, NOISES, SPEECH_DBFS, STATIONARY, concatWords, mixGains, setTalkers, type TalkerSet, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
+import { resample } from './dsp.js';
 import { MixRef, type Metrics } from './metrics.js';
 import { cliArgs } from './args.js';
 import { load } from '../../src/index.js';
@@ -29,7 +29,6 @@ const SETS = (args.get('sets') ?? 'train,heldout,fresh,unseen').split(',') as Ta
 const SECONDS = Number(args.get('seconds') ?? 5);
 const STRENGTH = Number(args.get('strength') ?? 0.5);
 const SNRS = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
-const SPEECH_DBFS = -28;
 /** Corpus preparation (corpus.ts): v2 by default; v1 reproduces the tables up to session 3. */
 const CORPUS = (args.get('corpus') ?? 'v2') as CorpusVersion;
 if (CORPUS !== 'v1' && CORPUS !== 'v2') throw new Error('--corpus v1|v2');
@@ -136,15 +135,11 @@ async function main() {
     const mixes: Mix[] = [];
     for (const u of utts) {
       const c = resample(u.clean, FS, rate);
-      const gc = 10 ** (SPEECH_DBFS / 20) / Math.sqrt(energy(c) / c.length);
       for (const kind of NOISES.filter((k) => !args.has('noises') || args.get('noises')!.split(',').includes(k))) {
         const nz = resample(u.noises.get(kind)!, FS, rate);
         for (const snr of SNRS) {
-          let gn = Math.sqrt((energy(c) * gc * gc) / (energy(nz) * 10 ** (snr / 10)));
-          let g = gc;
-          let peak = 0;
-          for (let i = 0; i < c.length; i++) peak = Math.max(peak, Math.abs(g * c[i] + gn * nz[i]));
-          if (peak > 0.99) { g *= 0.99 / peak; gn *= 0.99 / peak; clipped++; }
+          const { g, gn, clipped: cl } = mixGains(c, nz, snr);
+          if (cl) clipped++;
           const clean = Float32Array.from(c, (v) => v * g);
           const noiseSig = Float32Array.from(nz, (v) => v * gn);
           const q = Int16Array.from(clean, (v, i) => Math.max(-32768, Math.min(32767, Math.round((v + noiseSig[i]) * 32768))));

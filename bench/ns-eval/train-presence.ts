@@ -11,8 +11,8 @@
  * (word orders from seeds 9000 + talker and 9050 + talker), all six
  * noises generated from seeds 9100 + 10 talker + noise (no corpus set uses
  * seeds 9000..9999: theirs are 1000..4003 for the words and x10 for the
- * noises), at -5, 0, 5, 10, 20 dB SNR, mixed as probe.ts mixes (speech at
- * -28 dBFS).  Each mixture runs through the C harness built with
+ * noises), at -5, 0, 5, 10, 20 dB SNR, mixed as probe.ts mixes (corpus.ts mixGains:
+ * speech at -28 dBFS).  Each mixture runs through the C harness built with
  * -DNS_FEAT_DUMP=1, which writes the features of every frame
  * (ns_presence.c) as the core computed them.
  *
@@ -36,7 +36,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, NOISES, TRAIN, concatWords, loadTalker, makeNoise, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NOISES, TRAIN, concatWords, mixGains, loadTalker, makeNoise, type NoiseKind } from './corpus.js';
 import { energy, resample } from './dsp.js';
 import { cliArgs } from './args.js';
 
@@ -46,7 +46,6 @@ const work = args.get('work') ?? join(root, 'build/ns-presence');
 const rates = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
 const seconds = Number(args.get('seconds') ?? 8);
 const SNRS = [-5, 0, 5, 10, 20];
-const SPEECH_DBFS = -28;
 const NF = 24; // VK_NS_PRES_NF
 const VAD_HOT = 0.1; // ns.c
 const HOT = 16; // the hot share's feature index
@@ -75,14 +74,10 @@ function collect(rate: number): Frames {
     for (const useed of [9000 + ti, 9050 + ti]) {
       const clean48 = concatWords(words.get(talker)!, useed, seconds, [0.12, 0.3]);
       const c = resample(clean48, FS, rate);
-      const gc = 10 ** (SPEECH_DBFS / 20) / Math.sqrt(energy(c) / c.length);
       NOISES.forEach((kind, ki) => {
         const nz = resample(makeNoise(kind, clean48.length, 9100 + 10 * ti + ki + (useed >= 9050 ? 50 : 0), babbleTalkers), FS, rate);
         for (const snr of SNRS) {
-          let gn = Math.sqrt((energy(c) * gc * gc) / (energy(nz) * 10 ** (snr / 10)));
-          let g = gc, peak = 0;
-          for (let i = 0; i < c.length; i++) peak = Math.max(peak, Math.abs(g * c[i] + gn * nz[i]));
-          if (peak > 0.99) { g *= 0.99 / peak; gn *= 0.99 / peak; }
+          const { g, gn } = mixGains(c, nz, snr);
           const q = Int16Array.from(c, (v, i) => Math.max(-32768, Math.min(32767, Math.round((g * v + gn * nz[i]) * 32768))));
           const file = join(work, `p-${talker}-${useed}-${kind}-${snr}-${rate}.raw`);
           writeFileSync(file, Buffer.from(q.buffer));

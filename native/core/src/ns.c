@@ -834,11 +834,14 @@ static void presence_low_floor(vk_ns *ns) {
 }
 #endif
 
+#if NS_FEAT_DUMP
+/* The harness's feature dump (train-presence.ts); not in the product. */
 int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
   int32_t c = cap < VK_NS_PRES_NF ? cap : VK_NS_PRES_NF;
   for (int32_t i = 0; i < c; i++) out[i] = ns->pres.f[i];
   return c;
 }
+#endif
 #endif
 
 static void process_frame(vk_ns *ns, const float *x, float *y) {
@@ -1041,9 +1044,11 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     if (!transient) ns->bg_r += xdb > ns->bg_r ? BG_R_UP : -BG_R_DOWN;
     float w = (BG_R1 - ns->bg_r) / (BG_R1 - BG_R0);
     w = w < 0.f ? 0.f : (w > 1.f ? 1.f : w);
-    float ex = ns->vad_hang > 0 ? SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR) : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+    const float ex_sp = SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR); /* a speech frame's */
+    float ex = ns->vad_hang > 0 ? ex_sp : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
 #if NS_LEARNED >= 3
-    ns->floor_sp = powf(ns->floor_lin, SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR));
+    /* the floor a speech frame would have, for the estimate's extra frames */
+    if (ns->vad_hang == 0 && ns->pres_low) ns->floor_sp = powf(ns->floor_lin, ex_sp);
 #endif
     float target = powf(ns->floor_lin, ex);
     float fc = ns->floor_cur * FLOOR_FALL;
