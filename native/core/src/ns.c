@@ -898,8 +898,16 @@ static void presence_low_bins(vk_ns *ns, int32_t top) {
 #if NS_FEAT_DUMP
 /* The harness's feature dump (train-presence.ts); not in the product. */
 int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
-  int32_t c = cap < VK_NS_PRES_NF ? cap : VK_NS_PRES_NF;
-  for (int32_t i = 0; i < c; i++) out[i] = ns->pres.f[i];
+  float v[VK_NS_PRES_DUMP_N];
+  for (int32_t i = 0; i < VK_NS_PRES_NF; i++) v[i] = ns->pres.f[i];
+  v[VK_NS_PRES_NF] = ns->vad_hang == 0 ? 1.f : 0.f;
+#if NS_PEAK_PITCH
+  v[VK_NS_PRES_NF + 1] = ns->pk_f0 > 0.f ? 1.f : 0.f;
+#else
+  v[VK_NS_PRES_NF + 1] = 1.f;
+#endif
+  int32_t c = cap < VK_NS_PRES_DUMP_N ? cap : VK_NS_PRES_DUMP_N;
+  for (int32_t i = 0; i < c; i++) out[i] = v[i];
   return c;
 }
 #endif
