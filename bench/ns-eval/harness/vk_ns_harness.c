@@ -6,7 +6,8 @@
 #if NS_FEAT_DUMP
 /* Session 8: the learned presence estimate's features of each frame,
  * written next to the output as <out>.feat (float32 rows of
- * VK_NS_PRES_NF), for bench/ns-eval/train-presence.ts. */
+ * VK_NS_PRES_DUMP_N: the features, the count's pause, NS_LOWSEL's frame
+ * test), for bench/ns-eval/train-presence.ts. */
 #include "ns_internal.h"
 #endif
 
@@ -29,10 +30,10 @@ int main(int argc, char **argv) {
       FILE *ff = fopen(fp, "wb");
       if (!ff) { perror(fp); return 2; }
       for (long o = 0; o < m; o += fs) {
-        float fv[VK_NS_PRES_NF];
+        float fv[VK_NS_PRES_DUMP_N];
         vk_ns_process_i16(ns, d + o, d + o, fs);
-        vk_ns_presence_dump(ns, fv, VK_NS_PRES_NF);
-        fwrite(fv, sizeof(float), VK_NS_PRES_NF, ff);
+        vk_ns_presence_dump(ns, fv, VK_NS_PRES_DUMP_N);
+        fwrite(fv, sizeof(float), VK_NS_PRES_DUMP_N, ff);
       }
       fclose(ff);
 #else

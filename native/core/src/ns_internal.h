@@ -76,6 +76,12 @@ void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float 
  */
 #define VK_NS_PRES_NB 8    /* log-spaced bands over bins 2..80 */
 #define VK_NS_PRES_NF 24   /* features per frame */
+/* the harness's dump per frame (NS_FEAT_DUMP): the features, then 1 when
+ * the count's frame decision (with hangover) is a pause, then 1 when the
+ * frame passes NS_LOWSEL's frame test (the best lag is a peak; always 1
+ * without it): an extra speech frame is one with both and the estimate
+ * over its threshold (train-presence.ts's false-alarm budget) */
+#define VK_NS_PRES_DUMP_N (VK_NS_PRES_NF + 2)
 typedef struct vk_ns_presence {
   float prev[VK_NS_PRES_NB]; /* the last frame's band features */
   float prev_hot;            /* ... and its hot share */
