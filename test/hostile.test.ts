@@ -1285,6 +1285,7 @@ const PIPELINE_ROWS: Record<string, Row> = {
       ...badNumbers('bytes', [-1, NaN, '8'], (c, v) => liveRtcp(c).onRtcpReceived([], v as never, 0)),
       ...badTimes('nowMs', (c, v) => liveRtcp(c).onRtcpReceived([], 8, v as never)),
     ],
+    odd: [['no packets: no BYEs (an empty array)', (c) => expect(liveRtcp(c).onRtcpReceived([], 8, 0)).toEqual([])]],
   },
   'RtcpSession.senderStats': { bad: [], odd: [['a snapshot', (c) => expect(typeof liveRtcp(c).senderStats().packets).toBe('number')]] },
   'RtcpSession.receptionStats': { bad: [], odd: [['a snapshot', (c) => expect(Array.isArray(liveRtcp(c).receptionStats())).toBe(true)]] },

@@ -127,6 +127,26 @@ describe.each(BACKENDS)('AudioSender -> AudioReceiver on %s', (backend) => {
     for (const x of [a, r]) x.close();
   });
 
+  it('a compound with a BYE for the played source followed by a BYE for another source ends the played stream', () => {
+    const a = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 0x1234 });
+    const r = new AudioReceiver(kit, 0);
+    for (let f = 0; f < 10; f++) for (const d of a.send(new Int16Array(160).fill(500), f * 20)) r.receive(d, f * 20);
+    expect(r.stats().reception?.ssrc).toBe(0x1234);
+    // RFC 3550 packets built by hand: an empty RR (§6.4.2) from the sender, its BYE with the reason
+    // "hangup" (§6.6; 1 + 6 octets padded to 8), then a BYE of another source (0x99) in the same compound
+    const rr = [0x80, 201, 0, 1, 0, 0, 0x12, 0x34];
+    const byeHangup = [0x81, 203, 0, 3, 0, 0, 0x12, 0x34, 6, 0x68, 0x61, 0x6e, 0x67, 0x75, 0x70, 0];
+    const bye99 = [0x81, 203, 0, 1, 0, 0, 0, 0x99];
+    r.receive(Uint8Array.of(...rr, ...byeHangup, ...bye99), 210);
+    const st = r.stats();
+    expect(st.rtcp).toBe(1);
+    expect(st.dropped.badRtcp).toBe(0);
+    expect(st.bye).toEqual({ ssrc: 0x1234, reason: 'hangup', atMs: 210 });
+    expect(st.reception).toBeUndefined(); // its reception statistics end with the BYE
+    expect(r.rtcp.lastBye).toEqual({ ssrcs: [0x99], atMs: 210 }); // why the receiver cannot go by lastBye
+    for (const x of [a, r]) x.close();
+  });
+
   it('payload-type change PCMU -> PCMA and an SSRC change mid-call keep the audio going', () => {
     const a = new AudioSender(kit, 0, { codec: 'pcmu', ssrc: 10 });
     const b = new AudioSender(kit, 0, { codec: 'pcma', ssrc: 10, sequenceNumber: 5000 });

@@ -70,6 +70,29 @@ describe.each(BACKENDS)('RTCP statistics on %s', (backend) => {
     b.close();
   });
 
+  it('onRtcpReceived returns every BYE of the compound in order, lastBye only the last; none: an empty array', () => {
+    const s = new RtcpSession(kit, 0, { ssrc: 0xaaaa, cname: 'a@voipkit' });
+    for (const src of [0x1234, 0x99, 0x77]) for (let i = 0; i < 5; i++) s.onRtpReceived(src, 100 + i, i * 160, 160, i * 20);
+    expect(s.receptionStats().map((r) => r.ssrc).sort((x, y) => x - y)).toEqual([0x77, 0x99, 0x1234]);
+    // RFC 3550 packets built by hand: an empty RR (§6.4.2, length 1) and BYEs (§6.6)
+    const rr = [0x80, 201, 0, 1, 0, 0, 0x12, 0x34];
+    const none = s.onRtcpReceived(parseRtcp(Uint8Array.of(...rr)), 8 + 28, 100);
+    expect(none).toEqual([]);
+    expect(s.lastBye).toBeUndefined();
+    // BYE 0x1234 with the reason "hangup" (1 + 6 octets, padded to 8: length 3), then BYE 0x99 without one
+    const byeHangup = [0x81, 203, 0, 3, 0, 0, 0x12, 0x34, 6, 0x68, 0x61, 0x6e, 0x67, 0x75, 0x70, 0];
+    const bye99 = [0x81, 203, 0, 1, 0, 0, 0, 0x99];
+    const compound = Uint8Array.of(...rr, ...byeHangup, ...bye99);
+    const byes = s.onRtcpReceived(parseRtcp(compound), compound.length + 28, 200);
+    expect(byes).toEqual([{ ssrcs: [0x1234], reason: 'hangup', atMs: 200 }, { ssrcs: [0x99], atMs: 200 }]);
+    expect(s.lastBye).toEqual({ ssrcs: [0x99], atMs: 200 });
+    expect(s.receptionStats().map((r) => r.ssrc)).toEqual([0x77]); // both sources forgotten
+    // the returned objects are the caller's: changing them leaves lastBye alone
+    (byes[1] as { ssrcs: number[] }).ssrcs.push(1);
+    expect(s.lastBye).toEqual({ ssrcs: [0x99], atMs: 200 });
+    s.close();
+  });
+
   it('tshark agrees: -z rtp,streams loss and jitter of a lossy, jittery capture; rtcp fields of our SR', () => {
     const tshark = tsharkPath();
     if (!tshark) {

@@ -374,13 +374,12 @@ export class AudioReceiver {
       plain = r;
     }
     try {
-      const packets = parseRtcp(plain);
-      this.rtcp.onRtcpReceived(packets, datagram.length + 28, nowMs);
+      const byes = this.rtcp.onRtcpReceived(parseRtcp(plain), datagram.length + 28, nowMs);
       this.#s.rtcp++;
-      for (const p of packets) {
-        if (p.type === 'bye' && this.#ssrc !== undefined && p.ssrcs.includes(this.#ssrc)) {
-          this.#bye = { ssrc: this.#ssrc, ...(p.reason !== undefined ? { reason: p.reason } : {}), atMs: nowMs };
-        }
+      // every BYE of the compound, not rtcp.lastBye: another source's BYE may follow the played one's
+      const ssrc = this.#ssrc;
+      for (const b of byes) {
+        if (ssrc !== undefined && b.ssrcs.includes(ssrc)) this.#bye = { ssrc, ...(b.reason !== undefined ? { reason: b.reason } : {}), atMs: b.atMs };
       }
     } catch {
       this.#s.dropped.badRtcp++;

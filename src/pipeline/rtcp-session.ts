@@ -457,8 +457,17 @@ export class RtcpSession {
     return this.remote(ssrc, clockRate).onRtp(sequenceNumber, rtpTimestamp, payloadBytes, nowMs);
   }
 
-  /** Account for received RTCP (already parsed), of `bytes` octets in all. */
-  onRtcpReceived(packets: readonly RtcpPacket[], bytes: number, nowMs: number): void {
+  /**
+   * Account for received RTCP (already parsed), of `bytes` octets in all
+   * (with IP/UDP headers: avg_rtcp_size, RFC 3550 §6.3.3), at nowMs.
+   * Returns the BYEs among `packets`, in their order (a new array of new
+   * objects, owned by the caller; empty when there were none). Their
+   * sources were forgotten (as `forget()`); `lastBye` is the last of them.
+   * A compound may hold several BYEs (one per source that leaves), so a
+   * caller that follows one source looks through all of them, not only
+   * `lastBye`.
+   */
+  onRtcpReceived(packets: readonly RtcpPacket[], bytes: number, nowMs: number): readonly ReceivedBye[] {
     if (!Array.isArray(packets)) invalidArg('RtcpSession.onRtcpReceived: packets must be an array (of parseRtcp())');
     numberArg(bytes, 0, 0xffffffff, 'RtcpSession.onRtcpReceived: bytes');
     finiteArg(nowMs, 'RtcpSession.onRtcpReceived: nowMs');
@@ -471,6 +480,7 @@ export class RtcpSession {
     }
     const ntp = unixMsToNtp(this.#wall(nowMs));
     const a = ntpMiddle32(ntp.ntpSeconds, ntp.ntpFraction);
+    const received: ReceivedBye[] = [];
     for (const p of packets) {
       if (p.type === 'sr') this.remote(p.ssrc).onSenderReport(p.ntpSeconds, p.ntpFraction, nowMs);
       if (p.type === 'sr' || p.type === 'rr') {
@@ -483,13 +493,17 @@ export class RtcpSession {
       }
       if (p.type === 'bye') {
         for (const s of p.ssrcs) this.#forget(s);
-        this.#lastBye = { ssrcs: [...p.ssrcs], ...(p.reason !== undefined ? { reason: p.reason } : {}), atMs: nowMs };
+        const bye: ReceivedBye = { ssrcs: [...p.ssrcs], ...(p.reason !== undefined ? { reason: p.reason } : {}), atMs: nowMs };
+        received.push(bye);
+        this.#lastBye = { ...bye, ssrcs: [...bye.ssrcs] }; // its own copy: the caller owns `received`
       }
     }
-    if (this.scheduler.leaving) return;
-    this.scheduler.senders = (this.#sentSinceReport ? 1 : 0) + this.#remotes.size;
-    // reverse reconsideration (§6.3.4) when a BYE shrank the group
-    if (1 + this.#remotes.size < this.scheduler.members) this.scheduler.membersLeft(1 + this.#remotes.size, nowMs);
+    if (!this.scheduler.leaving) {
+      this.scheduler.senders = (this.#sentSinceReport ? 1 : 0) + this.#remotes.size;
+      // reverse reconsideration (§6.3.4) when a BYE shrank the group
+      if (1 + this.#remotes.size < this.scheduler.members) this.scheduler.membersLeft(1 + this.#remotes.size, nowMs);
+    }
+    return received;
   }
 
   /**
@@ -517,7 +531,9 @@ export class RtcpSession {
 
   /**
    * The last BYE received (a copy), if any: its sources were forgotten
-   * (no more reception statistics or report blocks about them).
+   * (no more reception statistics or report blocks about them). Only the
+   * last one of any source: when one compound holds several BYEs, the
+   * earlier ones are in what `onRtcpReceived()` returned, not here.
    */
   get lastBye(): ReceivedBye | undefined {
     const b = this.#lastBye;

@@ -59,10 +59,11 @@ typedef struct vk_ns_gain_input {
  * calls.  It must not keep pointers into in.  A learned estimator plugs in
  * here.  What the core does with its output: in a frame the speech decision
  * calls a pause but the learned presence estimate (ns_presence.c) calls
- * speech, the gains of the bins below 1 kHz are raised to what OM-LSA gives
- * with the speech frame's floor, gain * (speech floor / gain_floor)^(1 -
- * spp), using the stage's own spp; then every gain is smoothed and clamped
- * to [floor, 1].  A stage whose spp does not mean OM-LSA's conditional
+ * speech, the gains of the bins below 1 kHz within a bin of a harmonic of
+ * the frame's pitch (none when its autocorrelation has no pitch peak) are
+ * raised to what OM-LSA gives with the speech frame's floor,
+ * gain * (speech floor / gain_floor)^(1 - spp), using the stage's own spp;
+ * then every gain is smoothed and clamped to [floor, 1].  A stage whose spp does not mean OM-LSA's conditional
  * presence gets that raise all the same.
  */
 typedef struct vk_ns_gain_stage {
