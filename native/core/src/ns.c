@@ -137,6 +137,13 @@
 #ifndef BABBLE_FLOOR
 #define BABBLE_FLOOR 0.2f   /* over a speech-like background the floor is floor^BABBLE_FLOOR in every frame (-4.5 dB at 0.5) */
 #endif
+#ifndef BG_LEVEL
+#define BG_LEVEL 0          /* session 9 (babble_level_floor): over a speech-like background a speech frame BG_GAP under the talker's
+                               level is a pause: 2 its floor and presence, 1 its floor only; 0 off (the default: docs/ns.md, session 9) */
+#endif
+#ifndef BG_GAP
+#define BG_GAP 18.f         /* ... dB under bg_r: P.56's activity threshold (15.9 dB under the active level) + bg_r over the active level (2.2 dB, training talkers) */
+#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -950,6 +957,32 @@ int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
 #endif
 #endif
 
+#if BG_LEVEL
+/* Session 9 (off by default).  Over a speech-like background the count's
+ * speech frames include the babble's own: in a talker's pauses 80-90 % of
+ * the frames have a tenth of their bins 4.8 dB over the noise estimate,
+ * which sits at the babble's minima, and keep the shallow babble floor
+ * (-4.5 dB) however far the talker stands above the babble.  The talker's
+ * level bg_r (the 91st percentile of the frames' mean posterior SNR) tells
+ * them apart by level: a frame BG_GAP dB or more under it lies below the
+ * talker's active range (ITU-T P.56 counts speech as active down to
+ * 15.9 dB under its active level; bg_r lies 2.2 dB over that level on the
+ * training talkers) and is the babble's.  Such a frame gets the pause
+ * frame's floor, which the talker's level already moves between the
+ * babble floor (w = 1) and the full depth (w = 0), weighted by nu (it acts
+ * only over a speech-like background), and with BG_LEVEL 2, once the
+ * background is fully speech-like, the pause frame's scaled presence
+ * (*pause).  Returns the speech frame's floor exponent.  Its cost: a long
+ * phrase over stationary noise also passes for a speech-like background,
+ * and its weak frames are then cut (docs/ns.md, session 9). */
+static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float w, float ex_sp, int *pause) {
+  if (!(xdb < ns->bg_r - BG_GAP)) return ex_sp;
+  const float ex_pause = 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+  *pause = nu >= 1.f;
+  return ex_sp + nu * (ex_pause - ex_sp);
+}
+#endif
+
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
   float *in = ns->inbuf;
@@ -1089,6 +1122,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   snr_step(ns, transient, speech, le, gamma, xi);
   /* the pre-click reference: not from a frame that may hold a click */
   if (!tr_seen && !tr_pending) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
+  int bg_pause = 0; /* BG_LEVEL 2: a speech frame under the talker's range over babble (babble_level_floor) */
   /* 7. frame speech decision (with hangover) sets the floor: deep in
    * pauses, where only noise is lost, shallower under speech, where a deep
    * floor would cut weak speech components; then the gain stage */
@@ -1152,6 +1186,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     w = w < 0.f ? 0.f : (w > 1.f ? 1.f : w);
     const float ex_sp = SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR); /* a speech frame's */
     float ex = ns->vad_hang > 0 ? ex_sp : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+#if BG_LEVEL
+    if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, nu, w, ex_sp, &bg_pause);
+#endif
 #if NS_LEARNED >= 3
     /* the floor a speech frame would have, for the estimate's extra frames */
     if (ns->vad_hang == 0 && ns->pres_low) ns->floor_sp = powf(ns->floor_lin, ex_sp);
@@ -1164,7 +1201,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   /* In a pause frame the per-bin presence handed to the gain stage is
    * scaled down, so that isolated noise peaks do not open the gain. */
   const float *presence = pm;
-  if (ns->vad_hang == 0) {
+  if (ns->vad_hang == 0 || (BG_LEVEL == 2 && bg_pause)) {
     for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
 #if NS_LEARNED >= 3
     if (ns->pres_low) {
