@@ -137,6 +137,13 @@
 #ifndef BABBLE_FLOOR
 #define BABBLE_FLOOR 0.2f   /* over a speech-like background the floor is floor^BABBLE_FLOOR in every frame (-4.5 dB at 0.5) */
 #endif
+#ifndef BG_LEVEL
+#define BG_LEVEL 0          /* session 9 (babble_level_floor): over a speech-like background a speech frame BG_GAP under the talker's
+                               level is a pause: 2 its floor and presence, 1 its floor only; 0 off (the default: docs/ns.md, session 9) */
+#endif
+#ifndef BG_GAP
+#define BG_GAP 18.f         /* ... dB under bg_r: P.56's activity threshold (15.9 dB under the active level) + bg_r over the active level (2.2 dB, training talkers) */
+#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -216,6 +223,12 @@
 #define HF_TOP_HZ 8000      /* ... its decision counts the bins up to here (the same band at 16 and 48 kHz) */
 #ifndef HF_HOT
 #define HF_HOT VAD_HOT      /* ... and calls speech over this share of bins over VAD_GAMMA */
+#endif
+#ifndef SA_LOBE
+#define SA_LOBE 0           /* session 9, off: in voiced speech frames a harmonic's gain also covers its window main lobe (lobe_spread) */
+#endif
+#if SA_LOBE && !VG_ON
+#error "SA_LOBE needs the voicing guard's harmonic bins (VG_ON)"
 #endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
@@ -708,6 +721,34 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
   }
 }
 
+#if SA_LOBE
+/* Session 9 (off by default; docs/ns.md "Session 9: speech attenuation").
+ * A harmonic's energy in the 20 ms sine-windowed spectrum lies in a main
+ * lobe three bins wide: a harmonic on a bin puts 18 % of it in the two
+ * neighbours (-9.5 dB each), one half-way between bins splits it over two.
+ * Its flanks thus stand 5-10 dB lower over the noise than its peak, and
+ * their own gain (whose decision-directed a priori SNR is biased low there)
+ * cuts the harmonic: a steady tone whose peak bin alone keeps gain 1 (the
+ * rest at the speech frame's floor) loses 0.9-2.6 dB after the 3-tap
+ * smoothing.  In a voiced speech frame, each of the voicing guard's
+ * harmonic bins (within one bin of a harmonic of the frame's pitch, up to
+ * VG_HZ) that stands GATE_GAMMA over the noise (noise alone: e^-6 of its
+ * bins) lends its stage gain to its two neighbours.
+ * Training, 8 / 16 / 48 kHz: SA -0.04 dB, NAabs unchanged, dSTOI -0.04 to
+ * -0.13 per SNR row: a trade, hence off. */
+static void lobe_spread(const vk_ns *ns, const float *g, const float *gamma, float *gs) {
+  const int32_t nb = ns->nbins;
+  const float *vm = ns->vmask;
+  for (int32_t k = 1; k < nb - 1; k++) {
+    float a = gamma[k - 1] > GATE_GAMMA && vm[k - 1] == VG_GAMMA ? g[k - 1] : 0.f;
+    float b = gamma[k + 1] > GATE_GAMMA && vm[k + 1] == VG_GAMMA ? g[k + 1] : 0.f;
+    a = a > b ? a : b;
+    a = a < 1.f ? a : 1.f;
+    gs[k] = gs[k] < a ? a : gs[k];
+  }
+}
+#endif
+
 /* Step 8 for every bin: the stage's gains (ns->gain) smoothed across
  * frequency and against the last frame's smoothed gains gp (gs may be gp),
  * floored; the bins below 50 Hz at the strength's floor (they carry no
@@ -729,6 +770,9 @@ NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float re
   gs[0] = smooth_gain(g[0], g[0], g[1], gp[0], relf, fl);
   for (int32_t k = 1; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, fl);
   gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, fl);
+#endif
+#if SA_LOBE
+  if (ns->vad_hang > 0) lobe_spread(ns, g, gamma, gs);
 #endif
   for (int32_t k = 0; k < LF_BINS; k++) gs[k] = ns->floor_lin;
   for (int32_t k = 0; k < nb; k++) a2[k] = gs[k] * gs[k] * gamma[k];
@@ -988,6 +1032,32 @@ int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
 #endif
 #endif
 
+#if BG_LEVEL
+/* Session 9 (off by default).  Over a speech-like background the count's
+ * speech frames include the babble's own: in a talker's pauses 80-90 % of
+ * the frames have a tenth of their bins 4.8 dB over the noise estimate,
+ * which sits at the babble's minima, and keep the shallow babble floor
+ * (-4.5 dB) however far the talker stands above the babble.  The talker's
+ * level bg_r (the 91st percentile of the frames' mean posterior SNR) tells
+ * them apart by level: a frame BG_GAP dB or more under it lies below the
+ * talker's active range (ITU-T P.56 counts speech as active down to
+ * 15.9 dB under its active level; bg_r lies 2.2 dB over that level on the
+ * training talkers) and is the babble's.  Such a frame gets the pause
+ * frame's floor, which the talker's level already moves between the
+ * babble floor (w = 1) and the full depth (w = 0), weighted by nu (it acts
+ * only over a speech-like background), and with BG_LEVEL 2, once the
+ * background is fully speech-like, the pause frame's scaled presence
+ * (*pause).  Returns the speech frame's floor exponent.  Its cost: a long
+ * phrase over stationary noise also passes for a speech-like background,
+ * and its weak frames are then cut (docs/ns.md, session 9). */
+static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float w, float ex_sp, int *pause) {
+  if (!(xdb < ns->bg_r - BG_GAP)) return ex_sp;
+  const float ex_pause = 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+  *pause = nu >= 1.f;
+  return ex_sp + nu * (ex_pause - ex_sp);
+}
+#endif
+
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
   float *in = ns->inbuf;
@@ -1127,6 +1197,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   snr_step(ns, transient, speech, le, gamma, xi);
   /* the pre-click reference: not from a frame that may hold a click */
   if (!tr_seen && !tr_pending) memcpy(ns->sref, Sf, (size_t)nb * sizeof(float));
+  int bg_pause = 0; /* BG_LEVEL 2: a speech frame under the talker's range over babble (babble_level_floor) */
   /* 7. frame speech decision (with hangover) sets the floor: deep in
    * pauses, where only noise is lost, shallower under speech, where a deep
    * floor would cut weak speech components; then the gain stage */
@@ -1190,6 +1261,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     w = w < 0.f ? 0.f : (w > 1.f ? 1.f : w);
     const float ex_sp = SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR); /* a speech frame's */
     float ex = ns->vad_hang > 0 ? ex_sp : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+#if BG_LEVEL
+    if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, nu, w, ex_sp, &bg_pause);
+#endif
 #if NS_LEARNED >= 3
     /* the floor a speech frame would have, for the estimate's extra frames */
     if (ns->vad_hang == 0 && ns->pres_low) ns->floor_sp = powf(ns->floor_lin, ex_sp);
@@ -1205,7 +1279,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   /* In a pause frame the per-bin presence handed to the gain stage is
    * scaled down, so that isolated noise peaks do not open the gain. */
   const float *presence = pm;
-  if (ns->vad_hang == 0) {
+  if (ns->vad_hang == 0 || (BG_LEVEL == 2 && bg_pause)) {
     for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
 #if NS_LEARNED >= 3
     if (ns->pres_low) {
