@@ -136,6 +136,13 @@ for (const m of mixes) {
       seg[s] += (100 * (dout[s][j] - dn[s][j])) / nb;
     }
     console.log(`  bands (150 Hz .. 3.8 kHz, share of dSTOI): ${band.map((v) => v.toFixed(2)).join(' ')}`);
+    if (args.has('speex')) {
+      // The same split for speexdsp, to see in which bands the two differ.
+      const dsx = ref.stoiRef.detail(readF32(m.file.replace(/\.raw$/, '.speex')).subarray(delay, delay + len));
+      const bx = new Array(nb).fill(0);
+      for (let s = 0; s < ns; s++) for (let j = 0; j < nb; j++) bx[j] += (100 * (dsx[s][j] - dn[s][j])) / (nb * ns);
+      console.log(`  speex bands:                               ${bx.map((v) => v.toFixed(2)).join(' ')}`);
+    }
     const starts = ref.stoiRef.keptStarts();
     const worst = seg.map((v, s) => [v, s]).sort((a, b) => a[0] - b[0]).slice(0, 5);
     console.log(`  worst segments (dSTOI x100 of the segment, start s): ${worst.map(([v, s]) => `${v.toFixed(1)}@${(starts[s] / rate).toFixed(2)}`).join(' ')}`);
