@@ -63,8 +63,12 @@ typedef struct vk_ns_gain_input {
  * the frame's pitch (none when its autocorrelation has no pitch peak) are
  * raised to what OM-LSA gives with the speech frame's floor,
  * gain * (speech floor / gain_floor)^(1 - spp), using the stage's own spp;
- * then every gain is smoothed and clamped to [floor, 1].  A stage whose spp does not mean OM-LSA's conditional
- * presence gets that raise all the same.
+ * at 16 and 48 kHz, in a frame the speech decision calls a pause but whose
+ * 3-8 kHz band holds speech by the same count, the gains from 3 kHz up are
+ * raised the same way to the speech frame's floor, and that band's floor
+ * is then the speech frame's; then every gain is smoothed and clamped to
+ * [floor, 1] (its band's floor).  A stage whose spp does not mean OM-LSA's
+ * conditional presence gets these raises all the same.
  */
 typedef struct vk_ns_gain_stage {
   void *ctx;

@@ -214,15 +214,18 @@
 #endif
 #define NS_PEAK_PITCH (NS_LEARNED >= 3 && NS_LOWSEL)
 #ifndef HF_FLOOR
-#define HF_FLOOR 0          /* session 9: at 16 kHz and up, the bins from HF_HZ get their own floor, from their own speech
-                               decision (hf_floor_step); 2: it may only raise their floor; 0 the frame's floor everywhere */
+#define HF_FLOOR 2          /* session 9: at 16 kHz and up, the bins from HF_HZ get their own floor, from their own speech
+                               decision (hf_floor_step); 2 (default): it may only raise their floor; 1: it sets their floor
+                               (costs the training talkers at -5..0 dB); 0 the frame's floor everywhere (session 8's output) */
 #endif
 #ifndef HF_HZ
 #define HF_HZ 3000          /* ... where that band begins */
 #endif
 #define HF_TOP_HZ 8000      /* ... its decision counts the bins up to here (the same band at 16 and 48 kHz) */
 #ifndef HF_HOT
-#define HF_HOT VAD_HOT      /* ... and calls speech over this share of bins over VAD_GAMMA */
+#define HF_HOT 0.15f        /* ... and calls speech over this share of bins over VAD_GAMMA: the lowest of 0.10/0.15/0.20/0.25
+                               whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
+                               VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
 #endif
 #ifndef SA_LOBE
 #define SA_LOBE 0           /* session 9, off: in voiced speech frames a harmonic's gain also covers its window main lobe (lobe_spread) */
