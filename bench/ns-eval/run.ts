@@ -283,7 +283,7 @@ function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   L.push(`voipkit at strength ${meta.strength} (the default is 0.5). Corpus ${corpus} (bench/ns-eval/README.md): ` +
     `${corpus === 'v1' ? 'ktuberling-data words' : 'ktuberling-data words and Asterisk prompts (ast-*), high-passed at 50 Hz, cut to the word'}, ${meta.seconds} s per talker and noise, ` +
     `${(100 * Number(meta.speechFraction)).toFixed(0)} % speech frames, speech at ${SPEECH_DBFS} dBFS, SNR ${SNRS.join(', ')} dB; ` +
-    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (first looked at in session 6's final run, a diagnosis set since) ${(meta.fresh as string[]).join(', ')}; ` : ''}${meta.unseen ? `unseen talkers (klettres-data, never looked at before the final run) ${(meta.unseen as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
+    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (first looked at in session 6's final run, a diagnosis set since) ${(meta.fresh as string[]).join(', ')}; ` : ''}${meta.unseen ? `unseen talkers (klettres-data, looked at only in the final runs of sessions 7, 8 and 9, a diagnosis set since) ${(meta.unseen as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
     `${meta.clippedMixturesRescaled} mixtures (loud keyboard clicks) were scaled down as a whole to avoid clipping.`);
   L.push('');
   L.push('Per-noise cells: dSTOI averaged over the five SNRs / NAabs in dB. Method: bench/ns-eval/README.md.');
