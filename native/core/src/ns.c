@@ -630,6 +630,19 @@ static inline float smooth_gain(float gl, float gk, float gr, float gp, float re
 #define NS_INLINE static inline
 #endif
 
+#if NS_LEARNED >= 3 || HF_FLOOR
+/* The stage's gains in bins k0..k1 (with sel, those it marks) as the stage
+ * would give them with a floor r times the frame's: its OM-LSA gain is
+ * G_H1^p floor^(1 - p), so the floor's ratio enters with the exponent
+ * 1 - p.  The learned estimate's extra frames (presence_low_floor) and the
+ * high band's own floor (hf_floor_gain) both go through here. */
+static void raise_floor(vk_ns *ns, float r, int32_t k0, int32_t k1, const unsigned char *sel) {
+  const float l2 = vk_fast_log2(r);
+  for (int32_t k = k0; k <= k1; k++)
+    if (!sel || sel[k]) ns->gain[k] *= vk_fast_exp2((1.f - ns->spp[k]) * l2);
+}
+#endif
+
 #if HF_FLOOR
 /* HF_FLOOR (session 9): the first bin of the high band with its own floor;
  * nbins (none) below 16 kHz, where the band up to Nyquist is too narrow
@@ -666,13 +679,12 @@ static void hf_floor_step(vk_ns *ns, const float *gamma, float ex_sp, float ex_p
   if (ns->floor_hi < ns->floor_lin) ns->floor_hi = ns->floor_lin;
 }
 
-/* The stage's gains (G_H1^p floor^(1 - p)) from HF_HZ up with the band's
- * floor in place of the frame's. */
+/* The stage's gains from HF_HZ up with the band's floor in place of the
+ * frame's. */
 static void hf_floor_gain(vk_ns *ns) {
   const float r = ns->floor_hi / ns->floor_cur;
   if (r == 1.f) return;
-  const float l2 = vk_fast_log2(r);
-  for (int32_t k = hf_k0(ns); k < ns->nbins; k++) ns->gain[k] *= vk_fast_exp2((1.f - ns->spp[k]) * l2);
+  raise_floor(ns, r, hf_k0(ns), ns->nbins - 1, NULL);
 }
 #endif
 
@@ -761,19 +773,19 @@ static void lobe_spread(const vk_ns *ns, const float *g, const float *gamma, flo
 NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float relf, const float *gamma, float *a2) {
   const int32_t nb = ns->nbins;
   const float *g = ns->gain, fl = ns->floor_cur;
+  /* from bin kh on, the high band's own floor (hf_floor_step); kh = nb: none */
 #if HF_FLOOR
-  /* the high band's own floor (hf_floor_step) */
-  const int32_t kh = hf_k0(ns) < nb - 1 ? hf_k0(ns) : nb - 1;
+  const int32_t kh = hf_k0(ns) < nb ? hf_k0(ns) : nb;
   const float flh = ns->floor_hi;
-  gs[0] = smooth_gain(g[0], g[0], g[1], gp[0], relf, fl);
-  for (int32_t k = 1; k < kh; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, fl);
-  for (int32_t k = kh; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, flh);
-  gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, hf_k0(ns) < nb ? flh : fl);
 #else
-  gs[0] = smooth_gain(g[0], g[0], g[1], gp[0], relf, fl);
-  for (int32_t k = 1; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, fl);
-  gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, fl);
+  const int32_t kh = nb;
+  const float flh = fl;
 #endif
+  const int32_t km = kh < nb - 1 ? kh : nb - 1;
+  gs[0] = smooth_gain(g[0], g[0], g[1], gp[0], relf, fl);
+  for (int32_t k = 1; k < km; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, fl);
+  for (int32_t k = km; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, flh);
+  gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, kh < nb ? flh : fl);
 #if SA_LOBE
   if (ns->vad_hang > 0) lobe_spread(ns, g, gamma, gs);
 #endif
@@ -976,22 +988,27 @@ static int presence_decision(vk_ns *ns, float hot) {
 }
 
 #if NS_LEARNED >= 3
+/* The last bin of the band below NS_LOW_HZ. */
+static inline int32_t low_top(int32_t nb) { return NS_LOW_HZ / 50 < nb - 1 ? NS_LOW_HZ / 50 : nb - 1; }
+
+/* The bins of that band an extra speech frame raises (presence_low_bins),
+ * NULL for all of them. */
+static inline const unsigned char *low_bins_sel(const vk_ns *ns) {
+#if NS_PEAK_PITCH
+  return ns->low_sel;
+#else
+  (void)ns;
+  return NULL;
+#endif
+}
+
 /* A pause frame the learned estimate calls speech: below NS_LOW_HZ (with
  * NS_LOWSEL, in the bins presence_low_bins selects) the gain as the stage
- * gives it with the speech frame's floor (its OM-LSA gain is
- * G_H1^p floor^(1 - p), so the floor's ratio enters with the exponent
- * 1 - p). */
+ * gives it with the speech frame's floor. */
 static void presence_low_floor(vk_ns *ns) {
   const float r = ns->floor_sp / ns->floor_cur;
   if (!(r > 1.f)) return;
-  const float l2 = vk_fast_log2(r);
-  const int32_t top = NS_LOW_HZ / 50 < ns->nbins - 1 ? NS_LOW_HZ / 50 : ns->nbins - 1;
-  for (int32_t k = LF_BINS; k <= top; k++) {
-#if NS_PEAK_PITCH
-    if (!ns->low_sel[k]) continue;
-#endif
-    ns->gain[k] *= vk_fast_exp2((1.f - ns->spp[k]) * l2);
-  }
+  raise_floor(ns, r, LF_BINS, low_top(ns->nbins), low_bins_sel(ns));
 }
 #endif
 
@@ -1053,11 +1070,10 @@ int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
  * (*pause).  Returns the speech frame's floor exponent.  Its cost: a long
  * phrase over stationary noise also passes for a speech-like background,
  * and its weak frames are then cut (docs/ns.md, session 9). */
-static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float w, float ex_sp, int *pause) {
+static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_sp, float ex_pa, int *pause) {
   if (!(xdb < ns->bg_r - BG_GAP)) return ex_sp;
-  const float ex_pause = 1.f + nu * w * (BABBLE_FLOOR - 1.f);
   *pause = nu >= 1.f;
-  return ex_sp + nu * (ex_pause - ex_sp);
+  return ex_sp + nu * (ex_pa - ex_sp);
 }
 #endif
 
@@ -1263,9 +1279,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float w = (BG_R1 - ns->bg_r) / (BG_R1 - BG_R0);
     w = w < 0.f ? 0.f : (w > 1.f ? 1.f : w);
     const float ex_sp = SPEECH_FLOOR + nu * (BABBLE_FLOOR - SPEECH_FLOOR); /* a speech frame's */
-    float ex = ns->vad_hang > 0 ? ex_sp : 1.f + nu * w * (BABBLE_FLOOR - 1.f);
+    const float ex_pa = 1.f + nu * w * (BABBLE_FLOOR - 1.f); /* a pause frame's */
+    float ex = ns->vad_hang > 0 ? ex_sp : ex_pa;
 #if BG_LEVEL
-    if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, nu, w, ex_sp, &bg_pause);
+    if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, nu, ex_sp, ex_pa, &bg_pause);
 #endif
 #if NS_LEARNED >= 3
     /* the floor a speech frame would have, for the estimate's extra frames */
@@ -1276,7 +1293,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     ns->floor_cur = target > fc ? target : fc;
     if (ns->floor_cur < ns->floor_lin) ns->floor_cur = ns->floor_lin;
 #if HF_FLOOR
-    hf_floor_step(ns, gamma, ex_sp, 1.f + nu * w * (BABBLE_FLOOR - 1.f));
+    hf_floor_step(ns, gamma, ex_sp, ex_pa);
 #endif
   }
   /* In a pause frame the per-bin presence handed to the gain stage is
@@ -1286,14 +1303,13 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     for (int32_t k = 0; k < nb; k++) ns->pq[k] = PAUSE_PM * pm[k];
 #if NS_LEARNED >= 3
     if (ns->pres_low) {
+      const int32_t top = low_top(nb);
 #if NS_PEAK_PITCH
-      const int32_t top = NS_LOW_HZ / 50 < nb - 1 ? NS_LOW_HZ / 50 : nb - 1;
       presence_low_bins(ns, top);
-      for (int32_t k = 0; k <= top; k++)
-        if (ns->low_sel[k]) ns->pq[k] = pm[k];
-#else
-      for (int32_t k = 0; k <= NS_LOW_HZ / 50 && k < nb; k++) ns->pq[k] = pm[k];
 #endif
+      const unsigned char *sel = low_bins_sel(ns);
+      for (int32_t k = 0; k <= top; k++)
+        if (!sel || sel[k]) ns->pq[k] = pm[k];
     }
 #endif
     presence = ns->pq;
