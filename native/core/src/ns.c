@@ -58,6 +58,10 @@
 #ifndef INIT_FRAMES
 #define INIT_FRAMES 10      /* frames averaged plainly at start-up */
 #endif
+#ifndef NS_START
+#define NS_START 0          /* session 10 (start_power): 1 the first frame, whose analysis window holds n samples of 2n, seeds
+                               the noise tracking with twice its power; 0 (default) with its power (docs/ns.md, session 10) */
+#endif
 #ifndef PAUSE_PM
 #define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
 #endif
@@ -102,7 +106,10 @@
 #define VAD_HOT 0.1f        /* share of hot bins (100 Hz..4 kHz) marking a speech frame (noise alone: 5 % +- 2.5 %) */
 #endif
 #ifndef VAD_HANG
-#define VAD_HANG 2          /* frames a speech decision is held after the last speech frame */
+#define VAD_HANG 2          /* frames a speech decision is held after the last speech frame ... */
+#endif
+#ifndef HANG_RUN
+#define HANG_RUN 2          /* ... once this many frames in a row were speech (session 10, count_hang; 1: after any, session 9's) */
 #endif
 #ifndef SPEECH_FLOOR
 #define SPEECH_FLOOR 0.5f   /* in speech frames the floor is floor^SPEECH_FLOOR (half as deep in dB) */
@@ -274,6 +281,7 @@ struct vk_ns {
   uint32_t frames, sanitised, transients;
   int32_t subwin_pos, sub_idx, tr_hold, alt, vad_hang;
   int32_t quiet_run, since_pause;
+  int32_t sp_run;    /* speech frames in a row (count_hang), up to HANG_RUN */
   float spp_mean, d_prev, floor_cur;
 #if HF_FLOOR
   int32_t hf_hang;   /* the high band's speech decision with its hangover */
@@ -474,6 +482,7 @@ void vk_ns_reset(vk_ns *ns) {
   ns->tr_cand = ns->tr_nev = ns->tr_typing = 0;
   memset(ns->tr_ev, 0, sizeof ns->tr_ev);
   ns->quiet_run = 0;
+  ns->sp_run = 0;
   ns->since_pause = 0;
   ns->bg_r = 0.f;
   ns->floor_cur = ns->floor_lin;
@@ -1069,6 +1078,50 @@ static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_s
 }
 #endif
 
+#if NS_START
+/* Session 10 (NS_START, off by default: a trade, docs/ns.md).  The first
+ * frame's analysis window holds n samples of 2n: its first half is the
+ * zeroed buffer, so its periodogram is half the signal's power (the
+ * squared sqrt-Hann window has half its energy in each half).  That frame
+ * seeds the noise estimate and every sub-window of Martin's minimum
+ * tracking, so until the minimum window has turned over once (MIN_NSUB x
+ * MIN_SUBWIN frames, ~1 s) the minimum stood 2.1 dB under its steady level
+ * (white noise alone: -4.7 against -2.6 dB under the noise's power), MCRA's
+ * indicator called 40 % of the bins speech (steady: 3 %), the
+ * presence-controlled average then held the noise estimate 0.6-0.7 dB low,
+ * and the frame count called 24-30 % of noise-alone frames speech (steady:
+ * 5-6 %).  Counted at its window's coverage, the first frame seeds them at
+ * the signal's power. */
+static void start_power(float *P, float *Sf, int32_t nb) {
+  for (int32_t k = 0; k < nb; k++) {
+    P[k] *= 2.f;
+    Sf[k] *= 2.f;
+  }
+}
+#endif
+
+/* The frame decision's hangover (session 10, HANG_RUN).  The count calls a
+ * frame speech when over VAD_HOT of its bins stand VAD_GAMMA over the noise
+ * estimate; noise alone puts e^-3 of its bins there, and about 6 % of its
+ * frames pass by chance, one at a time.  The hangover (VAD_HANG frames at
+ * the speech floor) is there to keep speech's weak ends, and it followed
+ * each of those lone frames too: on white noise alone the frames the count
+ * called speech and their hangover were 11 % of the frames and held half
+ * of what the pauses kept over their floor (docs/ns.md, session 10).
+ * Speech lasts longer than a hop (the frames overlap by half; a phoneme
+ * spans several), so the hangover now follows only HANG_RUN speech frames
+ * in a row; a lone one still has the speech floor itself. */
+static void count_hang(vk_ns *ns, int sp_now) {
+  if (!sp_now) {
+    ns->sp_run = 0;
+    if (ns->vad_hang > 0) ns->vad_hang--;
+    return;
+  }
+  if (ns->sp_run < HANG_RUN) ns->sp_run++;
+  const int32_t h = ns->sp_run >= HANG_RUN ? VAD_HANG : 1;
+  if (ns->vad_hang < h) ns->vad_hang = h;
+}
+
 /* The floor of each bin, handed to the gain stage (which applies it once,
  * OM-LSA as G_H1^p floor^(1 - p)): the frame's, raised to the speech
  * frame's where the frame's decision misses speech, in a pause frame the
@@ -1233,6 +1286,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   for (int32_t k = 1; k < nb - 1; k++) Sf[k] = 0.25f * (P[k - 1] + P[k + 1]) + 0.5f * P[k];
   Sf[nb - 1] = 0.75f * P[nb - 1] + 0.25f * P[nb - 2];
   if (ns->frames == 0) {
+#if NS_START
+    start_power(P, Sf, nb);
+#endif
     for (int32_t k = 0; k < nb; k++) {
       S[k] = Smin[k] = Stmp[k] = Sf[k];
       lam[k] = P[k];
@@ -1313,8 +1369,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #else
     const int sp_now = hot > VAD_HOT;
 #endif
-    if (sp_now) ns->vad_hang = VAD_HANG;
-    else if (ns->vad_hang > 0) ns->vad_hang--;
+    count_hang(ns, sp_now);
     /* Is the background speech-like (babble)?  Stationary noise leaves
      * the signal at the noise floor between words, and there the
      * spectrum whitened by the noise estimate is flat (its flatness, the
