@@ -11,6 +11,8 @@
  *       [--dump]  (also writes each mixture's clean and noise parts as float32 files)
  *       [--sa]  (where speech attenuation comes from: the speech energy lost,
  *                split by frequency, local SNR and frame type, summed over the mixes)
+ *       [--sabins]  (with --sa: also the bins below 600 Hz one by one, voiced frames at
+ *                local SNR >= 10 dB, over all noises and per noise; session 10)
  *       [--phrases [LO,HI]]  (connected speech: the same words, in the same seeded
  *                order, follow each other with gaps of LO..HI ms, default 30,60,
  *                instead of 120-300 ms; the mixture files get a '-phr' suffix)
@@ -151,7 +153,7 @@ for (const m of mixes) {
     line += ` | speex ${sg(100 * (sm.stoi - nm.stoi))} NAabs ${sm.naAbs.toFixed(1)}`;
   }
   console.log(line);
-  if (args.has('sa')) saSplit(ref, out, delay);
+  if (args.has('sa')) saSplit(ref, out, delay, m.noise);
   if (args.has('detail')) {
     const dn = ref.stoiRef.detail(m.noisy.subarray(0, len));
     const dout = ref.stoiRef.detail(out.subarray(delay, delay + len));
@@ -194,7 +196,7 @@ for (const [k, v] of sums) {
  * autocorrelation of the clean frame at lags of 2.5..12.5 ms, at 8 kHz,
  * above 0.6).  Local SNR: |S|^2 / |N|^2 of the bin.
  */
-function saSplit(ref: MixRef, out: Float32Array, delay: number) {
+function saSplit(ref: MixRef, out: Float32Array, delay: number, noise: string) {
   const fs = rate, frame = fs / 50, hop = fs / 100, nfft = 1 << Math.ceil(Math.log2(frame));
   const y = out.subarray(delay, delay + ref.len);
   const Y = powerSpectrogram(y, frame, hop, nfft, ref.len);
@@ -257,6 +259,12 @@ function saSplit(ref: MixRef, out: Float32Array, delay: number) {
       add(`voiced ${voiced[t] ? 'yes' : 'no'} x SNR ${sb}`, lost, sv, kept);
       add(`voiced ${voiced[t] ? 'yes' : 'no'} x band ${bands[b]}..${bands[b + 1]}`, lost, sv, kept);
       if (b < 3) add(`band ${bands[b]}..${bands[b + 1]} x SNR ${sb}`, lost, sv, kept);
+      if (args.has('sabins') && f < 600 && voiced[t] && snr >= 10) {
+        // --sabins: the low bins one by one, voiced frames, local SNR >= 10 dB (all noises, and per noise)
+        const fk = `vbin ${String(Math.round(f)).padStart(4, '0')} Hz`;
+        add(fk, lost, sv, kept);
+        add(`${fk} ${noise}`, lost, sv, kept);
+      }
     }
   }
   saFiles++;

@@ -10,6 +10,9 @@
  * test), for bench/ns-eval/train-presence.ts. */
 #include "ns_internal.h"
 #endif
+#ifdef NS_BIN_DUMP
+int32_t vk_ns_bin_dump(const vk_ns *ns, float *out, int32_t cap);
+#endif
 
 int main(int argc, char **argv) {
   if (argc < 5) { fprintf(stderr, "usage: vk_ns strength100 rate list|time ...\n"); return 2; }
@@ -35,6 +38,20 @@ int main(int argc, char **argv) {
         vk_ns_presence_dump(ns, fv, VK_NS_PRES_DUMP_N);
         fwrite(fv, sizeof(float), VK_NS_PRES_DUMP_N, ff);
       }
+      fclose(ff);
+#elif defined(NS_BIN_DUMP)
+      /* per frame the core's bin trace (vk_ns_bin_dump), as <out>.bins */
+      char fp[4200];
+      snprintf(fp, sizeof fp, "%s.bins", out);
+      FILE *ff = fopen(fp, "wb");
+      if (!ff) { perror(fp); return 2; }
+      float *bv = (float *)malloc(sizeof(float) * (5 * (fs + 1) + 3));
+      for (long o = 0; o < m; o += fs) {
+        vk_ns_process_i16(ns, d + o, d + o, fs);
+        int32_t c = vk_ns_bin_dump(ns, bv, 5 * (fs + 1) + 3);
+        fwrite(bv, sizeof(float), (size_t)c, ff);
+      }
+      free(bv);
       fclose(ff);
 #else
       vk_ns_process_i16(ns, d, d, (int32_t)m);

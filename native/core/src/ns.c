@@ -761,8 +761,11 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
  * bins) lends its stage gain to its two neighbours.
  * Training, 8 / 16 / 48 kHz: SA -0.04 dB, NAabs unchanged, dSTOI -0.04 to
  * -0.13 per SNR row: a trade, hence off. */
+#ifndef SA_LOBE_HZ
+#define SA_LOBE_HZ 0        /* session 10 screen: the spread only below this (0: up to VG_HZ, the guard's band) */
+#endif
 static void lobe_spread(const vk_ns *ns, const float *g, const float *gamma, float *gs) {
-  const int32_t nb = ns->nbins;
+  const int32_t nb = SA_LOBE_HZ > 0 && SA_LOBE_HZ / 50 + 1 < ns->nbins ? SA_LOBE_HZ / 50 + 1 : ns->nbins;
   const float *vm = ns->vmask;
   for (int32_t k = 1; k < nb - 1; k++) {
     float a = gamma[k - 1] > GATE_GAMMA && vm[k - 1] == VG_GAMMA ? g[k - 1] : 0.f;
@@ -1053,6 +1056,32 @@ int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
 #endif
 #endif
 
+#ifdef NS_BIN_DUMP
+/* Harness-only trace (bench/ns-eval/harness, -DNS_BIN_DUMP=1; not in the
+ * product): per bin the noise estimate, the stage's gain and the final
+ * smoothed gain, the posterior and a priori SNR the gain came from, then
+ * the frame's speech hangover, floor and NS_LEARNED low-band flag. */
+int32_t vk_ns_bin_dump(const vk_ns *ns, float *out, int32_t cap) {
+  const int32_t nb = ns->nbins;
+  if (cap < 5 * nb + 3) return 0;
+  for (int32_t k = 0; k < nb; k++) {
+    out[k] = ns->lambda[k];
+    out[nb + k] = ns->gain[k];
+    out[2 * nb + k] = ns->gsm[k];
+    out[3 * nb + k] = ns->gamma[k];
+    out[4 * nb + k] = ns->xi[k];
+  }
+  out[5 * nb] = (float)ns->vad_hang;
+  out[5 * nb + 1] = ns->floor_cur;
+#if NS_PRESENCE
+  out[5 * nb + 2] = (float)ns->pres_low;
+#else
+  out[5 * nb + 2] = 0.f;
+#endif
+  return 5 * nb + 3;
+}
+#endif
+
 #if BG_LEVEL
 /* Session 9 (off by default).  Over a speech-like background the count's
  * speech frames include the babble's own: in a talker's pauses 80-90 % of
@@ -1075,6 +1104,25 @@ static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_s
   if (!(xdb < ns->bg_r - BG_GAP)) return ex_sp;
   *pause = nu >= 1.f;
   return ex_sp + nu * (ex_pa - ex_sp);
+}
+#endif
+
+#ifndef LOW_GATE
+#define LOW_GATE 0          /* session 10 screen (off): in speech frames the bins below LOW_GATE_HZ over VAD_GAMMA stay out of the noise average */
+#endif
+#ifndef LOW_GATE_HZ
+#define LOW_GATE_HZ 300
+#endif
+#if LOW_GATE
+/* Session 10 (docs/ns.md "Session 10: the low band's lost speech"): in
+ * frames with speech the noise estimate below 200 Hz stands about 1 dB
+ * over the true noise: the pitch and first harmonics leak into the
+ * average where the minimum (lifted by them) calls the bin noise.  Below
+ * LOW_GATE_HZ in a frame after a speech frame, a bin VAD_GAMMA (4.8 dB)
+ * over the estimate is taken for speech whatever the minimum says. */
+static inline float low_gate(const vk_ns *ns, int32_t k, float p) {
+  if (ns->vad_hang > 0 && k < LOW_GATE_HZ / 50 && ns->P[k] > VAD_GAMMA * ns->lambda[k]) return 1.f;
+  return p;
 }
 #endif
 
@@ -1339,6 +1387,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     p = ((p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) || (ns->vmask[k] > 0.f && P[k] > ns->vmask[k] * lam[k])) ? 1.f : p;
 #else
     p = (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) ? 1.f : p;
+#endif
+#if LOW_GATE
+    p = low_gate(ns, k, p);
 #endif
     float ad = ALPHA_D + (1.f - ALPHA_D) * p;
     ad = (init && ad > a0) ? a0 : ad;
