@@ -1091,9 +1091,10 @@ int32_t vk_ns_presence_dump(const vk_ns *ns, float *out, int32_t cap) {
  * babble floor (w = 1) and the full depth (w = 0), weighted by nu (it acts
  * only over a speech-like background), and with BG_LEVEL 2, once the
  * background is fully speech-like, the pause frame's scaled presence
- * (*pause).  Returns the speech frame's floor exponent.  Its cost: a long
- * phrase over stationary noise also passes for a speech-like background,
- * and its weak frames are then cut (docs/ns.md, session 9). */
+ * (*pause).  Returns the speech frame's floor exponent.  A long phrase
+ * over stationary noise also passes for a speech-like background, and
+ * its weak frames were then cut (docs/ns.md, session 9): since session 10
+ * the rule acts only over a background that itself moves (BG_MOD). */
 static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_sp, float ex_pa, int *pause) {
   if (!(xdb < ns->bg_r - BG_GAP)) return ex_sp;
   *pause = nu >= 1.f;
