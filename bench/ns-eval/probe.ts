@@ -38,7 +38,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, NOISES, concatWords, mixGains, setTalkers, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NEVERSEEN_CANDIDATES, NOISES, concatWords, mixGains, setTalkers, loadTalker, makeNoise, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { energy, powerSpectrogram, resample } from './dsp.js';
 import { MixRef } from './metrics.js';
 import { cliArgs } from './args.js';
@@ -50,11 +50,15 @@ const rate = Number(args.get('rate') ?? 16000);
 const set = (args.get('set') ?? 'train') as 'train' | 'heldout' | 'fresh';
 // The fresh talkers were first seen in session 6's final run; from session 7
 // they are a diagnosis set like the held-out ones.  The unseen talkers
-// (corpus.ts) are for the final evaluation only: no probing.
-if (!['train', 'heldout', 'fresh'].includes(set)) throw new Error('--set train|heldout|fresh (the unseen talkers are not probed)');
+// (corpus.ts) are for the final evaluation only: no probing.  Nor the
+// never-seen set of session 10 (corpus.ts NEVERSEEN), or any of its
+// candidates: nobody runs anything on them before the final evaluation.
+if (set === ('neverseen' as string)) throw new Error('probe.ts refuses the never-seen set: it is for one final evaluation only (corpus.ts NEVERSEEN)');
+if (!['train', 'heldout', 'fresh'].includes(set)) throw new Error('--set train|heldout|fresh (the unseen and never-seen talkers are not probed)');
 const corpus = (args.get('corpus') ?? 'v2') as CorpusVersion;
 const { list, seedBase } = setTalkers(set, corpus);
 const talkersWanted = args.get('talkers')?.split(',') ?? list;
+if (talkersWanted.some((t) => NEVERSEEN_CANDIDATES.some((c) => c.id === t))) throw new Error('probe.ts refuses the never-seen talkers (corpus.ts NEVERSEEN_CANDIDATES)');
 const noises = (args.get('noises')?.split(',') ?? [...NOISES]) as NoiseKind[];
 const snrs = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
 const seconds = Number(args.get('seconds') ?? 5);

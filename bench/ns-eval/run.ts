@@ -4,17 +4,21 @@
  * moderate / high / very high, through the harnesses in harness/) on the
  * same mixtures in the same run, and writes bench/results/ns.{md,json}.
  *
- *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout,fresh,unseen]
+ *   npx tsx bench/ns-eval/run.ts [--rates 8000,16000,48000] [--sets train,heldout,fresh,unseen[,neverseen]]
  *       [--seconds 5] [--only ours,speex-25] [--strength 0.5] [--ours kit|harness] [--no-write]
  *       [--cflags '-DXI_MIN=0.01f']   (tuning: --ours harness rebuilds the core with these)
  *       [--corpus v1|v2] [--json-out part.json] [--no-build] [--work build/ns-eval]; --merge a.json,b.json,...  (one process per rate, then one table)
+ *
+ * The never-seen set (corpus.ts NEVERSEEN, session 10) is never in the
+ * default: it runs only when --sets names it, and running it consumes it
+ * (it is then speech somebody has looked at).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, NOISES, SPEECH_DBFS, STATIONARY, concatWords, mixGains, setTalkers, type TalkerSet, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NEVERSEEN_NARROWBAND, NOISES, SPEECH_DBFS, STATIONARY, concatWords, mixGains, setTalkers, talkerAtRate, type TalkerSet, loadTalker, makeNoise, speechFraction, type CorpusVersion, type NoiseKind } from './corpus.js';
 import { resample } from './dsp.js';
 import { MixRef, type Metrics } from './metrics.js';
 import { cliArgs } from './args.js';
@@ -25,7 +29,12 @@ const args = cliArgs();
 /** Work files (mixtures, outputs, harness binaries); --work lets tuning runs with different --cflags run side by side. */
 const work = args.get('work') ?? join(root, 'build/ns-eval');
 const RATES = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
+// never 'neverseen' by default: that set is for one final evaluation (corpus.ts NEVERSEEN)
 const SETS = (args.get('sets') ?? 'train,heldout,fresh,unseen').split(',') as TalkerSet[];
+if (SETS.includes('neverseen') && !args.has('merge')) {
+  console.error('WARNING: --sets names neverseen. This run CONSUMES the never-seen set: once its figures are seen it is no longer\n' +
+    'speech nobody has looked at (bench/ns-eval/README.md). Only the final evaluation of a session should do this.');
+}
 const SECONDS = Number(args.get('seconds') ?? 5);
 const STRENGTH = Number(args.get('strength') ?? 0.5);
 const SNRS = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
@@ -134,6 +143,8 @@ async function main() {
     interface Mix { set: string; talker: string; noise: NoiseKind; snr: number; file: string; clean: Float32Array; noiseSig: Float32Array; noisy: Float32Array }
     const mixes: Mix[] = [];
     for (const u of utts) {
+      // the never-seen set's 8 kHz recordings only at 8 kHz (corpus.ts NEVERSEEN_NARROWBAND)
+      if (u.set === 'neverseen' && !talkerAtRate(u.talker, rate)) continue;
       const c = resample(u.clean, FS, rate);
       for (const kind of NOISES.filter((k) => !args.has('noises') || args.get('noises')!.split(',').includes(k))) {
         const nz = resample(u.noises.get(kind)!, FS, rate);
@@ -195,6 +206,8 @@ async function main() {
     heldout: setTalkers('heldout', CORPUS).list,
     fresh: setTalkers('fresh', CORPUS).list,
     unseen: setTalkers('unseen', CORPUS).list,
+    neverseen: setTalkers('neverseen', CORPUS).list,
+    neverseenNarrowband: NEVERSEEN_NARROWBAND,
     corpus: CORPUS,
     babble: BABBLE,
   };
@@ -272,7 +285,7 @@ function summarise(rows: Row[], delays: Record<string, Record<number, number>>):
 
 const sg = (v: number, d = 1) => (v >= 0 ? '+' : '') + v.toFixed(d);
 
-const SET_TITLE: Record<string, string> = { train: 'training talkers', heldout: 'held-out talkers', fresh: 'fresh talkers', unseen: 'unseen talkers' };
+const SET_TITLE: Record<string, string> = { train: 'training talkers', heldout: 'held-out talkers', fresh: 'fresh talkers', unseen: 'unseen talkers', neverseen: 'never-seen talkers' };
 
 function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   const L: string[] = [];
@@ -283,7 +296,7 @@ function renderMarkdown(s: Summary, meta: Record<string, unknown>): string {
   L.push(`voipkit at strength ${meta.strength} (the default is 0.5). Corpus ${corpus} (bench/ns-eval/README.md): ` +
     `${corpus === 'v1' ? 'ktuberling-data words' : 'ktuberling-data words and Asterisk prompts (ast-*), high-passed at 50 Hz, cut to the word'}, ${meta.seconds} s per talker and noise, ` +
     `${(100 * Number(meta.speechFraction)).toFixed(0)} % speech frames, speech at ${SPEECH_DBFS} dBFS, SNR ${SNRS.join(', ')} dB; ` +
-    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (first looked at in session 6's final run, a diagnosis set since) ${(meta.fresh as string[]).join(', ')}; ` : ''}${meta.unseen ? `unseen talkers (klettres-data, looked at only in the final runs of sessions 7, 8 and 9, a diagnosis set since) ${(meta.unseen as string[]).join(', ')}; ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
+    `train talkers ${(meta.train as string[]).join(', ')}; held-out talkers ${(meta.heldout as string[]).join(', ')}; ${meta.fresh ? `fresh talkers (first looked at in session 6's final run, a diagnosis set since) ${(meta.fresh as string[]).join(', ')}; ` : ''}${meta.unseen ? `unseen talkers (klettres-data, looked at only in the final runs of sessions 7, 8 and 9, a diagnosis set since) ${(meta.unseen as string[]).join(', ')}; ` : ''}${s.neverseen && meta.neverseen ? `never-seen talkers (session 10: gcin-voice, fillets-ng-data-cs, klettres-data; first processed in session 10's final run) ${(meta.neverseen as string[]).join(', ')}${(meta.neverseenNarrowband as string[] | undefined)?.length ? ` (${(meta.neverseenNarrowband as string[]).join(', ')}: 8 kHz recordings, at 8 kHz only)` : ''}, at 48 kHz nothing above 11 kHz for fl-cs (22.05 kHz recording); ` : ''}babble from ${(meta.babble as string[]).join(', ')}. ` +
     `${meta.clippedMixturesRescaled} mixtures (loud keyboard clicks) were scaled down as a whole to avoid clipping.`);
   L.push('');
   L.push('Per-noise cells: dSTOI averaged over the five SNRs / NAabs in dB. Method: bench/ns-eval/README.md.');

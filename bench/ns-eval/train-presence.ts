@@ -50,13 +50,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, NOISES, TRAIN, concatWords, mixGains, loadTalker, makeNoise, type NoiseKind } from './corpus.js';
+import { BABBLE, FS, NEVERSEEN_CANDIDATES, NOISES, TRAIN, concatWords, mixGains, loadTalker, makeNoise, type NoiseKind } from './corpus.js';
 import { energy, resample } from './dsp.js';
 import { cliArgs } from './args.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = cliArgs();
 const work = args.get('work') ?? join(root, 'build/ns-presence');
+// The fit uses the training talkers only: no other set, and never the
+// never-seen set of session 10 or any of its candidates (corpus.ts).
+for (const k of ['set', 'sets', 'talkers']) {
+  if (args.has(k)) throw new Error(`train-presence.ts fits on the training talkers only (--${k} refused; the never-seen set is for one final evaluation)`);
+}
+if (TRAIN.some((t) => NEVERSEEN_CANDIDATES.some((c) => c.id === t))) throw new Error('a never-seen talker among TRAIN');
 const rates = (args.get('rates') ?? '8000,16000,48000').split(',').map(Number);
 const seconds = Number(args.get('seconds') ?? 8);
 const SNRS = [-5, 0, 5, 10, 20];

@@ -15,6 +15,8 @@ rev=${1:-main}
 out=build/ns-simd
 rm -rf "$out"; mkdir -p "$out/old"
 for f in ns.c ns_gain.c ns_fft.c ns_internal.h ns_fft.h; do git show "$rev:native/core/src/$f" > "$out/old/$f"; done
+# the revision's public header too (the gain-stage contract may differ; -I"$1" comes first)
+git show "$rev:native/core/include/vk_ns.h" > "$out/old/vk_ns.h"
 # the learned presence estimate (session 8), where the revision has it
 for f in ns_presence.c ns_presence_weights.h; do git show "$rev:native/core/src/$f" > "$out/old/$f" 2>/dev/null || rm -f "$out/old/$f"; done
 [ -z "${NODE_PATH:-}" ] && [ -d /usr/share/nodejs/acorn ] && export NODE_PATH=/usr/share/nodejs

@@ -19,8 +19,8 @@
  * +-65536 before they reach the state, so they never poison later frames
  * (the count is in the stats).  Float32 arithmetic throughout.
  *
- * Memory: one allocation at create, bounded by the sample rate (15 / 28 /
- * 82 kB at 8 / 16 / 48 kHz).  Not thread-safe; one object per stream.
+ * Memory: one allocation at create, bounded by the sample rate (18 / 35 /
+ * 100 kB at 8 / 16 / 48 kHz).  Not thread-safe; one object per stream.
  */
 #ifndef VK_NS_H
 #define VK_NS_H
@@ -46,7 +46,7 @@ typedef struct vk_ns_gain_input {
   const float *post_snr;     /* gamma = power / noise */
   const float *prio_snr;     /* decision-directed a priori SNR xi */
   const float *speech_prob;  /* minima-controlled speech presence (0..1) */
-  float gain_floor;          /* minimum gain allowed by the strength (linear) */
+  const float *floor;        /* the gain floor of each bin (linear, 0 < floor <= 1; below) */
 } vk_ns_gain_input;
 
 /*
@@ -57,18 +57,20 @@ typedef struct vk_ns_gain_input {
  * whose click the next hop decides (that frame is processed with and
  * without the cut): its output must depend on in alone, not on earlier
  * calls.  It must not keep pointers into in.  A learned estimator plugs in
- * here.  What the core does with its output: in a frame the speech decision
- * calls a pause but the learned presence estimate (ns_presence.c) calls
- * speech, the gains of the bins below 1 kHz within a bin of a harmonic of
- * the frame's pitch (none when its autocorrelation has no pitch peak) are
- * raised to what OM-LSA gives with the speech frame's floor,
- * gain * (speech floor / gain_floor)^(1 - spp), using the stage's own spp;
- * at 16 and 48 kHz, in a frame the speech decision calls a pause but whose
- * 3-8 kHz band holds speech by the same count, the gains from 3 kHz up are
- * raised the same way to the speech frame's floor, and that band's floor
- * is then the speech frame's; then every gain is smoothed and clamped to
- * [floor, 1] (its band's floor).  A stage whose spp does not mean OM-LSA's
- * conditional presence gets these raises all the same.
+ * here.
+ * The floor is the core's, per bin: the strength's floor made shallower in
+ * speech frames and over a speech-like background (the frame's floor), and
+ * raised to the speech frame's floor in two places the frame's decision
+ * misses: in a frame it calls a pause but the learned presence estimate
+ * (ns_presence.c) calls speech, in the bins below 1 kHz within a bin of a
+ * harmonic of the frame's pitch (none when its autocorrelation has no pitch
+ * peak); and at 16 and 48 kHz, in a frame it calls a pause but whose 3-8 kHz
+ * band holds speech by the same count, from 3 kHz up.  The default stage
+ * (OM-LSA) applies it as G_H1^p floor^(1 - p), p its conditional presence;
+ * a stage may apply it its own way.  After the stage the core smooths every
+ * gain and clamps it to [band floor, 1]: the frame's floor, and at 16 and
+ * 48 kHz the high band's from 3 kHz up (the learned estimate's raise acts
+ * only through the stage).
  */
 typedef struct vk_ns_gain_stage {
   void *ctx;

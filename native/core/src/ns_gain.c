@@ -8,7 +8,8 @@
  * conditional speech-presence probability
  * p = 1 / (1 + q / (1 - q) (1 + xi) exp(-v)), G = G_H1^p Gmin^(1 - p).
  * The a priori absence probability q comes from the minima-controlled
- * tracker's speech presence.
+ * tracker's speech presence, the floor Gmin from the core, per bin
+ * (vk_ns_gain_input.floor).
  */
 #include "vk_ns.h"
 #include "ns_internal.h"
@@ -88,13 +89,13 @@ static inline v128_t v_half_e1(const vk_ns_e1_table *t, v128_t v) {
   return v_sel(small, asym, r);
 }
 
-static int32_t omlsa_simd(const vk_ns_e1_table *t, const vk_ns_gain_input *in, float lnfloor, float *gain, float *spp) {
+static int32_t omlsa_simd(const vk_ns_e1_table *t, const vk_ns_gain_input *in, int32_t k, int32_t k1, float lnfloor,
+                          float *gain, float *spp) {
   const v128_t one = wasm_f32x4_splat(1.f), zero = wasm_f32x4_splat(0.f);
   const v128_t vmin = wasm_f32x4_splat(1e-12f), lnf = wasm_f32x4_splat(lnfloor);
   const v128_t qmin = wasm_f32x4_splat(Q_MIN), qmax = wasm_f32x4_splat(Q_MAX);
   const v128_t l2e = wasm_f32x4_splat(1.44269504f), ln2 = wasm_f32x4_splat(0.69314718f);
-  int32_t k = 0;
-  for (; k + 4 <= in->nbins; k += 4) {
+  for (; k + 4 <= k1; k += 4) {
     v128_t xi = wasm_v128_load(in->prio_snr + k), gamma = wasm_v128_load(in->post_snr + k);
     v128_t r = wasm_f32x4_div(xi, wasm_f32x4_add(one, xi));
     v128_t v = wasm_f32x4_mul(r, gamma);
@@ -114,14 +115,13 @@ static int32_t omlsa_simd(const vk_ns_e1_table *t, const vk_ns_gain_input *in, f
 }
 #endif
 
-void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float *spp) {
-  const vk_ns_e1_table *t = (const vk_ns_e1_table *)ctx;
-  const float lnfloor = logf(in->gain_floor > 1e-6f ? in->gain_floor : 1e-6f);
-  int32_t k = 0;
+/* Bins k..k1-1, whose floor has the logarithm lnfloor. */
+static void omlsa_run(const vk_ns_e1_table *t, const vk_ns_gain_input *in, int32_t k, int32_t k1, float lnfloor,
+                      float *gain, float *spp) {
 #if defined(__wasm_simd128__)
-  k = omlsa_simd(t, in, lnfloor, gain, spp);
+  k = omlsa_simd(t, in, k, k1, lnfloor, gain, spp);
 #endif
-  for (; k < in->nbins; k++) {
+  for (; k < k1; k++) {
     float xi = in->prio_snr[k], gamma = in->post_snr[k];
     float r = xi / (1.f + xi);
     float v = r * gamma;
@@ -135,5 +135,21 @@ void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float 
     float lnG = p * lng + (1.f - p) * lnfloor;
     gain[k] = vk_fast_exp(lnG);
     spp[k] = p;
+  }
+}
+
+/* The core's floor is the frame's in most bins and changes only at a
+ * band's edge: the bins go in runs of one floor, each with its logarithm
+ * computed once (a bin with the frame's floor gets the gain it had when
+ * the stage was handed one floor per frame). */
+void vk_ns_omlsa_gain(void *ctx, const vk_ns_gain_input *in, float *gain, float *spp) {
+  const vk_ns_e1_table *t = (const vk_ns_e1_table *)ctx;
+  const int32_t nb = in->nbins;
+  for (int32_t k = 0; k < nb;) {
+    const float fl = in->floor[k];
+    int32_t e = k + 1;
+    while (e < nb && in->floor[e] == fl) e++;
+    omlsa_run(t, in, k, e, logf(fl > 1e-6f ? fl : 1e-6f), gain, spp);
+    k = e;
   }
 }
