@@ -145,11 +145,24 @@
 #define BABBLE_FLOOR 0.2f   /* over a speech-like background the floor is floor^BABBLE_FLOOR in every frame (-4.5 dB at 0.5) */
 #endif
 #ifndef BG_LEVEL
-#define BG_LEVEL 0          /* session 9 (babble_level_floor): over a speech-like background a speech frame BG_GAP under the talker's
-                               level is a pause: 2 its floor and presence, 1 its floor only; 0 off (the default: docs/ns.md, session 9) */
+#define BG_LEVEL 2          /* session 9 (babble_level_floor): over a speech-like background a speech frame BG_GAP under the talker's
+                               level is a pause: 2 its floor and presence (the default since session 10, with BG_MOD), 1 its floor only; 0 off */
 #endif
 #ifndef BG_GAP
 #define BG_GAP 18.f         /* ... dB under bg_r: P.56's activity threshold (15.9 dB under the active level) + bg_r over the active level (2.2 dB, training talkers) */
+#endif
+#ifndef BG_MOD
+#define BG_MOD 1            /* session 10 (bg_moving): the babble test also asks that the background itself move (bg_mod_push):
+                               1 for BG_LEVEL's rule only (the default), 2 for the whole speech-like state; 0 off */
+#endif
+#ifndef BG_MOD_K
+#define BG_MOD_K 24         /* ... over the last this many noise-like frames (a ring) ... */
+#endif
+#ifndef BG_MOD_NB
+#define BG_MOD_NB 8         /* ... in this many bands of 100 Hz..4 kHz ... */
+#endif
+#ifndef BG_MOD_DB
+#define BG_MOD_DB 3.5f      /* ... the band level's median over its 10th percentile, dB, above which it moves */
 #endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
@@ -288,6 +301,12 @@ struct vk_ns {
   float floor_hi;    /* ... and its floor (floor_cur below HF_HZ) */
 #endif
   float bg_r;     /* the talker's level over the noise estimate, dB (a high quantile of the frames' mean posterior SNR) */
+#if BG_MOD
+  float bgm_lv[BG_MOD_K][BG_MOD_NB]; /* the band levels (dB) of the last BG_MOD_K noise-like frames, a ring */
+  int32_t bgm_n, bgm_at;  /* ... frames in it (up to BG_MOD_K), and the next slot */
+  int32_t bgm_dirty;      /* ... changed since bgm_moving was computed */
+  int32_t bgm_moving;     /* the background moves (bg_moving) */
+#endif
   ns_click tr_w;  /* the click awaiting confirmation on the next hop (alt == ALT_UNCUT, or tr_cand) */
   int32_t tr_cand;  /* a click in the last hop, to be confirmed on this one (cut or not) */
   int32_t tr_nev;   /* clicks confirmed so far (counted up to TR_TRAIN_K) ... */
@@ -485,6 +504,11 @@ void vk_ns_reset(vk_ns *ns) {
   ns->sp_run = 0;
   ns->since_pause = 0;
   ns->bg_r = 0.f;
+#if BG_MOD
+  memset(ns->bgm_lv, 0, sizeof ns->bgm_lv);
+  ns->bgm_n = ns->bgm_at = ns->bgm_dirty = 0;
+  ns->bgm_moving = 1;
+#endif
   ns->floor_cur = ns->floor_lin;
 #if HF_FLOOR
   ns->hf_hang = 0;
@@ -1097,9 +1121,10 @@ int32_t vk_ns_bin_dump(const vk_ns *ns, float *out, int32_t cap) {
  * babble floor (w = 1) and the full depth (w = 0), weighted by nu (it acts
  * only over a speech-like background), and with BG_LEVEL 2, once the
  * background is fully speech-like, the pause frame's scaled presence
- * (*pause).  Returns the speech frame's floor exponent.  Its cost: a long
- * phrase over stationary noise also passes for a speech-like background,
- * and its weak frames are then cut (docs/ns.md, session 9). */
+ * (*pause).  Returns the speech frame's floor exponent.  A long phrase
+ * over stationary noise also passes for a speech-like background, and
+ * its weak frames were then cut (docs/ns.md, session 9): since session 10
+ * the rule acts only over a background that itself moves (BG_MOD). */
 static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_sp, float ex_pa, int *pause) {
   if (!(xdb < ns->bg_r - BG_GAP)) return ex_sp;
   *pause = nu >= 1.f;
@@ -1169,6 +1194,63 @@ static void count_hang(vk_ns *ns, int sp_now) {
   const int32_t h = ns->sp_run >= HANG_RUN ? VAD_HANG : 1;
   if (ns->vad_hang < h) ns->vad_hang = h;
 }
+
+#if BG_MOD
+/* Session 10.  The babble test calls the background speech-like when
+ * no 100 ms pause has come for a second.  A talker who speaks long
+ * phrases over a stationary noise gives no such pause either (the
+ * Asterisk prompts: 1-2 s without one), and BG_LEVEL's rule then cut his
+ * weak frames.  What sets babble apart is in the background itself: the
+ * frames the test does call noise-like (a flat whitened spectrum, or no
+ * more power than the noise estimate) keep moving in level from one to
+ * the next, because babble is speech, with its syllables and pauses,
+ * whereas a stationary noise's band levels only scatter as a periodogram
+ * does.  A frame that holds a click is the background's too (typing
+ * moves: its clicks are what the frames between them lack; whereas the
+ * pause run ignores them).  Speech can only add power to a frame, so the spread is taken on
+ * the lower side, where the talker's weak frames that pass for noise-like
+ * do not reach: per band, the median of the last BG_MOD_K noise-like
+ * frames' levels over their 10th percentile.  For a stationary noise
+ * this is set by the band's degrees of freedom (about 2.3 dB for a band
+ * of 10 bins at 50 Hz); 12-talker babble moves 4-8 dB.  bg_mod_push
+ * adds a noise-like frame's band levels; bg_moving says whether the
+ * background moves (the mean over bands of that spread above
+ * BG_MOD_DB), and calls it moving until the ring is full, as the test
+ * alone did.  The sorting is done only when the answer is needed (over
+ * a speech-like background, where noise-like frames are rare). */
+static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
+  float *lv = ns->bgm_lv[ns->bgm_at];
+  for (int b = 0; b < BG_MOD_NB; b++) {
+    const int32_t a0 = 2 + (k1 - 1) * b / BG_MOD_NB, a1 = 2 + (k1 - 1) * (b + 1) / BG_MOD_NB;
+    float e = 0.f;
+    for (int32_t k = a0; k < a1; k++) e += P[k];
+    lv[b] = 3.0103f * vk_fast_log2(e);
+  }
+  ns->bgm_at = (ns->bgm_at + 1) % BG_MOD_K;
+  if (ns->bgm_n < BG_MOD_K) ns->bgm_n++;
+  ns->bgm_dirty = 1;
+}
+
+static int bg_moving(vk_ns *ns) {
+  if (ns->bgm_n < BG_MOD_K) return 1;
+  if (ns->bgm_dirty) {
+    float spread = 0.f;
+    for (int b = 0; b < BG_MOD_NB; b++) {
+      float v[BG_MOD_K];
+      for (int i = 0; i < BG_MOD_K; i++) { /* insertion sort */
+        float x = ns->bgm_lv[i][b];
+        int j = i;
+        for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
+        v[j] = x;
+      }
+      spread += 0.5f * (v[BG_MOD_K / 2 - 1] + v[BG_MOD_K / 2]) - v[BG_MOD_K / 10];
+    }
+    ns->bgm_moving = spread > BG_MOD_DB * (float)BG_MOD_NB;
+    ns->bgm_dirty = 0;
+  }
+  return ns->bgm_moving;
+}
+#endif
 
 /* The floor of each bin, handed to the gain stage (which applies it once,
  * OM-LSA as G_H1^p floor^(1 - p)): the frame's, raised to the speech
@@ -1458,6 +1540,17 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     else if (ns->since_pause < BG_T1) ns->since_pause++;
     float nu = (float)(ns->since_pause - BG_T0) / (float)(BG_T1 - BG_T0);
     nu = nu < 0.f ? 0.f : nu;
+#if BG_MOD
+    /* the speech-like state only over a background that moves: for
+     * BG_LEVEL's rule (BG_MOD 1) or in full (2) */
+    if (quiet || tr_seen) bg_mod_push(ns, P, k1);
+    const int bg_still = nu > 0.f && !bg_moving(ns);
+#if BG_MOD == 2
+    if (bg_still) nu = 0.f;
+#elif !BG_LEVEL
+    (void)bg_still; /* BG_MOD 1 gates BG_LEVEL's rule only */
+#endif
+#endif
     float xdb = 3.0103f * vk_fast_log2(amean); /* this frame's mean posterior SNR, dB */
     if (!transient) ns->bg_r += xdb > ns->bg_r ? BG_R_UP : -BG_R_DOWN;
     float w = (BG_R1 - ns->bg_r) / (BG_R1 - BG_R0);
@@ -1466,7 +1559,11 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     const float ex_pa = 1.f + nu * w * (BABBLE_FLOOR - 1.f); /* a pause frame's */
     float ex = ns->vad_hang > 0 ? ex_sp : ex_pa;
 #if BG_LEVEL
+#if BG_MOD
+    if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, bg_still ? 0.f : nu, ex_sp, ex_pa, &bg_pause);
+#else
     if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, nu, ex_sp, ex_pa, &bg_pause);
+#endif
 #endif
 #if NS_LEARNED >= 3
     /* the floor a speech frame would have, for the estimate's extra frames */
