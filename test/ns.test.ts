@@ -705,16 +705,11 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
   }
 
   /**
-   * 20 s of brown noise (seeded white noise through a leaky integrator with
-   * its corner at 20 Hz, as the evaluation corpus's brown: -6 dB/octave
-   * above it) of RMS 0.01 (-40 dBFS); returns the output's power over the
-   * input's after the first second, dB.
-   */
-  /**
-   * Noise removed (dB, negative) from 20 s of a noise alone at RMS 0.01
-   * (seeded), after its first second: white noise through a one-pole
-   * low-pass with its corner at cornerHz (brown: 20 Hz, as the corpus's),
-   * or white noise itself when cornerHz is 0.
+   * The output's power over the input's (dB, negative: the noise removed)
+   * after the first second of 20 s of a noise alone at RMS 0.01 (-40 dBFS,
+   * seeded): white noise through a leaky integrator with its corner at
+   * cornerHz (brown: 20 Hz as the evaluation corpus's, -6 dB/octave above
+   * it), or white noise itself when cornerHz is 0.
    */
   function noiseAloneDb(sampleRate: NsSampleRate, cornerHz: number): number {
     const r = rng(7);
