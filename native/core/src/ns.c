@@ -165,6 +165,9 @@
 #ifndef BG_MOD_DB
 #define BG_MOD_DB 3.5f      /* ... the band level's median over its 10th percentile, dB, above which it moves */
 #endif
+#ifndef BG_MOD_RUN
+#define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
+#endif
 #ifndef BG_MOD_XDB
 #define BG_MOD_XDB 1.1f     /* BG_MOD 3 (built, off): the mean over bands of that spread in excess of a stationary noise's of the
                                band's own shape (bg_still_spread), dB, above which it moves (noise alone max 0.97, training babble 1st pct 1.27) */
@@ -1605,7 +1608,14 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #if BG_MOD
     /* the speech-like state only over a background that moves: for
      * BG_LEVEL's rule (BG_MOD 1) or in full (2) */
+#if BG_MOD_RUN > 1
+    /* after the final evaluation (off): only noise-like frames in a run
+     * (the talker's weak frames that pass for noise-like come alone, between
+     * his louder ones; docs/ns.md "the spread against a stationary noise's own") */
+    if ((quiet && ns->quiet_run >= BG_MOD_RUN) || tr_seen) bg_mod_push(ns, P, k1);
+#else
     if (quiet || tr_seen) bg_mod_push(ns, P, k1);
+#endif
     const int bg_still = nu > 0.f && !bg_moving(ns);
 #if BG_MOD == 2
     if (bg_still) nu = 0.f;
