@@ -9,6 +9,8 @@
  *       [--speex] [--detail] [--strength 0.5] [--seconds 5] [--corpus v1|v2]
  *       [--recnoise dB]  (mechanism test: pink noise inside the words, in the reference)
  *       [--dump]  (also writes each mixture's clean and noise parts as float32 files)
+ *       [--clip P]  (mechanism test: the utterance hard-clipped so P % of its samples sit at the clip level, RMS restored)
+ *       [--allow-neverseen]  (with --set neverseen: diagnosis only, after session 10's final evaluation)
  *       [--sa]  (where speech attenuation comes from: the speech energy lost,
  *                split by frequency, local SNR and frame type, summed over the mixes)
  *       [--sabins]  (with --sa: also the bins below 600 Hz one by one, voiced frames at
@@ -49,18 +51,23 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = cliArgs();
 const work = args.get('work') ?? join(root, 'build/ns-probe');
 const rate = Number(args.get('rate') ?? 16000);
-const set = (args.get('set') ?? 'train') as 'train' | 'heldout' | 'fresh';
+const set = (args.get('set') ?? 'train') as 'train' | 'heldout' | 'fresh' | 'neverseen';
 // The fresh talkers were first seen in session 6's final run; from session 7
 // they are a diagnosis set like the held-out ones.  The unseen talkers
 // (corpus.ts) are for the final evaluation only: no probing.  Nor the
 // never-seen set of session 10 (corpus.ts NEVERSEEN), or any of its
 // candidates: nobody runs anything on them before the final evaluation.
-if (set === ('neverseen' as string)) throw new Error('probe.ts refuses the never-seen set: it is for one final evaluation only (corpus.ts NEVERSEEN)');
-if (!['train', 'heldout', 'fresh'].includes(set)) throw new Error('--set train|heldout|fresh (the unseen and never-seen talkers are not probed)');
+// --allow-neverseen: session 10's final evaluation has processed the
+// never-seen set once, so it may now be probed for diagnosis (as the held-out,
+// fresh and unseen sets before it); nothing may be chosen on it.  Without the
+// flag the refusal stands, so nobody probes it by accident.
+const allowNeverseen = args.has('allow-neverseen');
+if (set === ('neverseen' as string) && !allowNeverseen) throw new Error('probe.ts refuses the never-seen set without --allow-neverseen (diagnosis only, after session 10\'s final evaluation; corpus.ts NEVERSEEN)');
+if (!['train', 'heldout', 'fresh', ...(allowNeverseen ? ['neverseen'] : [])].includes(set)) throw new Error('--set train|heldout|fresh (|neverseen with --allow-neverseen; the unseen talkers are not probed)');
 const corpus = (args.get('corpus') ?? 'v2') as CorpusVersion;
 const { list, seedBase } = setTalkers(set, corpus);
 const talkersWanted = args.get('talkers')?.split(',') ?? list;
-if (talkersWanted.some((t) => NEVERSEEN_CANDIDATES.some((c) => c.id === t))) throw new Error('probe.ts refuses the never-seen talkers (corpus.ts NEVERSEEN_CANDIDATES)');
+if (!allowNeverseen && talkersWanted.some((t) => NEVERSEEN_CANDIDATES.some((c) => c.id === t))) throw new Error('probe.ts refuses the never-seen talkers (corpus.ts NEVERSEEN_CANDIDATES)');
 const noises = (args.get('noises')?.split(',') ?? [...NOISES]) as NoiseKind[];
 const snrs = (args.get('snrs') ?? '-5,0,5,10,20').split(',').map(Number);
 const seconds = Number(args.get('seconds') ?? 5);
@@ -96,6 +103,19 @@ list.forEach((talker, ti) => {
     const rn = makeNoise('pink', clean48.length, 77 + ti, []);
     const g = Math.sqrt(energy(clean48) / energy(rn)) * 10 ** (Number(args.get('recnoise')) / 20);
     for (let i = 0; i < clean48.length; i++) if (clean48[i] !== 0) clean48[i] += g * rn[i];
+  }
+  if (args.has('clip')) {
+    // Mechanism test (session 10, after the final run; kl-ml's recordings
+    // are clipped): hard-clip the utterance so that this many % of its
+    // non-zero samples sit at the clip level, then restore its RMS, so the
+    // clean reference is clipped speech at the corpus's level.
+    const pct = Number(args.get('clip'));
+    const mags = Float32Array.from(clean48.filter((v) => v !== 0), Math.abs).sort();
+    const lim = mags[Math.min(mags.length - 1, Math.floor(mags.length * (1 - pct / 100)))];
+    const e0 = energy(clean48);
+    for (let i = 0; i < clean48.length; i++) clean48[i] = Math.max(-lim, Math.min(lim, clean48[i]));
+    const k = Math.sqrt(e0 / energy(clean48));
+    for (let i = 0; i < clean48.length; i++) clean48[i] *= k;
   }
   const c = resample(clean48, FS, rate);
   NOISES.forEach((kind, ki) => {
@@ -174,6 +194,17 @@ for (const m of mixes) {
       console.log(`  speex bands:                               ${bx.map((v) => v.toFixed(2)).join(' ')}`);
     }
     const starts = ref.stoiRef.keptStarts();
+    // the share of dSTOI by where the segment starts: the first second
+    // (noise estimate and babble test still young) against the rest
+    const byTime = (sg2: number[]) => [0, 1, 2].map((k) => sg2.reduce((a, v, s) => a + ((k === 0 ? starts[s] < rate : k === 1 ? starts[s] >= rate && starts[s] < 2 * rate : starts[s] >= 2 * rate) ? v / ns : 0), 0).toFixed(2)).join(' ');
+    let timeLine = `  by segment start (share of dSTOI; < 1 s, 1-2 s, >= 2 s): ${byTime(seg)}`;
+    if (args.has('speex')) {
+      const dsx = ref.stoiRef.detail(readF32(m.file.replace(/\.raw$/, '.speex')).subarray(delay, delay + len));
+      const sx = new Array(ns).fill(0);
+      for (let s = 0; s < ns; s++) for (let j = 0; j < nb; j++) sx[s] += (100 * (dsx[s][j] - dn[s][j])) / nb;
+      timeLine += ` | speex ${byTime(sx)}`;
+    }
+    console.log(timeLine);
     const worst = seg.map((v, s) => [v, s]).sort((a, b) => a[0] - b[0]).slice(0, 5);
     console.log(`  worst segments (dSTOI x100 of the segment, start s): ${worst.map(([v, s]) => `${v.toFixed(1)}@${(starts[s] / rate).toFixed(2)}`).join(' ')}`);
   }
