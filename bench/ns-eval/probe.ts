@@ -176,35 +176,29 @@ for (const m of mixes) {
   if (args.has('sa')) saSplit(ref, out, delay, m.noise);
   if (args.has('detail')) {
     const dn = ref.stoiRef.detail(m.noisy.subarray(0, len));
-    const dout = ref.stoiRef.detail(out.subarray(delay, delay + len));
     const nb = dn[0].length, ns = dn.length;
-    const band = new Array(nb).fill(0);
-    const seg = new Array(ns).fill(0);
-    for (let s = 0; s < ns; s++) for (let j = 0; j < nb; j++) {
-      const x = (100 * (dout[s][j] - dn[s][j])) / (nb * ns);
-      band[j] += x;
-      seg[s] += (100 * (dout[s][j] - dn[s][j])) / nb;
-    }
+    // dSTOI x100 of a processed signal against the noisy one: its share by
+    // band (over all segments) and per segment (over all bands)
+    const split = (y: Float32Array) => {
+      const d = ref.stoiRef.detail(y.subarray(delay, delay + len));
+      const band = new Array(nb).fill(0), seg = new Array(ns).fill(0);
+      for (let s = 0; s < ns; s++) for (let j = 0; j < nb; j++) {
+        band[j] += (100 * (d[s][j] - dn[s][j])) / (nb * ns);
+        seg[s] += (100 * (d[s][j] - dn[s][j])) / nb;
+      }
+      return { band, seg };
+    };
+    const { band, seg } = split(out);
+    // The same split for speexdsp, to see in which bands and when the two differ.
+    const sx = args.has('speex') ? split(readF32(m.file.replace(/\.raw$/, '.speex'))) : undefined;
     console.log(`  bands (150 Hz .. 3.8 kHz, share of dSTOI): ${band.map((v) => v.toFixed(2)).join(' ')}`);
-    if (args.has('speex')) {
-      // The same split for speexdsp, to see in which bands the two differ.
-      const dsx = ref.stoiRef.detail(readF32(m.file.replace(/\.raw$/, '.speex')).subarray(delay, delay + len));
-      const bx = new Array(nb).fill(0);
-      for (let s = 0; s < ns; s++) for (let j = 0; j < nb; j++) bx[j] += (100 * (dsx[s][j] - dn[s][j])) / (nb * ns);
-      console.log(`  speex bands:                               ${bx.map((v) => v.toFixed(2)).join(' ')}`);
-    }
+    if (sx) console.log(`  speex bands:                               ${sx.band.map((v) => v.toFixed(2)).join(' ')}`);
     const starts = ref.stoiRef.keptStarts();
     // the share of dSTOI by where the segment starts: the first second
     // (noise estimate and babble test still young) against the rest
-    const byTime = (sg2: number[]) => [0, 1, 2].map((k) => sg2.reduce((a, v, s) => a + ((k === 0 ? starts[s] < rate : k === 1 ? starts[s] >= rate && starts[s] < 2 * rate : starts[s] >= 2 * rate) ? v / ns : 0), 0).toFixed(2)).join(' ');
-    let timeLine = `  by segment start (share of dSTOI; < 1 s, 1-2 s, >= 2 s): ${byTime(seg)}`;
-    if (args.has('speex')) {
-      const dsx = ref.stoiRef.detail(readF32(m.file.replace(/\.raw$/, '.speex')).subarray(delay, delay + len));
-      const sx = new Array(ns).fill(0);
-      for (let s = 0; s < ns; s++) for (let j = 0; j < nb; j++) sx[s] += (100 * (dsx[s][j] - dn[s][j])) / nb;
-      timeLine += ` | speex ${byTime(sx)}`;
-    }
-    console.log(timeLine);
+    const when = (s: number) => (starts[s] < rate ? 0 : starts[s] < 2 * rate ? 1 : 2);
+    const byTime = (sg2: number[]) => [0, 1, 2].map((k) => sg2.reduce((a, v, s) => a + (when(s) === k ? v / ns : 0), 0).toFixed(2)).join(' ');
+    console.log(`  by segment start (share of dSTOI; < 1 s, 1-2 s, >= 2 s): ${byTime(seg)}${sx ? ` | speex ${byTime(sx.seg)}` : ''}`);
     const worst = seg.map((v, s) => [v, s]).sort((a, b) => a[0] - b[0]).slice(0, 5);
     console.log(`  worst segments (dSTOI x100 of the segment, start s): ${worst.map(([v, s]) => `${v.toFixed(1)}@${(starts[s] / rate).toFixed(2)}`).join(' ')}`);
   }

@@ -258,6 +258,15 @@
 #ifndef SA_LOBE
 #define SA_LOBE 0           /* session 9, off: in voiced speech frames a harmonic's gain also covers its window main lobe (lobe_spread) */
 #endif
+#ifndef SA_LOBE_HZ
+#define SA_LOBE_HZ 0        /* session 10 screen: the spread only below this (0: up to VG_HZ, the guard's band) */
+#endif
+#ifndef LOW_GATE
+#define LOW_GATE 0          /* session 10 screen (off): in speech frames the bins below LOW_GATE_HZ over VAD_GAMMA stay out of the noise average */
+#endif
+#ifndef LOW_GATE_HZ
+#define LOW_GATE_HZ 300
+#endif
 #ifndef HRNR
 #define HRNR 0              /* session 10: harmonic regeneration of the a priori SNR in voiced speech frames (hrnr_step); 0 off,
                              * 1 the regenerated estimate may only raise the a priori SNR, 2 it replaces it (Plapous et al. 2006) */
@@ -799,9 +808,6 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
  * bins) lends its stage gain to its two neighbours.
  * Training, 8 / 16 / 48 kHz: SA -0.04 dB, NAabs unchanged, dSTOI -0.04 to
  * -0.13 per SNR row: a trade, hence off. */
-#ifndef SA_LOBE_HZ
-#define SA_LOBE_HZ 0        /* session 10 screen: the spread only below this (0: up to VG_HZ, the guard's band) */
-#endif
 static void lobe_spread(const vk_ns *ns, const float *g, const float *gamma, float *gs) {
   const int32_t nb = SA_LOBE_HZ > 0 && SA_LOBE_HZ / 50 + 1 < ns->nbins ? SA_LOBE_HZ / 50 + 1 : ns->nbins;
   const float *vm = ns->vmask;
@@ -1146,12 +1152,6 @@ static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_s
 }
 #endif
 
-#ifndef LOW_GATE
-#define LOW_GATE 0          /* session 10 screen (off): in speech frames the bins below LOW_GATE_HZ over VAD_GAMMA stay out of the noise average */
-#endif
-#ifndef LOW_GATE_HZ
-#define LOW_GATE_HZ 300
-#endif
 #if LOW_GATE
 /* Session 10 (docs/ns.md "Session 10: the low band's lost speech"): in
  * frames with speech the noise estimate below 200 Hz stands about 1 dB
@@ -1232,10 +1232,14 @@ static void count_hang(vk_ns *ns, int sp_now) {
  * BG_MOD_DB), and calls it moving until the ring is full, as the test
  * alone did.  The sorting is done only when the answer is needed (over
  * a speech-like background, where noise-like frames are rare). */
+/* The first bin of band b of BG_MOD_NB over bins 2..k1 (b = BG_MOD_NB:
+ * one past the last). */
+static inline int32_t bg_band_bin(int32_t k1, int b) { return 2 + (k1 - 1) * b / BG_MOD_NB; }
+
 static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
   float *lv = ns->bgm_lv[ns->bgm_at];
   for (int b = 0; b < BG_MOD_NB; b++) {
-    const int32_t a0 = 2 + (k1 - 1) * b / BG_MOD_NB, a1 = 2 + (k1 - 1) * (b + 1) / BG_MOD_NB;
+    const int32_t a0 = bg_band_bin(k1, b), a1 = bg_band_bin(k1, b + 1);
     float e = 0.f;
     for (int32_t k = a0; k < a1; k++) e += P[k];
     lv[b] = 3.0103f * vk_fast_log2(e);
@@ -1303,7 +1307,7 @@ static int bg_moving(vk_ns *ns) {
       }
       spread += 0.5f * (v[BG_MOD_K / 2 - 1] + v[BG_MOD_K / 2]) - v[BG_MOD_K / 10];
 #if BG_MOD == 3
-      spread -= bg_still_spread(ns->lambda, 2 + (ns->bgm_k1 - 1) * b / BG_MOD_NB, 2 + (ns->bgm_k1 - 1) * (b + 1) / BG_MOD_NB);
+      spread -= bg_still_spread(ns->lambda, bg_band_bin(ns->bgm_k1, b), bg_band_bin(ns->bgm_k1, b + 1));
 #endif
     }
 #if BG_MOD == 3
@@ -1619,9 +1623,12 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     const int bg_still = nu > 0.f && !bg_moving(ns);
 #if BG_MOD == 2
     if (bg_still) nu = 0.f;
-#elif !BG_LEVEL
-    (void)bg_still; /* BG_MOD 1 gates BG_LEVEL's rule only */
 #endif
+#else
+    const int bg_still = 0;
+#endif
+#if !BG_LEVEL
+    (void)bg_still; /* BG_MOD 1 gates BG_LEVEL's rule only */
 #endif
     float xdb = 3.0103f * vk_fast_log2(amean); /* this frame's mean posterior SNR, dB */
     if (!transient) ns->bg_r += xdb > ns->bg_r ? BG_R_UP : -BG_R_DOWN;
@@ -1631,11 +1638,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     const float ex_pa = 1.f + nu * w * (BABBLE_FLOOR - 1.f); /* a pause frame's */
     float ex = ns->vad_hang > 0 ? ex_sp : ex_pa;
 #if BG_LEVEL
-#if BG_MOD
     if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, bg_still ? 0.f : nu, ex_sp, ex_pa, &bg_pause);
-#else
-    if (ns->vad_hang > 0) ex = babble_level_floor(ns, xdb, nu, ex_sp, ex_pa, &bg_pause);
-#endif
 #endif
 #if NS_LEARNED >= 3
     /* the floor a speech frame would have, for the estimate's extra frames */
