@@ -168,6 +168,10 @@
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
+#ifndef BG_RING
+#define BG_RING 0           /* session 11 (bg_ring_admits): a noise-like frame enters BG_MOD's ring only when it is not the talker's:
+                               1 the learned estimate (ns_presence.c) does not call it speech; 2 it is not in the count's hangover; 0 off */
+#endif
 #ifndef BG_MOD_XDB
 #define BG_MOD_XDB 1.1f     /* BG_MOD 3 (built, off): the mean over bands of that spread in excess of a stationary noise's of the
                                band's own shape (bg_still_spread), dB, above which it moves (noise alone max 0.97, training babble 1st pct 1.27) */
@@ -276,6 +280,12 @@
 #endif
 #ifndef HRNR_ALL
 #define HRNR_ALL 0          /* HRNR: 1 in every speech frame, not only the voiced ones (screening) */
+#endif
+#if BG_RING == 1 && !NS_PRESENCE
+#error "BG_RING 1 needs the learned presence estimate (NS_LEARNED)"
+#endif
+#if BG_RING && BG_MOD_RUN > 1
+#error "BG_RING and BG_MOD_RUN are two rules for the same ring entry: pick one"
 #endif
 #if HRNR && !VG_ON
 #error "HRNR needs the voicing guard's pitch (VG_ON)"
@@ -1293,6 +1303,34 @@ static float bg_still_spread(const float *lam, int32_t a0, int32_t a1) {
 }
 #endif
 
+#if BG_RING
+/* Session 11 (BG_RING, docs/ns.md "Session 11: keeping the talker out of
+ * the babble ring").  The ring is meant to hold the background, yet a
+ * talker who speaks long phrases leaves frames that pass the noise-like
+ * test between his louder ones: the ends of his words, weak consonants,
+ * onsets.  In held-out ast-fr's misfiring frames (brown noise, +20 dB)
+ * they were over half the ring, and the ring's median was then his
+ * speech, not the noise.  Level does not tell them from the background
+ * (they are noise-like by construction); their context does: speech is
+ * continuous over a syllable, so such a frame sits next to frames the
+ * frame decision calls speech, and it carries the spectral shape and
+ * band-SNR changes of speech that the learned estimate (ns_presence.c,
+ * trained on the training talkers to find the speech frames the count
+ * misses) hears.  A noise-like frame enters only when it is not the
+ * talker's: BG_RING 1, the estimate does not call it speech; 2, it is not
+ * in the count's hangover.  A babble frame the estimate calls speech
+ * stays out too; the ring then fills later over babble, and until it is
+ * full the background counts as moving (the test alone).  Click frames
+ * enter as before. */
+static int bg_ring_admits(const vk_ns *ns) {
+#if BG_RING == 1
+  return !ns->pres_low;
+#else
+  return ns->vad_hang == 0;
+#endif
+}
+#endif
+
 static int bg_moving(vk_ns *ns) {
   if (ns->bgm_n < BG_MOD_K) return 1;
   if (ns->bgm_dirty) {
@@ -1617,6 +1655,8 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * (the talker's weak frames that pass for noise-like come alone, between
      * his louder ones; docs/ns.md "the spread against a stationary noise's own") */
     if ((quiet && ns->quiet_run >= BG_MOD_RUN) || tr_seen) bg_mod_push(ns, P, k1);
+#elif BG_RING
+    if ((quiet && bg_ring_admits(ns)) || tr_seen) bg_mod_push(ns, P, k1);
 #else
     if (quiet || tr_seen) bg_mod_push(ns, P, k1);
 #endif
