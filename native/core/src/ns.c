@@ -58,10 +58,6 @@
 #ifndef INIT_FRAMES
 #define INIT_FRAMES 10      /* frames averaged plainly at start-up */
 #endif
-#ifndef NS_START
-#define NS_START 0          /* session 10 (start_power): 1 the first frame, whose analysis window holds n samples of 2n, seeds
-                               the noise tracking with twice its power; 0 (default) with its power (docs/ns.md, session 10) */
-#endif
 #ifndef PAUSE_PM
 #define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
 #endif
@@ -1165,28 +1161,6 @@ static inline float low_gate(const vk_ns *ns, int32_t k, float p) {
 }
 #endif
 
-#if NS_START
-/* Session 10 (NS_START, off by default: a trade, docs/ns.md).  The first
- * frame's analysis window holds n samples of 2n: its first half is the
- * zeroed buffer, so its periodogram is half the signal's power (the
- * squared sqrt-Hann window has half its energy in each half).  That frame
- * seeds the noise estimate and every sub-window of Martin's minimum
- * tracking, so until the minimum window has turned over once (MIN_NSUB x
- * MIN_SUBWIN frames, ~1 s) the minimum stood 2.1 dB under its steady level
- * (white noise alone: -4.7 against -2.6 dB under the noise's power), MCRA's
- * indicator called 40 % of the bins speech (steady: 3 %), the
- * presence-controlled average then held the noise estimate 0.6-0.7 dB low,
- * and the frame count called 24-30 % of noise-alone frames speech (steady:
- * 5-6 %).  Counted at its window's coverage, the first frame seeds them at
- * the signal's power. */
-static void start_power(float *P, float *Sf, int32_t nb) {
-  for (int32_t k = 0; k < nb; k++) {
-    P[k] *= 2.f;
-    Sf[k] *= 2.f;
-  }
-}
-#endif
-
 /* The frame decision's hangover (session 10, HANG_RUN).  The count calls a
  * frame speech when over VAD_HOT of its bins stand VAD_GAMMA over the noise
  * estimate; noise alone puts e^-3 of its bins there, and about 6 % of its
@@ -1485,9 +1459,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   for (int32_t k = 1; k < nb - 1; k++) Sf[k] = 0.25f * (P[k - 1] + P[k + 1]) + 0.5f * P[k];
   Sf[nb - 1] = 0.75f * P[nb - 1] + 0.25f * P[nb - 2];
   if (ns->frames == 0) {
-#if NS_START
-    start_power(P, Sf, nb);
-#endif
     for (int32_t k = 0; k < nb; k++) {
       S[k] = Smin[k] = Stmp[k] = Sf[k];
       lam[k] = P[k];
