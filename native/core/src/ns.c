@@ -251,12 +251,6 @@
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
 #endif
-#ifndef SA_LOBE
-#define SA_LOBE 0           /* session 9, off: in voiced speech frames a harmonic's gain also covers its window main lobe (lobe_spread) */
-#endif
-#ifndef SA_LOBE_HZ
-#define SA_LOBE_HZ 0        /* session 10 screen: the spread only below this (0: up to VG_HZ, the guard's band) */
-#endif
 #ifndef LOW_GATE
 #define LOW_GATE 0          /* session 10 screen (off): in speech frames the bins below LOW_GATE_HZ over VAD_GAMMA stay out of the noise average */
 #endif
@@ -275,9 +269,6 @@
 #endif
 #if HRNR && !VG_ON
 #error "HRNR needs the voicing guard's pitch (VG_ON)"
-#endif
-#if SA_LOBE && !VG_ON
-#error "SA_LOBE needs the voicing guard's harmonic bins (VG_ON)"
 #endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
@@ -789,34 +780,6 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
   }
 }
 
-#if SA_LOBE
-/* Session 9 (off by default; docs/ns.md "Session 9: speech attenuation").
- * A harmonic's energy in the 20 ms sine-windowed spectrum lies in a main
- * lobe three bins wide: a harmonic on a bin puts 18 % of it in the two
- * neighbours (-9.5 dB each), one half-way between bins splits it over two.
- * Its flanks thus stand 5-10 dB lower over the noise than its peak, and
- * their own gain (whose decision-directed a priori SNR is biased low there)
- * cuts the harmonic: a steady tone whose peak bin alone keeps gain 1 (the
- * rest at the speech frame's floor) loses 0.9-2.6 dB after the 3-tap
- * smoothing.  In a voiced speech frame, each of the voicing guard's
- * harmonic bins (within one bin of a harmonic of the frame's pitch, up to
- * VG_HZ) that stands GATE_GAMMA over the noise (noise alone: e^-6 of its
- * bins) lends its stage gain to its two neighbours.
- * Training, 8 / 16 / 48 kHz: SA -0.04 dB, NAabs unchanged, dSTOI -0.04 to
- * -0.13 per SNR row: a trade, hence off. */
-static void lobe_spread(const vk_ns *ns, const float *g, const float *gamma, float *gs) {
-  const int32_t nb = SA_LOBE_HZ > 0 && SA_LOBE_HZ / 50 + 1 < ns->nbins ? SA_LOBE_HZ / 50 + 1 : ns->nbins;
-  const float *vm = ns->vmask;
-  for (int32_t k = 1; k < nb - 1; k++) {
-    float a = gamma[k - 1] > GATE_GAMMA && vm[k - 1] == VG_GAMMA ? g[k - 1] : 0.f;
-    float b = gamma[k + 1] > GATE_GAMMA && vm[k + 1] == VG_GAMMA ? g[k + 1] : 0.f;
-    a = a > b ? a : b;
-    a = a < 1.f ? a : 1.f;
-    gs[k] = gs[k] < a ? a : gs[k];
-  }
-}
-#endif
-
 /* Step 8 for every bin: the stage's gains (ns->gain) smoothed across
  * frequency and against the last frame's smoothed gains gp (gs may be gp),
  * floored; the bins below 50 Hz at the strength's floor (they carry no
@@ -839,9 +802,6 @@ NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float re
   for (int32_t k = 1; k < km; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, fl);
   for (int32_t k = km; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, flh);
   gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, kh < nb ? flh : fl);
-#if SA_LOBE
-  if (ns->vad_hang > 0) lobe_spread(ns, g, gamma, gs);
-#endif
   for (int32_t k = 0; k < LF_BINS; k++) gs[k] = ns->floor_lin;
   for (int32_t k = 0; k < nb; k++) a2[k] = gs[k] * gs[k] * gamma[k];
 }
