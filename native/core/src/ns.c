@@ -251,12 +251,6 @@
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
 #endif
-#ifndef LOW_GATE
-#define LOW_GATE 0          /* session 10 screen (off): in speech frames the bins below LOW_GATE_HZ over VAD_GAMMA stay out of the noise average */
-#endif
-#ifndef LOW_GATE_HZ
-#define LOW_GATE_HZ 300
-#endif
 #ifndef HRNR
 #define HRNR 0              /* session 10: harmonic regeneration of the a priori SNR in voiced speech frames (hrnr_step); 0 off,
                              * 1 the regenerated estimate may only raise the a priori SNR, 2 it replaces it (Plapous et al. 2006) */
@@ -1108,19 +1102,6 @@ static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_s
 }
 #endif
 
-#if LOW_GATE
-/* Session 10 (docs/ns.md "Session 10: the low band's lost speech"): in
- * frames with speech the noise estimate below 200 Hz stands about 1 dB
- * over the true noise: the pitch and first harmonics leak into the
- * average where the minimum (lifted by them) calls the bin noise.  Below
- * LOW_GATE_HZ in a frame after a speech frame, a bin VAD_GAMMA (4.8 dB)
- * over the estimate is taken for speech whatever the minimum says. */
-static inline float low_gate(const vk_ns *ns, int32_t k, float p) {
-  if (ns->vad_hang > 0 && k < LOW_GATE_HZ / 50 && ns->P[k] > VAD_GAMMA * ns->lambda[k]) return 1.f;
-  return p;
-}
-#endif
-
 /* The frame decision's hangover (session 10, HANG_RUN).  The count calls a
  * frame speech when over VAD_HOT of its bins stand VAD_GAMMA over the noise
  * estimate; noise alone puts e^-3 of its bins there, and about 6 % of its
@@ -1469,9 +1450,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     p = ((p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) || (ns->vmask[k] > 0.f && P[k] > ns->vmask[k] * lam[k])) ? 1.f : p;
 #else
     p = (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) ? 1.f : p;
-#endif
-#if LOW_GATE
-    p = low_gate(ns, k, p);
 #endif
     float ad = ALPHA_D + (1.f - ALPHA_D) * p;
     ad = (init && ad > a0) ? a0 : ad;
