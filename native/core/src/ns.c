@@ -251,19 +251,6 @@
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
 #endif
-#ifndef HRNR
-#define HRNR 0              /* session 10: harmonic regeneration of the a priori SNR in voiced speech frames (hrnr_step); 0 off,
-                             * 1 the regenerated estimate may only raise the a priori SNR, 2 it replaces it (Plapous et al. 2006) */
-#endif
-#ifndef HRNR_RHO
-#define HRNR_RHO -1.f       /* HRNR: the mix's weight of the enhanced spectrum; < 0: the stage's gain (Plapous et al. 2006) (screening) */
-#endif
-#ifndef HRNR_ALL
-#define HRNR_ALL 0          /* HRNR: 1 in every speech frame, not only the voiced ones (screening) */
-#endif
-#if HRNR && !VG_ON
-#error "HRNR needs the voicing guard's pitch (VG_ON)"
-#endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
 #define VG_LAG0 5           /* lags 2.5 .. */
@@ -337,9 +324,6 @@ struct vk_ns {
   float *lek, *xik, *gammak, *sppk, *a2_alt, *gsm_alt;
   float *flb; /* the floor of each bin handed to the gain stage (floor_bins) */
   float *vmask, *vrun; /* the voicing guard's bins and thresholds (VG_ON), and how long each has been a harmonic */
-#if HRNR
-  vk_cpx *hx;          /* HRNR: the enhanced frame's, then the regenerated frame's spectrum */
-#endif
 };
 
 void vk_ns_e1_init(vk_ns_e1_table *t) {
@@ -375,7 +359,7 @@ void vk_ns_e1_init(vk_ns_e1_table *t) {
 static size_t ns_floats(int32_t n) {
   size_t nb = (size_t)n + 1;
   /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 25 per-bin arrays; subs */
-  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)MIN_NSUB * nb + (HRNR ? 2 * nb : 0);
+  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)MIN_NSUB * nb;
 }
 
 static float floor_of(float strength) { return powf(10.f, -45.f * strength / 20.f); }
@@ -421,10 +405,6 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   TAKE(ns->vmask, nb); TAKE(ns->vrun, nb);
   TAKE(ns->flb, nb);
   TAKE(ns->subs, (size_t)MIN_NSUB * nb);
-#if HRNR
-  ns->hx = (vk_cpx *)f;
-  f += 2 * nb;
-#endif
 #undef TAKE
   /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
    * window also undoes the inverse FFT's scale n. */
@@ -1262,66 +1242,6 @@ static void floor_bins(vk_ns *ns) {
 #endif
 }
 
-#if HRNR
-/* Session 10: harmonic regeneration (HRNR; Plapous, Marro and Scalart,
- * "Improved signal-to-noise ratio estimation for speech enhancement", IEEE
- * TASLP 14(6), 2006).  The decision-directed a priori SNR is biased low in
- * the bins 0-10 dB over the noise (docs/ns.md, session 9: by 5.2 / 1.7 dB
- * in bins 0-5 / 5-10 dB), where the weak harmonics of voiced speech lie,
- * and the gain then cuts them.  A voiced frame's harmonics are all
- * multiples of one pitch: a memoryless nonlinearity applied to the frame
- * enhanced by the stage's gain (half-wave rectification, max(0, s))
- * produces components at sums and differences of the strong harmonics
- * that survived, i.e. again at multiples of the pitch, where the weak
- * ones were lost.  The a priori SNR is then taken from the mix
- * (rho |S_enh|^2 + (1 - rho) |S_harmo|^2) / noise, rho the stage's gain:
- * where the gain is high the enhanced spectrum is trusted, where it is low
- * the regenerated one.  Only in voiced speech frames (the voicing guard's
- * pitch) and from the pitch's bin up (a rectified signal's DC and envelope
- * lie below it); the stage is then run again on that a priori SNR.  The
- * rectification commutes with the non-negative analysis window, so the
- * enhanced frame is rectified as the inverse transform gives it.  Cost:
- * one inverse and one forward FFT and a second pass of the stage, in
- * voiced frames only (+20-23 % per frame on voiced syllables in white
- * noise, C harness; with it on, the stage is called a second time in those
- * frames, which vk_ns.h's contract would have to say).
- * Training, 8 / 16 / 48 kHz (docs/ns.md, "Session 10: harmonic
- * regeneration"): HRNR 1 lowers SA by only 0.006 dB (its estimate is a
- * power of the enhanced frame, so in the bins 0-10 dB over the noise,
- * where the gain is 0.5-0.8, it seldom exceeds the decision-directed one)
- * and raises dSTOI in 26 of 30 cells (rows +0.07..+0.12, babble +0.13..
- * +0.15) at an unchanged NAabs; brown and pink at +10/+20 dB lose up to
- * 0.05.  HRNR 2 raises SA (0.463 -> 0.481 at 8 kHz).  Not an SA remedy,
- * hence off. */
-static void hrnr_step(vk_ns *ns, const vk_ns_gain_input *gi, float *xi) {
-  const int32_t n = ns->n, nb = ns->nbins;
-  vk_cpx *H = ns->hx;
-  const float *g = ns->gain, *le = gi->noise;
-  float *t = ns->tbuf; /* free until the synthesis */
-  for (int32_t k = 0; k < nb; k++) {
-    H[k].re = ns->X[k].re * g[k];
-    H[k].im = ns->X[k].im * g[k];
-  }
-  vk_fft_real_inverse(&ns->fft, H, t);
-  const float sc = 1.f / (float)n; /* the inverse transform's scale */
-  for (int32_t i = 0; i < 2 * n; i++) t[i] = t[i] > 0.f ? t[i] * sc : 0.f;
-  vk_fft_real_forward(&ns->fft, t, H);
-  int32_t k0 = (int32_t)ns->vg_f0;
-  k0 = k0 < 1 ? 1 : k0;
-  for (int32_t k = k0; k < nb; k++) {
-    const float r = HRNR_RHO < 0.f ? g[k] : HRNR_RHO;
-    const float pe = g[k] * g[k] * ns->P[k], ph = H[k].re * H[k].re + H[k].im * H[k].im;
-    float xh = (r * pe + (1.f - r) * ph) / le[k];
-#if HRNR == 1
-    xi[k] = xh > xi[k] ? xh : xi[k];
-#else
-    xi[k] = xh > XI_MIN ? xh : XI_MIN;
-#endif
-  }
-  ns->stage->compute(ns->stage->ctx, gi, ns->gain, ns->spp);
-}
-#endif
-
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
   float *in = ns->inbuf;
@@ -1585,9 +1505,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->flb};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
-#if HRNR
-  if (ns->vad_hang > 0 && !transient && (HRNR_ALL || ns->vg_f0 > 0.f)) hrnr_step(ns, &gi, xi);
-#endif
   /* 8. smoothing across frequency, then time; floor (during a click the
    * gain may fall freely: a release floor of 0) */
   float *gs = ns->gsm;
