@@ -149,8 +149,7 @@
 #endif
 #ifndef BG_MOD
 #define BG_MOD 1            /* session 10 (bg_moving): the babble test also asks that the background itself move (bg_mod_push):
-                               1 for BG_LEVEL's rule only (the default), 2 for the whole speech-like state; 0 off;
-                               3 as 1, but the spread measured against a stationary noise's own (bg_still_spread, built, off) */
+                               1 for BG_LEVEL's rule only (the default), 2 for the whole speech-like state; 0 off */
 #endif
 #ifndef BG_MOD_K
 #define BG_MOD_K 24         /* ... over the last this many noise-like frames (a ring) ... */
@@ -163,10 +162,6 @@
 #endif
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
-#endif
-#ifndef BG_MOD_XDB
-#define BG_MOD_XDB 1.1f     /* BG_MOD 3 (built, off): the mean over bands of that spread in excess of a stationary noise's of the
-                               band's own shape (bg_still_spread), dB, above which it moves (noise alone max 0.97, training babble 1st pct 1.27) */
 #endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
@@ -291,9 +286,6 @@ struct vk_ns {
   int32_t bgm_n, bgm_at;  /* ... frames in it (up to BG_MOD_K), and the next slot */
   int32_t bgm_dirty;      /* ... changed since bgm_moving was computed */
   int32_t bgm_moving;     /* the background moves (bg_moving) */
-#if BG_MOD == 3
-  int32_t bgm_k1;         /* the last bin of the bands (bg_mod_push's k1) */
-#endif
 #endif
   ns_click tr_w;  /* the click awaiting confirmation on the next hop (alt == ALT_UNCUT, or tr_cand) */
   int32_t tr_cand;  /* a click in the last hop, to be confirmed on this one (cut or not) */
@@ -488,9 +480,6 @@ void vk_ns_reset(vk_ns *ns) {
 #if BG_MOD
   memset(ns->bgm_lv, 0, sizeof ns->bgm_lv);
   ns->bgm_n = ns->bgm_at = ns->bgm_dirty = 0;
-#if BG_MOD == 3
-  ns->bgm_k1 = 0;
-#endif
   ns->bgm_moving = 1;
 #endif
   ns->floor_cur = ns->floor_lin;
@@ -1139,54 +1128,10 @@ static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
     for (int32_t k = a0; k < a1; k++) e += P[k];
     lv[b] = 3.0103f * vk_fast_log2(e);
   }
-#if BG_MOD == 3
-  ns->bgm_k1 = k1;
-#endif
   ns->bgm_at = (ns->bgm_at + 1) % BG_MOD_K;
   if (ns->bgm_n < BG_MOD_K) ns->bgm_n++;
   ns->bgm_dirty = 1;
 }
-
-#if BG_MOD == 3
-/* Session 10, after the final evaluation (BG_MOD 3, built, off).  The
- * spread a STATIONARY noise gives depends on the band's shape: its level
- * is a sum of periodogram bins, each chi-square with 2 degrees of freedom
- * scaled by the bin's power p_k, and when a few bins hold the power (a
- * brown noise's 100-590 Hz band) the sum has few effective degrees of
- * freedom and scatters like one bin.  For the sine (sqrt-Hann) analysis
- * window the complex values of adjacent bins correlate by -1/2 for a
- * smooth spectrum (the window's squared DFT is [-1/4, 1/2, -1/4] times n),
- * their powers by 1/4, bins two apart not at all; so the sum's variance
- * over its squared mean is (sum p_k^2 + 1/2 sum p_k p_k+1) / (sum p)^2, and
- * the chi-square of the same mean and variance has nu = 2 (sum p)^2 /
- * (sum p_k^2 + 1/2 sum p_k p_k+1) degrees of freedom (13.8 for a flat band
- * of 10 bins).  Its median over the ring's low value in dB, by Wilson and
- * Hilferty's cube-root normal approximation (a = 2 / 9 nu):
- * 30 log10((1 - a) / (1 - a - z sqrt a)), where z = 1.175 is the normal
- * quantile of 12 %: the 3rd lowest of 24 values (v[BG_MOD_K / 10]) lies
- * on average at 3 / 25 of the distribution.  The p_k are
- * the noise estimate lambda's.  Frames 50 % apart correlate too (power
- * 0.1 for white noise), which widens the scatter of the ring's quantiles
- * but not their expectation.  lambda is taken when the ring has changed.
- * Measured (docs/ns.md, "the spread against a stationary noise's own"):
- * within 0.1 dB in flat bands, but 0.6 dB wide in a band that a few bins
- * dominate (a weighted sum's lower tail is narrower than the chi-square's
- * of equal variance); no better separation of noise from babble than
- * BG_MOD 1, and no change on training nor on held-out ast-fr's brown. */
-static float bg_still_spread(const float *lam, int32_t a0, int32_t a1) {
-  float s = 0.f, s2 = 0.f, s11 = 0.f;
-  for (int32_t k = a0; k < a1; k++) {
-    s += lam[k];
-    s2 += lam[k] * lam[k];
-    if (k + 1 < a1) s11 += lam[k] * lam[k + 1];
-  }
-  const float den = s2 + 0.5f * s11;
-  float nu = den > 0.f ? 2.f * s * s / den : 2.f;
-  nu = nu < 2.f ? 2.f : nu;
-  const float a = 2.f / (9.f * nu);
-  return 9.0309f * vk_fast_log2((1.f - a) / (1.f - a - 1.175f * sqrtf(a)));
-}
-#endif
 
 static int bg_moving(vk_ns *ns) {
   if (ns->bgm_n < BG_MOD_K) return 1;
@@ -1201,15 +1146,8 @@ static int bg_moving(vk_ns *ns) {
         v[j] = x;
       }
       spread += 0.5f * (v[BG_MOD_K / 2 - 1] + v[BG_MOD_K / 2]) - v[BG_MOD_K / 10];
-#if BG_MOD == 3
-      spread -= bg_still_spread(ns->lambda, bg_band_bin(ns->bgm_k1, b), bg_band_bin(ns->bgm_k1, b + 1));
-#endif
     }
-#if BG_MOD == 3
-    ns->bgm_moving = spread > BG_MOD_XDB * (float)BG_MOD_NB;
-#else
     ns->bgm_moving = spread > BG_MOD_DB * (float)BG_MOD_NB;
-#endif
     ns->bgm_dirty = 0;
   }
   return ns->bgm_moving;
