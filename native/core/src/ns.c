@@ -76,9 +76,6 @@
 #ifndef GAIN_RELEASE
 #define GAIN_RELEASE 0.5f   /* the gain may fall at most to this fraction per frame */
 #endif
-#ifndef TR_DECAY_ON
-#define TR_DECAY_ON 1       /* 0: the old detector (any jump is a click; it cut speech onsets) */
-#endif
 #ifndef TR_DECAY
 #define TR_DECAY 32.f       /* a click's sub-block energy falls by this (15 dB) 5..7.5 ms after the jump */
 #endif
@@ -585,18 +582,13 @@ static void detect_transient(vk_ns *ns, const float *h, int *pending, int *sure_
   ns->d_prev = prev;
   int sure = 0, deferred = 0;
   *pending = 0;
-#if TR_DECAY_ON
   const int p0 = 2 * TR_SUB - TR_FOLLOW - 1, p1 = 3 * TR_SUB; /* judged: p0 .. p1 - TR_FOLLOW - 2; then pending */
-#else
-  const int p0 = 2 * TR_SUB, p1 = 3 * TR_SUB;
-#endif
   for (int p = p0; p < p1; p++) {
     float bg = 0.f;
     for (int j = p - TR_SUB; j < p; j++) bg += hist[j];
     bg /= (float)TR_SUB;
     float e = hist[p];
     if (!(e > TR_ABS && e > TR_RATIO * (bg + TR_ABS * 0.01f))) continue;
-#if TR_DECAY_ON
     if (p + TR_FOLLOW + 1 >= p1) { *pending = 1; continue; }
     /* A click lasts: a keystroke rings for milliseconds, so the sub-block
      * after the jump is still well above the background.  Speech has
@@ -624,7 +616,8 @@ static void detect_transient(vk_ns *ns, const float *h, int *pending, int *sure_
       deferred = 1;
     }
     continue;
-#endif
+#else
+    (void)w; /* no click awaits the next hop without TR_CONFIRM */
 #endif
     sure = 1;
   }
