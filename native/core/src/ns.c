@@ -27,6 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Switches removed in session 11: their code is gone, so a build that passes one would silently give
+ * the default output.  Their figures are reproducible from b1667e7 (docs/ns.md, "Session 11: switches removed"). */
+#if defined(NS_START) || defined(SA_LOBE) || defined(SA_LOBE_HZ) || defined(LOW_GATE) || defined(LOW_GATE_HZ) || \
+    defined(HRNR) || defined(HRNR_RHO) || defined(HRNR_ALL) || defined(BG_MOD_XDB) || defined(TR_DECAY_ON)
+#error "this switch was removed in session 11; build it from b1667e7 (docs/ns.md, \"Session 11: switches removed\")"
+#endif
+
 /* ---- tuning constants (per 10 ms frame, 50 Hz bins, any rate) ---------- */
 #ifndef ALPHA_S
 #define ALPHA_S 0.8f        /* time smoothing of the periodogram for minimum tracking */
@@ -147,6 +154,9 @@
 #ifndef BG_MOD
 #define BG_MOD 1            /* session 10 (bg_moving): the babble test also asks that the background itself move (bg_mod_push):
                                1 for BG_LEVEL's rule only (the default), 2 for the whole speech-like state; 0 off */
+#endif
+#if BG_MOD < 0 || BG_MOD > 2
+#error "BG_MOD is 0, 1 or 2; BG_MOD 3 was removed in session 11 (docs/ns.md, \"Session 11: switches removed\")"
 #endif
 #ifndef BG_MOD_K
 #define BG_MOD_K 24         /* ... over the last this many noise-like frames (a ring) ... */

@@ -12,6 +12,10 @@
 #include "ns_presence_weights.h"
 #include <string.h>
 
+#ifdef NS_PRES_THR
+#error "NS_PRES_THR was removed in session 11; build it from b1667e7 (docs/ns.md, \"Session 11: switches removed\")"
+#endif
+
 /* Band edges in 50 Hz bins: 100 Hz .. 4.05 kHz, about log-spaced (the
  * lowest bands 2 bins wide, so that each holds more than one periodogram
  * value). */
