@@ -33,18 +33,19 @@
  * removal stays where it is (session 8: vk_ns_pres_thr).  Deterministic (no
  * random initialisation).
  *
- * Session 9's threshold (vk_ns_pres_thr_budget, used with NS_PRES_THR 1):
- * what costs noise removal are the estimate's EXTRA frames, those the core's
- * count decision (with its hangover) calls pauses, which then get the speech
- * floor in the low harmonic bins (NS_LOWSEL: only when the best lag is a
- * peak).  The dump says for every frame whether it is one (the count's pause
- * and the peak test), so the threshold is the larger of session 8's and the
- * lowest at which the extra frames are at most --budget (default 1 %) of
- * the noise-only frames in EACH of white, pink and brown.  1 % is the false-
- * alarm budget session 8's periodicity cue was given a priori for the same
- * action (a pause frame's bins below 1 kHz get the speech floor; PT_R,
- * b75fa51); set before any result (docs/ns.md "Session 9: the estimate's
- * threshold from a budget of extra frames").
+ * Session 9's threshold from a budget (printed, not written: it was built
+ * into the core, left off, and removed in session 11; docs/ns.md "Session
+ * 11: switches removed"): what costs noise removal are the estimate's EXTRA
+ * frames, those the core's count decision (with its hangover) calls pauses,
+ * which then get the speech floor in the low harmonic bins (NS_LOWSEL: only
+ * when the best lag is a peak).  The dump says for every frame whether it is
+ * one (the count's pause and the peak test), so the threshold is the larger
+ * of session 8's and the lowest at which the extra frames are at most
+ * --budget (default 1 %) of the noise-only frames in EACH of white, pink and
+ * brown.  1 % is the false-alarm budget session 8's periodicity cue was given
+ * a priori for the same action (a pause frame's bins below 1 kHz get the
+ * speech floor; PT_R, b75fa51); set before any result (docs/ns.md "Session
+ * 9: the estimate's threshold from a budget of extra frames").
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -205,7 +206,7 @@ function fit(d: Frames): number[] {
 const logit = (w: number[], x: Float32Array) => { let s = w[NF]; for (let i = 0; i < NF; i++) s += w[i] * x[i]; return s; };
 const pct = (v: number) => (100 * v).toFixed(1).padStart(5);
 
-const results: { w: number[]; thr: number; thrBudget: number }[] = [];
+const results: { w: number[]; thr: number }[] = [];
 for (const rate of rates) {
   console.log(`rate ${rate}: collecting`);
   const d = collect(rate);
@@ -254,7 +255,7 @@ for (const rate of rates) {
     console.log(`  ${kind.padEnd(9)} ${grp.join('/').padEnd(7)}| ${pct(hc / ns)} / ${pct(hl / ns)} / ${pct(ho / ns)}  | ${pct(ec / es)} / ${pct(el / es)} | ${pct(fc / nn)} / ${pct(fl / nn)} / ${pct(fo / nn)} | ${pct(x8 / ns)} / ${pct(xb / ns)}`);
   }
   console.log(`  weights: ${w.map((v) => v.toFixed(4)).join(' ')}`);
-  results.push({ w, thr, thrBudget });
+  results.push({ w, thr });
 }
 
 // --rates 8000 alone (screening) writes its weights for every rate
@@ -266,15 +267,13 @@ if (!args.has('no-write') && (rates.join(',') === '8000,16000,48000' || rates.le
  * (ns_presence.c; features in its order, the bias last) and the logit
  * threshold of its speech decision, per rate (8, 16, 48 kHz): session 8's
  * (vk_ns_pres_thr, the estimate alone at the count rule's false-alarm rate on
- * stationary noise) and session 9's (vk_ns_pres_thr_budget, also the extra
- * frames within ${pct(BUDGET).trim()} % of each stationary noise's frames; NS_PRES_THR).
+ * stationary noise).
  * Fitted on the training talkers only, noises from seeds 9100..9185. */
 #ifndef VK_NS_PRESENCE_WEIGHTS_H
 #define VK_NS_PRESENCE_WEIGHTS_H
 static const float vk_ns_pres_w[3][VK_NS_PRES_NF + 1] = {
 ${rows}};
 static const float vk_ns_pres_thr[3] = {${results.map((r) => `${r.thr.toPrecision(7)}f`).join(', ')}};
-static const float vk_ns_pres_thr_budget[3] = {${results.map((r) => `${r.thrBudget.toPrecision(7)}f`).join(', ')}};
 #endif
 `;
   writeFileSync(join(root, 'native/core/src/ns_presence_weights.h'), h);

@@ -27,6 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Switches removed in session 11: their code is gone, so a build that passes one would silently give
+ * the default output.  Their figures are reproducible from b1667e7 (docs/ns.md, "Session 11: switches removed"). */
+#if defined(NS_START) || defined(SA_LOBE) || defined(SA_LOBE_HZ) || defined(LOW_GATE) || defined(LOW_GATE_HZ) || \
+    defined(HRNR) || defined(HRNR_RHO) || defined(HRNR_ALL) || defined(BG_MOD_XDB) || defined(TR_DECAY_ON)
+#error "this switch was removed in session 11; build it from b1667e7 (docs/ns.md, \"Session 11: switches removed\")"
+#endif
+
 /* ---- tuning constants (per 10 ms frame, 50 Hz bins, any rate) ---------- */
 #ifndef ALPHA_S
 #define ALPHA_S 0.8f        /* time smoothing of the periodogram for minimum tracking */
@@ -58,10 +65,6 @@
 #ifndef INIT_FRAMES
 #define INIT_FRAMES 10      /* frames averaged plainly at start-up */
 #endif
-#ifndef NS_START
-#define NS_START 0          /* session 10 (start_power): 1 the first frame, whose analysis window holds n samples of 2n, seeds
-                               the noise tracking with twice its power; 0 (default) with its power (docs/ns.md, session 10) */
-#endif
 #ifndef PAUSE_PM
 #define PAUSE_PM 0.3f       /* scale of the presence given to the gain stage in pause frames */
 #endif
@@ -79,9 +82,6 @@
 #endif
 #ifndef GAIN_RELEASE
 #define GAIN_RELEASE 0.5f   /* the gain may fall at most to this fraction per frame */
-#endif
-#ifndef TR_DECAY_ON
-#define TR_DECAY_ON 1       /* 0: the old detector (any jump is a click; it cut speech onsets) */
 #endif
 #ifndef TR_DECAY
 #define TR_DECAY 32.f       /* a click's sub-block energy falls by this (15 dB) 5..7.5 ms after the jump */
@@ -153,8 +153,10 @@
 #endif
 #ifndef BG_MOD
 #define BG_MOD 1            /* session 10 (bg_moving): the babble test also asks that the background itself move (bg_mod_push):
-                               1 for BG_LEVEL's rule only (the default), 2 for the whole speech-like state; 0 off;
-                               3 as 1, but the spread measured against a stationary noise's own (bg_still_spread, built, off) */
+                               1 for BG_LEVEL's rule only (the default), 2 for the whole speech-like state; 0 off */
+#endif
+#if BG_MOD < 0 || BG_MOD > 2
+#error "BG_MOD is 0, 1 or 2; BG_MOD 3 was removed in session 11 (docs/ns.md, \"Session 11: switches removed\")"
 #endif
 #ifndef BG_MOD_K
 #define BG_MOD_K 24         /* ... over the last this many noise-like frames (a ring) ... */
@@ -167,10 +169,6 @@
 #endif
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
-#endif
-#ifndef BG_MOD_XDB
-#define BG_MOD_XDB 1.1f     /* BG_MOD 3 (built, off): the mean over bands of that spread in excess of a stationary noise's of the
-                               band's own shape (bg_still_spread), dB, above which it moves (noise alone max 0.97, training babble 1st pct 1.27) */
 #endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
@@ -263,34 +261,6 @@
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
 #endif
-#ifndef SA_LOBE
-#define SA_LOBE 0           /* session 9, off: in voiced speech frames a harmonic's gain also covers its window main lobe (lobe_spread) */
-#endif
-#ifndef SA_LOBE_HZ
-#define SA_LOBE_HZ 0        /* session 10 screen: the spread only below this (0: up to VG_HZ, the guard's band) */
-#endif
-#ifndef LOW_GATE
-#define LOW_GATE 0          /* session 10 screen (off): in speech frames the bins below LOW_GATE_HZ over VAD_GAMMA stay out of the noise average */
-#endif
-#ifndef LOW_GATE_HZ
-#define LOW_GATE_HZ 300
-#endif
-#ifndef HRNR
-#define HRNR 0              /* session 10: harmonic regeneration of the a priori SNR in voiced speech frames (hrnr_step); 0 off,
-                             * 1 the regenerated estimate may only raise the a priori SNR, 2 it replaces it (Plapous et al. 2006) */
-#endif
-#ifndef HRNR_RHO
-#define HRNR_RHO -1.f       /* HRNR: the mix's weight of the enhanced spectrum; < 0: the stage's gain (Plapous et al. 2006) (screening) */
-#endif
-#ifndef HRNR_ALL
-#define HRNR_ALL 0          /* HRNR: 1 in every speech frame, not only the voiced ones (screening) */
-#endif
-#if HRNR && !VG_ON
-#error "HRNR needs the voicing guard's pitch (VG_ON)"
-#endif
-#if SA_LOBE && !VG_ON
-#error "SA_LOBE needs the voicing guard's harmonic bins (VG_ON)"
-#endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
 #define VG_LAG0 5           /* lags 2.5 .. */
@@ -331,9 +301,6 @@ struct vk_ns {
   int32_t bgm_n, bgm_at;  /* ... frames in it (up to BG_MOD_K), and the next slot */
   int32_t bgm_dirty;      /* ... changed since bgm_moving was computed */
   int32_t bgm_moving;     /* the background moves (bg_moving) */
-#if BG_MOD == 3
-  int32_t bgm_k1;         /* the last bin of the bands (bg_mod_push's k1) */
-#endif
 #endif
   ns_click tr_w;  /* the click awaiting confirmation on the next hop (alt == ALT_UNCUT, or tr_cand) */
   int32_t tr_cand;  /* a click in the last hop, to be confirmed on this one (cut or not) */
@@ -364,9 +331,6 @@ struct vk_ns {
   float *lek, *xik, *gammak, *sppk, *a2_alt, *gsm_alt;
   float *flb; /* the floor of each bin handed to the gain stage (floor_bins) */
   float *vmask, *vrun; /* the voicing guard's bins and thresholds (VG_ON), and how long each has been a harmonic */
-#if HRNR
-  vk_cpx *hx;          /* HRNR: the enhanced frame's, then the regenerated frame's spectrum */
-#endif
 };
 
 void vk_ns_e1_init(vk_ns_e1_table *t) {
@@ -402,7 +366,7 @@ void vk_ns_e1_init(vk_ns_e1_table *t) {
 static size_t ns_floats(int32_t n) {
   size_t nb = (size_t)n + 1;
   /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 25 per-bin arrays; subs */
-  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)MIN_NSUB * nb + (HRNR ? 2 * nb : 0);
+  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)MIN_NSUB * nb;
 }
 
 static float floor_of(float strength) { return powf(10.f, -45.f * strength / 20.f); }
@@ -448,10 +412,6 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   TAKE(ns->vmask, nb); TAKE(ns->vrun, nb);
   TAKE(ns->flb, nb);
   TAKE(ns->subs, (size_t)MIN_NSUB * nb);
-#if HRNR
-  ns->hx = (vk_cpx *)f;
-  f += 2 * nb;
-#endif
 #undef TAKE
   /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
    * window also undoes the inverse FFT's scale n. */
@@ -535,9 +495,6 @@ void vk_ns_reset(vk_ns *ns) {
 #if BG_MOD
   memset(ns->bgm_lv, 0, sizeof ns->bgm_lv);
   ns->bgm_n = ns->bgm_at = ns->bgm_dirty = 0;
-#if BG_MOD == 3
-  ns->bgm_k1 = 0;
-#endif
   ns->bgm_moving = 1;
 #endif
   ns->floor_cur = ns->floor_lin;
@@ -643,18 +600,13 @@ static void detect_transient(vk_ns *ns, const float *h, int *pending, int *sure_
   ns->d_prev = prev;
   int sure = 0, deferred = 0;
   *pending = 0;
-#if TR_DECAY_ON
   const int p0 = 2 * TR_SUB - TR_FOLLOW - 1, p1 = 3 * TR_SUB; /* judged: p0 .. p1 - TR_FOLLOW - 2; then pending */
-#else
-  const int p0 = 2 * TR_SUB, p1 = 3 * TR_SUB;
-#endif
   for (int p = p0; p < p1; p++) {
     float bg = 0.f;
     for (int j = p - TR_SUB; j < p; j++) bg += hist[j];
     bg /= (float)TR_SUB;
     float e = hist[p];
     if (!(e > TR_ABS && e > TR_RATIO * (bg + TR_ABS * 0.01f))) continue;
-#if TR_DECAY_ON
     if (p + TR_FOLLOW + 1 >= p1) { *pending = 1; continue; }
     /* A click lasts: a keystroke rings for milliseconds, so the sub-block
      * after the jump is still well above the background.  Speech has
@@ -682,7 +634,8 @@ static void detect_transient(vk_ns *ns, const float *h, int *pending, int *sure_
       deferred = 1;
     }
     continue;
-#endif
+#else
+    (void)w; /* no click awaits the next hop without TR_CONFIRM */
 #endif
     sure = 1;
   }
@@ -801,34 +754,6 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
   }
 }
 
-#if SA_LOBE
-/* Session 9 (off by default; docs/ns.md "Session 9: speech attenuation").
- * A harmonic's energy in the 20 ms sine-windowed spectrum lies in a main
- * lobe three bins wide: a harmonic on a bin puts 18 % of it in the two
- * neighbours (-9.5 dB each), one half-way between bins splits it over two.
- * Its flanks thus stand 5-10 dB lower over the noise than its peak, and
- * their own gain (whose decision-directed a priori SNR is biased low there)
- * cuts the harmonic: a steady tone whose peak bin alone keeps gain 1 (the
- * rest at the speech frame's floor) loses 0.9-2.6 dB after the 3-tap
- * smoothing.  In a voiced speech frame, each of the voicing guard's
- * harmonic bins (within one bin of a harmonic of the frame's pitch, up to
- * VG_HZ) that stands GATE_GAMMA over the noise (noise alone: e^-6 of its
- * bins) lends its stage gain to its two neighbours.
- * Training, 8 / 16 / 48 kHz: SA -0.04 dB, NAabs unchanged, dSTOI -0.04 to
- * -0.13 per SNR row: a trade, hence off. */
-static void lobe_spread(const vk_ns *ns, const float *g, const float *gamma, float *gs) {
-  const int32_t nb = SA_LOBE_HZ > 0 && SA_LOBE_HZ / 50 + 1 < ns->nbins ? SA_LOBE_HZ / 50 + 1 : ns->nbins;
-  const float *vm = ns->vmask;
-  for (int32_t k = 1; k < nb - 1; k++) {
-    float a = gamma[k - 1] > GATE_GAMMA && vm[k - 1] == VG_GAMMA ? g[k - 1] : 0.f;
-    float b = gamma[k + 1] > GATE_GAMMA && vm[k + 1] == VG_GAMMA ? g[k + 1] : 0.f;
-    a = a > b ? a : b;
-    a = a < 1.f ? a : 1.f;
-    gs[k] = gs[k] < a ? a : gs[k];
-  }
-}
-#endif
-
 /* Step 8 for every bin: the stage's gains (ns->gain) smoothed across
  * frequency and against the last frame's smoothed gains gp (gs may be gp),
  * floored; the bins below 50 Hz at the strength's floor (they carry no
@@ -851,9 +776,6 @@ NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float re
   for (int32_t k = 1; k < km; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, fl);
   for (int32_t k = km; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, flh);
   gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, kh < nb ? flh : fl);
-#if SA_LOBE
-  if (ns->vad_hang > 0) lobe_spread(ns, g, gamma, gs);
-#endif
   for (int32_t k = 0; k < LF_BINS; k++) gs[k] = ns->floor_lin;
   for (int32_t k = 0; k < nb; k++) a2[k] = gs[k] * gs[k] * gamma[k];
 }
@@ -1166,41 +1088,6 @@ static float babble_level_floor(const vk_ns *ns, float xdb, float nu, float ex_s
 }
 #endif
 
-#if LOW_GATE
-/* Session 10 (docs/ns.md "Session 10: the low band's lost speech"): in
- * frames with speech the noise estimate below 200 Hz stands about 1 dB
- * over the true noise: the pitch and first harmonics leak into the
- * average where the minimum (lifted by them) calls the bin noise.  Below
- * LOW_GATE_HZ in a frame after a speech frame, a bin VAD_GAMMA (4.8 dB)
- * over the estimate is taken for speech whatever the minimum says. */
-static inline float low_gate(const vk_ns *ns, int32_t k, float p) {
-  if (ns->vad_hang > 0 && k < LOW_GATE_HZ / 50 && ns->P[k] > VAD_GAMMA * ns->lambda[k]) return 1.f;
-  return p;
-}
-#endif
-
-#if NS_START
-/* Session 10 (NS_START, off by default: a trade, docs/ns.md).  The first
- * frame's analysis window holds n samples of 2n: its first half is the
- * zeroed buffer, so its periodogram is half the signal's power (the
- * squared sqrt-Hann window has half its energy in each half).  That frame
- * seeds the noise estimate and every sub-window of Martin's minimum
- * tracking, so until the minimum window has turned over once (MIN_NSUB x
- * MIN_SUBWIN frames, ~1 s) the minimum stood 2.1 dB under its steady level
- * (white noise alone: -4.7 against -2.6 dB under the noise's power), MCRA's
- * indicator called 40 % of the bins speech (steady: 3 %), the
- * presence-controlled average then held the noise estimate 0.6-0.7 dB low,
- * and the frame count called 24-30 % of noise-alone frames speech (steady:
- * 5-6 %).  Counted at its window's coverage, the first frame seeds them at
- * the signal's power. */
-static void start_power(float *P, float *Sf, int32_t nb) {
-  for (int32_t k = 0; k < nb; k++) {
-    P[k] *= 2.f;
-    Sf[k] *= 2.f;
-  }
-}
-#endif
-
 /* The frame decision's hangover (session 10, HANG_RUN).  The count calls a
  * frame speech when over VAD_HOT of its bins stand VAD_GAMMA over the noise
  * estimate; noise alone puts e^-3 of its bins there, and about 6 % of its
@@ -1302,54 +1189,10 @@ static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
     for (int32_t k = a0; k < a1; k++) e += P[k];
     lv[b] = 3.0103f * vk_fast_log2(e);
   }
-#if BG_MOD == 3
-  ns->bgm_k1 = k1;
-#endif
   ns->bgm_at = (ns->bgm_at + 1) % BG_MOD_K;
   if (ns->bgm_n < BG_MOD_K) ns->bgm_n++;
   ns->bgm_dirty = 1;
 }
-
-#if BG_MOD == 3
-/* Session 10, after the final evaluation (BG_MOD 3, built, off).  The
- * spread a STATIONARY noise gives depends on the band's shape: its level
- * is a sum of periodogram bins, each chi-square with 2 degrees of freedom
- * scaled by the bin's power p_k, and when a few bins hold the power (a
- * brown noise's 100-590 Hz band) the sum has few effective degrees of
- * freedom and scatters like one bin.  For the sine (sqrt-Hann) analysis
- * window the complex values of adjacent bins correlate by -1/2 for a
- * smooth spectrum (the window's squared DFT is [-1/4, 1/2, -1/4] times n),
- * their powers by 1/4, bins two apart not at all; so the sum's variance
- * over its squared mean is (sum p_k^2 + 1/2 sum p_k p_k+1) / (sum p)^2, and
- * the chi-square of the same mean and variance has nu = 2 (sum p)^2 /
- * (sum p_k^2 + 1/2 sum p_k p_k+1) degrees of freedom (13.8 for a flat band
- * of 10 bins).  Its median over the ring's low value in dB, by Wilson and
- * Hilferty's cube-root normal approximation (a = 2 / 9 nu):
- * 30 log10((1 - a) / (1 - a - z sqrt a)), where z = 1.175 is the normal
- * quantile of 12 %: the 3rd lowest of 24 values (v[BG_MOD_K / 10]) lies
- * on average at 3 / 25 of the distribution.  The p_k are
- * the noise estimate lambda's.  Frames 50 % apart correlate too (power
- * 0.1 for white noise), which widens the scatter of the ring's quantiles
- * but not their expectation.  lambda is taken when the ring has changed.
- * Measured (docs/ns.md, "the spread against a stationary noise's own"):
- * within 0.1 dB in flat bands, but 0.6 dB wide in a band that a few bins
- * dominate (a weighted sum's lower tail is narrower than the chi-square's
- * of equal variance); no better separation of noise from babble than
- * BG_MOD 1, and no change on training nor on held-out ast-fr's brown. */
-static float bg_still_spread(const float *lam, int32_t a0, int32_t a1) {
-  float s = 0.f, s2 = 0.f, s11 = 0.f;
-  for (int32_t k = a0; k < a1; k++) {
-    s += lam[k];
-    s2 += lam[k] * lam[k];
-    if (k + 1 < a1) s11 += lam[k] * lam[k + 1];
-  }
-  const float den = s2 + 0.5f * s11;
-  float nu = den > 0.f ? 2.f * s * s / den : 2.f;
-  nu = nu < 2.f ? 2.f : nu;
-  const float a = 2.f / (9.f * nu);
-  return 9.0309f * vk_fast_log2((1.f - a) / (1.f - a - 1.175f * sqrtf(a)));
-}
-#endif
 
 static int bg_moving(vk_ns *ns) {
   if (ns->bgm_n < BG_MOD_K) return 1;
@@ -1364,15 +1207,8 @@ static int bg_moving(vk_ns *ns) {
         v[j] = x;
       }
       spread += 0.5f * (v[BG_MOD_K / 2 - 1] + v[BG_MOD_K / 2]) - v[BG_MOD_K / 10];
-#if BG_MOD == 3
-      spread -= bg_still_spread(ns->lambda, bg_band_bin(ns->bgm_k1, b), bg_band_bin(ns->bgm_k1, b + 1));
-#endif
     }
-#if BG_MOD == 3
-    ns->bgm_moving = spread > BG_MOD_XDB * (float)BG_MOD_NB;
-#else
     ns->bgm_moving = spread > BG_MOD_DB * (float)BG_MOD_NB;
-#endif
     ns->bgm_dirty = 0;
   }
   return ns->bgm_moving;
@@ -1404,66 +1240,6 @@ static void floor_bins(vk_ns *ns) {
   }
 #endif
 }
-
-#if HRNR
-/* Session 10: harmonic regeneration (HRNR; Plapous, Marro and Scalart,
- * "Improved signal-to-noise ratio estimation for speech enhancement", IEEE
- * TASLP 14(6), 2006).  The decision-directed a priori SNR is biased low in
- * the bins 0-10 dB over the noise (docs/ns.md, session 9: by 5.2 / 1.7 dB
- * in bins 0-5 / 5-10 dB), where the weak harmonics of voiced speech lie,
- * and the gain then cuts them.  A voiced frame's harmonics are all
- * multiples of one pitch: a memoryless nonlinearity applied to the frame
- * enhanced by the stage's gain (half-wave rectification, max(0, s))
- * produces components at sums and differences of the strong harmonics
- * that survived, i.e. again at multiples of the pitch, where the weak
- * ones were lost.  The a priori SNR is then taken from the mix
- * (rho |S_enh|^2 + (1 - rho) |S_harmo|^2) / noise, rho the stage's gain:
- * where the gain is high the enhanced spectrum is trusted, where it is low
- * the regenerated one.  Only in voiced speech frames (the voicing guard's
- * pitch) and from the pitch's bin up (a rectified signal's DC and envelope
- * lie below it); the stage is then run again on that a priori SNR.  The
- * rectification commutes with the non-negative analysis window, so the
- * enhanced frame is rectified as the inverse transform gives it.  Cost:
- * one inverse and one forward FFT and a second pass of the stage, in
- * voiced frames only (+20-23 % per frame on voiced syllables in white
- * noise, C harness; with it on, the stage is called a second time in those
- * frames, which vk_ns.h's contract would have to say).
- * Training, 8 / 16 / 48 kHz (docs/ns.md, "Session 10: harmonic
- * regeneration"): HRNR 1 lowers SA by only 0.006 dB (its estimate is a
- * power of the enhanced frame, so in the bins 0-10 dB over the noise,
- * where the gain is 0.5-0.8, it seldom exceeds the decision-directed one)
- * and raises dSTOI in 26 of 30 cells (rows +0.07..+0.12, babble +0.13..
- * +0.15) at an unchanged NAabs; brown and pink at +10/+20 dB lose up to
- * 0.05.  HRNR 2 raises SA (0.463 -> 0.481 at 8 kHz).  Not an SA remedy,
- * hence off. */
-static void hrnr_step(vk_ns *ns, const vk_ns_gain_input *gi, float *xi) {
-  const int32_t n = ns->n, nb = ns->nbins;
-  vk_cpx *H = ns->hx;
-  const float *g = ns->gain, *le = gi->noise;
-  float *t = ns->tbuf; /* free until the synthesis */
-  for (int32_t k = 0; k < nb; k++) {
-    H[k].re = ns->X[k].re * g[k];
-    H[k].im = ns->X[k].im * g[k];
-  }
-  vk_fft_real_inverse(&ns->fft, H, t);
-  const float sc = 1.f / (float)n; /* the inverse transform's scale */
-  for (int32_t i = 0; i < 2 * n; i++) t[i] = t[i] > 0.f ? t[i] * sc : 0.f;
-  vk_fft_real_forward(&ns->fft, t, H);
-  int32_t k0 = (int32_t)ns->vg_f0;
-  k0 = k0 < 1 ? 1 : k0;
-  for (int32_t k = k0; k < nb; k++) {
-    const float r = HRNR_RHO < 0.f ? g[k] : HRNR_RHO;
-    const float pe = g[k] * g[k] * ns->P[k], ph = H[k].re * H[k].re + H[k].im * H[k].im;
-    float xh = (r * pe + (1.f - r) * ph) / le[k];
-#if HRNR == 1
-    xi[k] = xh > xi[k] ? xh : xi[k];
-#else
-    xi[k] = xh > XI_MIN ? xh : XI_MIN;
-#endif
-  }
-  ns->stage->compute(ns->stage->ctx, gi, ns->gain, ns->spp);
-}
-#endif
 
 static void process_frame(vk_ns *ns, const float *x, float *y) {
   const int32_t n = ns->n, nb = ns->nbins;
@@ -1543,9 +1319,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   for (int32_t k = 1; k < nb - 1; k++) Sf[k] = 0.25f * (P[k - 1] + P[k + 1]) + 0.5f * P[k];
   Sf[nb - 1] = 0.75f * P[nb - 1] + 0.25f * P[nb - 2];
   if (ns->frames == 0) {
-#if NS_START
-    start_power(P, Sf, nb);
-#endif
     for (int32_t k = 0; k < nb; k++) {
       S[k] = Smin[k] = Stmp[k] = Sf[k];
       lam[k] = P[k];
@@ -1602,9 +1375,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     p = ((p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) || (ns->vmask[k] > 0.f && P[k] > ns->vmask[k] * lam[k])) ? 1.f : p;
 #else
     p = (p > GATE_PM && P[k] > GATE_GAMMA * lam[k]) ? 1.f : p;
-#endif
-#if LOW_GATE
-    p = low_gate(ns, k, p);
 #endif
     float ad = ALPHA_D + (1.f - ALPHA_D) * p;
     ad = (init && ad > a0) ? a0 : ad;
@@ -1740,9 +1510,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->flb};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
-#if HRNR
-  if (ns->vad_hang > 0 && !transient && (HRNR_ALL || ns->vg_f0 > 0.f)) hrnr_step(ns, &gi, xi);
-#endif
   /* 8. smoothing across frequency, then time; floor (during a click the
    * gain may fall freely: a release floor of 0) */
   float *gs = ns->gsm;

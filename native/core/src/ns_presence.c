@@ -12,10 +12,8 @@
 #include "ns_presence_weights.h"
 #include <string.h>
 
-#ifndef NS_PRES_THR
-#define NS_PRES_THR 0 /* session 9: the threshold that keeps the estimate's extra speech frames (those the count calls
-                         pauses) within a false-alarm budget of stationary-noise frames (vk_ns_pres_thr_budget); 0 session
-                         8's (vk_ns_pres_thr: the estimate alone at the count's false-alarm rate) */
+#ifdef NS_PRES_THR
+#error "NS_PRES_THR was removed in session 11; build it from b1667e7 (docs/ns.md, \"Session 11: switches removed\")"
 #endif
 
 /* Band edges in 50 Hz bins: 100 Hz .. 4.05 kHz, about log-spaced (the
@@ -79,6 +77,6 @@ int vk_ns_presence_speech(const vk_ns_presence *st, int32_t rate) {
   const float *w = vk_ns_pres_w[r];
   float z = w[VK_NS_PRES_NF];
   for (int i = 0; i < VK_NS_PRES_NF; i++) z += w[i] * st->f[i];
-  const float *thr = NS_PRES_THR ? vk_ns_pres_thr_budget : vk_ns_pres_thr;
+  const float *thr = vk_ns_pres_thr;
   return z > thr[r];
 }

@@ -3,8 +3,7 @@
  * (ns_presence.c; features in its order, the bias last) and the logit
  * threshold of its speech decision, per rate (8, 16, 48 kHz): session 8's
  * (vk_ns_pres_thr, the estimate alone at the count rule's false-alarm rate on
- * stationary noise) and session 9's (vk_ns_pres_thr_budget, also the extra
- * frames within 1.0 % of each stationary noise's frames; NS_PRES_THR).
+ * stationary noise).
  * Fitted on the training talkers only, noises from seeds 9100..9185. */
 #ifndef VK_NS_PRESENCE_WEIGHTS_H
 #define VK_NS_PRESENCE_WEIGHTS_H
@@ -13,5 +12,4 @@ static const float vk_ns_pres_w[3][VK_NS_PRES_NF + 1] = {
   {-0.08509358f, -0.01967745f, -0.1116315f, 0.02712200f, -0.2924082f, -0.2137905f, -0.3710705f, -0.1838462f, 0.1029622f, 0.1812306f, 0.05807848f, 0.2013869f, -0.1193274f, -0.08265699f, -0.2850131f, -0.08081661f, 4.236414f, 5.295869f, 0.1270736f, 0.9792476f, -0.6165634f, 1.932928f, -0.1313162f, -1.666362f, -2.948449f},
   {-0.08632700f, -0.02418613f, -0.1077805f, 0.01942716f, -0.2867364f, -0.2248605f, -0.3934440f, -0.2016196f, 0.09361759f, 0.1687066f, 0.05950924f, 0.1889318f, -0.1263584f, -0.07100104f, -0.2738013f, -0.06244122f, 4.565465f, 5.269086f, 0.1259831f, 1.061423f, -0.5734749f, 1.900003f, -0.1351818f, -1.618127f, -3.075425f}};
 static const float vk_ns_pres_thr[3] = {-0.2042273f, -0.1863759f, -0.2985713f};
-static const float vk_ns_pres_thr_budget[3] = {0.3171350f, 0.2782175f, 0.1243396f};
 #endif
