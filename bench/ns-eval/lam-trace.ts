@@ -51,7 +51,7 @@ const rows = new Map<string, Row>();
 const row = (key: string) => { let a = rows.get(key); if (!a) rows.set(key, (a = { w: 0, lam: 0, lamn: 0, cnt: 0, leak: new Float64Array(15), upd: new Float64Array(15), wsum: new Float64Array(15) })); return a; };
 const calib: number[] = [];
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.ours.bins'))) {
-  const base = f.replace('.ours.bins', ''), noise = base.split('-')[2];
+  const base = f.replace('.ours.bins', ''), noise = /-(white|pink|brown|babble|keyboard|fan)-/.exec(base)?.[1] ?? '?'; // talkers may hold a '-' (ast-it)
   if (noise === 'keyboard') continue; // cut clicks change lambda_eff; their frames are not P = gamma lambda
   if (onlyNoise && noise !== onlyNoise) continue;
   const B = f32(`${dir}/${f}`), rec = 5 * nb + 4, T = B.length / rec;
