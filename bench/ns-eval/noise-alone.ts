@@ -7,7 +7,8 @@
  *
  * Per noise (white, pink, brown, fan): the share of frames the count calls
  * speech (the trace's speech hangover) and the learned estimate calls
- * speech (its pres_low, NS_LEARNED 3), the noise removed after the first
+ * speech (its pres_low, NS_LEARNED 3), the frames the voicing guard finds
+ * voiced (it looks only in speech frames), the noise removed after the first
  * second (input over output energy, dB), and the noise estimate over the
  * noise's PSD (its periodogram averaged over +-25 frames, in the core's
  * STFT) per 50 Hz bin up to 300 Hz: log mean and linear mean, dB.  The
@@ -67,9 +68,9 @@ writeFileSync(join(work, 'noise-list.txt'), list.join('\n') + '\n');
 const r = spawnSync(join(work, 'vk_ns'), ['50', String(rate), 'list', join(work, 'noise-list.txt')], { encoding: 'utf8' });
 if (r.status !== 0) throw new Error(`harness failed: ${r.stderr}`);
 console.log(`noise alone, ${files} x ${seconds} s per noise, 8 kHz, cflags '${opt('cflags', '')}'`);
-console.log('noise | speech frames % (count, with hangover) | the learned estimate\'s speech frames % | removed dB | lambda/N per bin 0..300 Hz, log mean dB (linear mean dB)');
+console.log('noise | speech frames % (count, with hangover) | the learned estimate\'s speech frames % | voiced by the guard % | removed dB | lambda/N per bin 0..300 Hz, log mean dB (linear mean dB)');
 for (const kind of NOISES) {
-  let sp = 0, pr = 0, fr = 0, ein = 0, eout = 0;
+  let sp = 0, pr = 0, vo = 0, fr = 0, ein = 0, eout = 0;
   const lg = new Float64Array(K), ln = new Float64Array(K);
   let cnt = 0;
   for (const m of made.filter((m) => m.kind === kind)) {
@@ -80,7 +81,7 @@ for (const kind of NOISES) {
     for (let i = rate; i + n < out.length; i++) { ein += inp[i] * inp[i]; eout += out[i + n] * out[i + n]; }
     const N = spec(m.nz, T);
     for (let t = 100; t < T; t++) {
-      fr++; if (B[t * rec + 5 * nb] > 0) sp++; if (B[t * rec + 5 * nb + 2] > 0) pr++;
+      fr++; if (B[t * rec + 5 * nb] > 0) sp++; if (B[t * rec + 5 * nb + 2] > 0) pr++; if (B[t * rec + 5 * nb + 3] > 0) vo++;
       const Nm = new Float64Array(K); let c = 0;
       for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) Nm[k] += N[u][k]; }
       for (let k = 1; k < K; k++) { const q = B[t * rec + k] / (Nm[k] / c); lg[k] += Math.log10(q); ln[k] += q; }
@@ -88,5 +89,5 @@ for (const kind of NOISES) {
     }
   }
   const bins = [...Array(K - 1).keys()].map((j) => j + 1).map((k) => `${k * 50}:${((10 * lg[k]) / cnt).toFixed(2)} (${(10 * Math.log10(ln[k] / cnt)).toFixed(2)})`);
-  console.log(`${kind.padEnd(6)} | ${((100 * sp) / fr).toFixed(1).padStart(5)} | ${((100 * pr) / fr).toFixed(1).padStart(5)} | ${(10 * Math.log10(ein / eout)).toFixed(2)} | ${bins.join('  ')}`);
+  console.log(`${kind.padEnd(6)} | ${((100 * sp) / fr).toFixed(1).padStart(5)} | ${((100 * pr) / fr).toFixed(1).padStart(5)} | ${((100 * vo) / fr).toFixed(1).padStart(5)} | ${(10 * Math.log10(ein / eout)).toFixed(2)} | ${bins.join('  ')}`);
 }
