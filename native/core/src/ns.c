@@ -170,6 +170,10 @@
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
+#ifndef BG_RING
+#define BG_RING 0           /* session 11 (bg_ring_admits): a noise-like frame enters BG_MOD's ring only when it is not the talker's:
+                               1 the learned estimate (ns_presence.c) does not call it speech; 2 it is not in the count's hangover; 0 off */
+#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -260,6 +264,12 @@
 #define HF_HOT 0.15f        /* ... and calls speech over this share of bins over VAD_GAMMA: the lowest of 0.10/0.15/0.20/0.25
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
+#endif
+#if BG_RING == 1 && !NS_PRESENCE
+#error "BG_RING 1 needs the learned presence estimate (NS_LEARNED)"
+#endif
+#if BG_RING && BG_MOD_RUN > 1
+#error "BG_RING and BG_MOD_RUN are two rules for the same ring entry: pick one"
 #endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
@@ -1194,6 +1204,34 @@ static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
   ns->bgm_dirty = 1;
 }
 
+#if BG_RING
+/* Session 11 (BG_RING, docs/ns.md "Session 11: keeping the talker out of
+ * the babble ring").  The ring is meant to hold the background, yet a
+ * talker who speaks long phrases leaves frames that pass the noise-like
+ * test between his louder ones: the ends of his words, weak consonants,
+ * onsets.  In held-out ast-fr's misfiring frames (brown noise, +20 dB)
+ * they were over half the ring, and the ring's median was then his
+ * speech, not the noise.  Level does not tell them from the background
+ * (they are noise-like by construction); their context does: speech is
+ * continuous over a syllable, so such a frame sits next to frames the
+ * frame decision calls speech, and it carries the spectral shape and
+ * band-SNR changes of speech that the learned estimate (ns_presence.c,
+ * trained on the training talkers to find the speech frames the count
+ * misses) hears.  A noise-like frame enters only when it is not the
+ * talker's: BG_RING 1, the estimate does not call it speech; 2, it is not
+ * in the count's hangover.  A babble frame the estimate calls speech
+ * stays out too; the ring then fills later over babble, and until it is
+ * full the background counts as moving (the test alone).  Click frames
+ * enter as before. */
+static int bg_ring_admits(const vk_ns *ns) {
+#if BG_RING == 1
+  return !ns->pres_low;
+#else
+  return ns->vad_hang == 0;
+#endif
+}
+#endif
+
 static int bg_moving(vk_ns *ns) {
   if (ns->bgm_n < BG_MOD_K) return 1;
   if (ns->bgm_dirty) {
@@ -1451,6 +1489,8 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * (the talker's weak frames that pass for noise-like come alone, between
      * his louder ones; docs/ns.md "the spread against a stationary noise's own") */
     if ((quiet && ns->quiet_run >= BG_MOD_RUN) || tr_seen) bg_mod_push(ns, P, k1);
+#elif BG_RING
+    if ((quiet && bg_ring_admits(ns)) || tr_seen) bg_mod_push(ns, P, k1);
 #else
     if (quiet || tr_seen) bg_mod_push(ns, P, k1);
 #endif
