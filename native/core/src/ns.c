@@ -1124,10 +1124,11 @@ static void count_hang(vk_ns *ns, int sp_now) {
 /* Session 11 (built, off: a trade; docs/ns.md "Session 11: the noise
  * estimate under speech in the low band").  The bins below LOW_HOLD_HZ held
  * out of the noise average in this frame (the count: the bins below it), 0
- * for none.  In frames with speech the estimate there stands 0.7-1.3 dB
- * over the true noise.  A replay of the average's own weights on the noise
- * alone (lam-trace.ts) puts that excess in speech let into the average,
- * not in how the weights select the noise: in frames the count calls
+ * for none.  In frames with speech the estimate there stands 0.8-1.5 dB
+ * over the true noise (150 Hz; white, pink, brown, fan).  A replay of the
+ * average's own weights on the noise alone (lam-trace.ts) puts that excess
+ * in speech let into the average, not in how the weights select the
+ * noise: in frames the count calls
  * speech but the voicing guard does not find voiced (the guard's own frames
  * let in nothing), MCRA's indicator gives bins 0-10 dB over the noise
  * weights of 0.4-1.4 %, and a speech stretch's few updates keep what they
@@ -1146,7 +1147,9 @@ static void count_hang(vk_ns *ns, int sp_now) {
  * noise alone the count calls 38 % of the frames speech (white, pink,
  * brown: 5-7 %), on the fan's louder moments, and holding the estimate in
  * them sets it 0.6 dB lower (noise-alone.ts, seeds 9000+): fan NAabs
- * -0.4..-0.6 dB on training for SA -0.012..-0.015 dB. */
+ * -0.4..-0.6 dB on training for SA -0.012..-0.015 dB.  Removing the leak
+ * also shows the pauses' low bias, which the carried-over leak had
+ * offset (a periodicity-keyed form spared fan and cost pink 0.3 dB). */
 static inline int32_t low_hold(const vk_ns *ns) {
   const int32_t top = LOW_HOLD_HZ / 50;
   if (ns->since_pause >= BG_T0) return 0;
