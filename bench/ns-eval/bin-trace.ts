@@ -43,7 +43,7 @@ const add = (key: string, w: number, v: Omit<Acc, 'w' | 'cnt'>) => {
 const pause = new Map<string, { lam: number; cnt: number }>();
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.ours.bins'))) {
   const base = f.replace('.ours.bins', ''), noise = base.split('-')[2];
-  const B = f32(`${dir}/${f}`), rec = 5 * nb + 3, T = B.length / rec;
+  const B = f32(`${dir}/${f}`), rec = 5 * nb + 4, T = B.length / rec;
   const S = spec(f32(`${dir}/${base}.clean.f32`), T), N = spec(f32(`${dir}/${base}.noise.f32`), T);
   // the noise's PSD: its periodogram averaged over +-25 frames
   const Nm = N.map((_, t) => { const p = new Float64Array(K); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) p[k] += N[u][k]; } return p.map((v) => v / c); });

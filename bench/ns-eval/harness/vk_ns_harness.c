@@ -45,10 +45,10 @@ int main(int argc, char **argv) {
       snprintf(fp, sizeof fp, "%s.bins", out);
       FILE *ff = fopen(fp, "wb");
       if (!ff) { perror(fp); return 2; }
-      float *bv = (float *)malloc(sizeof(float) * (5 * (fs + 1) + 3));
+      float *bv = (float *)malloc(sizeof(float) * (5 * (fs + 1) + 4));
       for (long o = 0; o < m; o += fs) {
         vk_ns_process_i16(ns, d + o, d + o, fs);
-        int32_t c = vk_ns_bin_dump(ns, bv, 5 * (fs + 1) + 3);
+        int32_t c = vk_ns_bin_dump(ns, bv, 5 * (fs + 1) + 4);
         fwrite(bv, sizeof(float), (size_t)c, ff);
       }
       free(bv);

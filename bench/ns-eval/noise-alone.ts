@@ -1,0 +1,93 @@
+/**
+ * Diagnosis (not the table): the suppressor on noise alone, from seeds no
+ * corpus set uses (9000 + i), 8 kHz.  Session 11, docs/ns.md "Session 11:
+ * the noise estimate under speech in the low band".
+ *
+ *   npx tsx bench/ns-eval/noise-alone.ts [--cflags '-DX=1'] [--work build/ns-probe-X] [--files 10] [--seconds 10]
+ *
+ * Per noise (white, pink, brown, fan): the share of frames the count calls
+ * speech (the trace's speech hangover) and the learned estimate calls
+ * speech (its pres_low, NS_LEARNED 3), the frames the voicing guard finds
+ * voiced (it looks only in speech frames), the noise removed after the first
+ * second (input over output energy, dB), and the noise estimate over the
+ * noise's PSD (its periodogram averaged over +-25 frames, in the core's
+ * STFT) per 50 Hz bin up to 300 Hz: log mean and linear mean, dB.  The
+ * harness is built with -DNS_BIN_DUMP=1 plus --cflags.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FS, makeNoise } from './corpus.js';
+import { resample } from './dsp.js';
+
+const argv = process.argv.slice(2);
+const opt = (k: string, d: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
+const root = join(import.meta.dirname, '../..');
+const work = join(root, opt('work', 'build/ns-probe-noise'));
+const files = Number(opt('files', '10')), seconds = Number(opt('seconds', '10'));
+const rate = 8000, n = rate / 100, nb = n + 1, K = 7, rec = 5 * nb + 4;
+mkdirSync(work, { recursive: true });
+const b = spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, VK_NS_CFLAGS: `-DNS_BIN_DUMP=1 ${opt('cflags', '')}`, NS_EVAL_OUT: work },
+});
+if (b.status !== 0) throw new Error('harness build failed');
+const win = Float64Array.from({ length: 2 * n }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((Math.PI * i) / n)));
+function spec(x: Float32Array, T: number) {
+  const out: Float64Array[] = [];
+  for (let t = 0; t < T; t++) {
+    const p = new Float64Array(K);
+    for (let k = 0; k < K; k++) {
+      let re = 0, im = 0;
+      for (let i = 0; i < 2 * n; i++) { const j = (t - 1) * n + i; const v = j >= 0 && j < x.length ? x[j] * 32768 * win[i] : 0; re += v * Math.cos((Math.PI * k * i) / n); im -= v * Math.sin((Math.PI * k * i) / n); }
+      p[k] = (re * re + im * im) / 2 ** 30; // the core's periodogram scale (lam-trace.ts: median ratio exactly 2^-30)
+    }
+    out.push(p);
+  }
+  return out;
+}
+const f32 = (p: string) => { const v = readFileSync(p); return new Float32Array(v.buffer, v.byteOffset, v.length / 4); };
+const NOISES = ['white', 'pink', 'brown', 'fan'] as const;
+const list: string[] = [];
+const made: { kind: string; file: string; nz: Float32Array }[] = [];
+for (const kind of NOISES) {
+  for (let i = 0; i < files; i++) {
+    const nz48 = makeNoise(kind, seconds * FS, 9000 + 10 * i + NOISES.indexOf(kind), []);
+    const nz = resample(nz48, FS, rate);
+    // at the corpus's level: speech at -28 dBFS, noise at 0 dB SNR
+    let e = 0; for (const v of nz) e += v * v;
+    const g = 10 ** (-28 / 20) / Math.sqrt(e / nz.length);
+    const x = Float32Array.from(nz, (v) => v * g);
+    const file = join(work, `noise-${kind}-${i}.raw`);
+    writeFileSync(file, Buffer.from(Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))).buffer));
+    list.push(`${file} ${file}.ours`);
+    made.push({ kind, file, nz: x });
+  }
+}
+writeFileSync(join(work, 'noise-list.txt'), list.join('\n') + '\n');
+const r = spawnSync(join(work, 'vk_ns'), ['50', String(rate), 'list', join(work, 'noise-list.txt')], { encoding: 'utf8' });
+if (r.status !== 0) throw new Error(`harness failed: ${r.stderr}`);
+console.log(`noise alone, ${files} x ${seconds} s per noise, 8 kHz, cflags '${opt('cflags', '')}'`);
+console.log('noise | speech frames % (count, with hangover) | the learned estimate\'s speech frames % | voiced by the guard % | removed dB | lambda/N per bin 0..300 Hz, log mean dB (linear mean dB)');
+for (const kind of NOISES) {
+  let sp = 0, pr = 0, vo = 0, fr = 0, ein = 0, eout = 0;
+  const lg = new Float64Array(K), ln = new Float64Array(K);
+  let cnt = 0;
+  for (const m of made.filter((m) => m.kind === kind)) {
+    const B = f32(`${m.file}.ours.bins`), T = B.length / rec;
+    const out = new Int16Array(readFileSync(`${m.file}.ours`).buffer.slice(0));
+    const inp = new Int16Array(readFileSync(m.file).buffer.slice(0));
+    // the output is delayed by one hop (vk_ns_delay)
+    for (let i = rate; i + n < out.length; i++) { ein += inp[i] * inp[i]; eout += out[i + n] * out[i + n]; }
+    const N = spec(m.nz, T);
+    for (let t = 100; t < T; t++) {
+      fr++; if (B[t * rec + 5 * nb] > 0) sp++; if (B[t * rec + 5 * nb + 2] > 0) pr++; if (B[t * rec + 5 * nb + 3] > 0) vo++;
+      const Nm = new Float64Array(K); let c = 0;
+      for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) Nm[k] += N[u][k]; }
+      for (let k = 1; k < K; k++) { const q = B[t * rec + k] / (Nm[k] / c); lg[k] += Math.log10(q); ln[k] += q; }
+      cnt++;
+    }
+  }
+  const bins = [...Array(K - 1).keys()].map((j) => j + 1).map((k) => `${k * 50}:${((10 * lg[k]) / cnt).toFixed(2)} (${(10 * Math.log10(ln[k] / cnt)).toFixed(2)})`);
+  console.log(`${kind.padEnd(6)} | ${((100 * sp) / fr).toFixed(1).padStart(5)} | ${((100 * pr) / fr).toFixed(1).padStart(5)} | ${((100 * vo) / fr).toFixed(1).padStart(5)} | ${(10 * Math.log10(ein / eout)).toFixed(2)} | ${bins.join('  ')}`);
+}
