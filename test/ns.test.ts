@@ -77,13 +77,11 @@ function babble(len: number, rate: number, talkers: number, seed: number, rms: n
  */
 const crowdCache = new Map<string, Float32Array>();
 const CROWD_LEAD = 1.5;
-function talkerOverCrowd(rate: number, over: number): Float32Array {
-  const key = `${rate}-${over}`;
-  const hit = crowdCache.get(key);
-  if (hit) return hit;
-  const sp = Float32Array.from(downsample(speech48k(), 48000, rate), (v) => v / 32768);
-  const lead = Math.round(CROWD_LEAD * rate), len = lead + sp.length;
-  const r = rng(21);
+/** The committed speech at `rate` (float, full scale 1). */
+const speechAt = (rate: number) => Float32Array.from(downsample(speech48k(), 48000, rate), (v) => v / 32768);
+/** The crowd: 8 copies of `sp` from seeded random points at seeded speeds of 0.8-1.25, looped and summed. */
+function crowdOf(sp: Float32Array, len: number, seed: number): Float32Array {
+  const r = rng(seed);
   const crowd = new Float32Array(len);
   for (let v = 0; v < 8; v++) {
     const speed = 0.8 + 0.45 * r(), off = r() * sp.length;
@@ -92,6 +90,15 @@ function talkerOverCrowd(rate: number, over: number): Float32Array {
       crowd[i] += sp[j] * (1 - f) + sp[(j + 1) % sp.length] * f;
     }
   }
+  return crowd;
+}
+function talkerOverCrowd(rate: number, over: number): Float32Array {
+  const key = `${rate}-${over}`;
+  const hit = crowdCache.get(key);
+  if (hit) return hit;
+  const sp = speechAt(rate);
+  const lead = Math.round(CROWD_LEAD * rate), len = lead + sp.length;
+  const crowd = crowdOf(sp, len, 21);
   const g = Math.sqrt(power(sp) / power(crowd) / 10 ** (over / 10));
   const x = Float32Array.from(crowd, (v, i) => g * v + (i >= lead ? sp[i - lead] : 0));
   crowdCache.set(key, x);
@@ -294,6 +301,39 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       }
       expect(db(pin / pout)).toBeGreaterThan(15);
       ns.close();
+    });
+
+    it(`${sampleRate} Hz: a crowd from the first frame has the shallow floor by 1 s`, () => {
+      // A call that opens on babble, with no noise alone before it.  Over a
+      // background that moves, the babble test calls it speech-like after
+      // BG_E0..BG_E1 = 0.5..0.75 s without a pause (BG_EARLY, session 11,
+      // docs/ns.md "Session 11: the babble test's start"; before, and still
+      // over a background that does not move, 1..1.5 s, so in 1.0-1.5 s the
+      // floor was still moving from the usual floors, which are deep in the
+      // crowd's dips).  Six crowds (the one above, seeds 21-26, 1.6 s at RMS
+      // 0.01), the frames of 1.0-1.5 s: under 5 % lose more than the shallow
+      // floor (-4.5 dB at the default) plus the 1.5 dB overlap-add margin of
+      // the babble test above.  Session 11, 8 / 16 / 48 kHz: 6 / 5 / 5 of
+      // 300; a -DBG_EARLY=0 addon (session 10's start): 81 / 68 / 62, and
+      // fails.  A crowd's start-up dips under the young noise estimate make
+      // pauses that restart the wait in some of them, so the count is not 0.
+      const n = sampleRate / 100, len = Math.round(1.6 * sampleRate);
+      const sp = speechAt(sampleRate);
+      let deep = 0, frames = 0;
+      for (let seed = 21; seed <= 26; seed++) {
+        const c = crowdOf(sp, len, seed);
+        const g = 0.01 / Math.sqrt(power(c));
+        const x = c.map((v) => v * g);
+        const ns = kit.createNoiseSuppressor({ sampleRate });
+        const y = ns.process(x);
+        const d = ns.delaySamples;
+        ns.close();
+        for (let o = sampleRate; o + n <= 1.5 * sampleRate; o += n, frames++) {
+          if (db(power(x.subarray(o, o + n)) / power(y.subarray(o + d, o + d + n))) > 6) deep++;
+        }
+      }
+      expect(frames).toBe(300);
+      expect(deep / frames).toBeLessThan(0.05);
     });
 
     it(`${sampleRate} Hz: a talker far above the babble gets the deep floor back in his pauses; one near it keeps the shallow floor`, () => {

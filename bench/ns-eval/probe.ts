@@ -18,6 +18,9 @@
  *       [--phrases [LO,HI]]  (connected speech: the same words, in the same seeded
  *                order, follow each other with gaps of LO..HI ms, default 30,60,
  *                instead of 120-300 ms; the mixture files get a '-phr' suffix)
+ *       [--lead S]  (the noise-alone lead-in before the first word, seconds; default
+ *                0.3, the corpus's; other values give the files a '-leadS' suffix;
+ *                session 11: a talker who speaks from the first frame)
  *
  * --phrases: the training talkers say single words with pauses, so the
  * core's babble test (ns.c: a pause is BG_PAUSE_RUN = 10 noise-like 20 ms
@@ -77,6 +80,10 @@ const phraseGap: [number, number] | undefined = !args.has('phrases') ? undefined
   : args.get('phrases') === '1' ? [0.03, 0.06]
   : (args.get('phrases')!.split(',').map((v) => Number(v) / 1000) as [number, number]);
 if (phraseGap && !(phraseGap.length === 2 && phraseGap[0] >= 0 && phraseGap[1] >= phraseGap[0])) throw new Error('--phrases [LO,HI] (gap between words, ms)');
+// --lead S: the noise-alone lead-in (concatWords' default 0.3 s, the corpus's)
+const lead = args.has('lead') ? Number(args.get('lead')) : undefined;
+if (lead !== undefined && !(lead >= 0 && lead < seconds)) throw new Error('--lead S (seconds of noise alone before the first word, >= 0)');
+const leadTag = lead === undefined ? '' : `-lead${lead}`;
 
 mkdirSync(work, { recursive: true });
 if (!args.has('no-build')) {
@@ -96,7 +103,7 @@ const mixes: Mix[] = [];
 list.forEach((talker, ti) => {
   if (!talkersWanted.includes(talker)) return;
   const seed = seedBase + ti;
-  const clean48 = concatWords(talkers.get(talker)!, seed, seconds, phraseGap ?? [0.12, 0.3]);
+  const clean48 = concatWords(talkers.get(talker)!, seed, seconds, phraseGap ?? [0.12, 0.3], lead);
   if (args.has('recnoise')) {
     // Mechanism test: a recording's own noise inside the words (pink, at
     // this many dB against the utterance's RMS), part of the 'clean' reference.
@@ -126,7 +133,7 @@ list.forEach((talker, ti) => {
       const clean = Float32Array.from(c, (v) => v * g);
       const noiseSig = Float32Array.from(nz, (v) => v * gn);
       const q = Int16Array.from(clean, (v, i) => Math.max(-32768, Math.min(32767, Math.round((v + noiseSig[i]) * 32768))));
-      const file = join(work, `${set}-${talker}-${kind}-${snr}-${rate}${phraseGap ? '-phr' : ''}.raw`);
+      const file = join(work, `${set}-${talker}-${kind}-${snr}-${rate}${phraseGap ? '-phr' : ''}${leadTag}.raw`);
       writeFileSync(file, Buffer.from(q.buffer));
       if (args.has('dump')) {
         // the parts of the mixture, for a debugging build of the core (not the table)

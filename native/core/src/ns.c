@@ -167,6 +167,15 @@
 #ifndef BG_MOD_DB
 #define BG_MOD_DB 3.5f      /* ... the band level's median over its 10th percentile, dB, above which it moves */
 #endif
+#ifndef BG_EARLY
+#define BG_EARLY 1          /* session 11 (bg_early): over a background that moves (bg_moving) the babble test starts sooner, */
+#endif                      /* (needs BG_MOD) 0: session 10's start only (docs/ns.md "Session 11: the babble test's start") */
+#ifndef BG_E0
+#define BG_E0 50            /* ... after this many frames without a pause (0.5 s; keep it well above BG_MOD_K) ... */
+#endif
+#ifndef BG_E1
+#define BG_E1 75            /* ... and in full after this many (0.75 s) */
+#endif
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
@@ -1254,6 +1263,26 @@ static int bg_moving(vk_ns *ns) {
   }
   return ns->bgm_moving;
 }
+
+#if BG_EARLY
+/* Session 11 (docs/ns.md "Session 11: the babble test's start").  The
+ * test's one-second wait (BG_T0) kept babble's deep floors through the
+ * first second of a call: the never-seen talkers of session 10 lost their
+ * babble@0 there.  An earlier start with nothing else gave steady noise
+ * the shallow floor before the first pause, and the whole state gated by
+ * the ring (BG_MOD 2) cut a phrase's weak tails over steady noise and kept
+ * the deep floor from babble that joins a steady background (its ring
+ * still holds the steady frames).  So the state starts at BG_E0..BG_E1
+ * frames only where the background moves (a ring not yet full counts as
+ * moving, as for BG_LEVEL's rule); elsewhere the test waits as before.
+ * nu is session 10's weight; returns the frame's. */
+static float bg_early(vk_ns *ns, float nu) {
+  float e = (float)(ns->since_pause - BG_E0) / (float)(BG_E1 - BG_E0);
+  e = e > 1.f ? 1.f : e;
+  if (e <= nu || !bg_moving(ns)) return nu;
+  return e;
+}
+#endif
 #endif
 
 /* The floor of each bin, handed to the gain stage (which applies it once,
@@ -1496,6 +1525,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     if ((quiet && bg_ring_admits(ns)) || tr_seen) bg_mod_push(ns, P, k1);
 #else
     if (quiet || tr_seen) bg_mod_push(ns, P, k1);
+#endif
+#if BG_EARLY
+    nu = bg_early(ns, nu);
 #endif
     const int bg_still = nu > 0.f && !bg_moving(ns);
 #if BG_MOD == 2
