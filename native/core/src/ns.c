@@ -28,10 +28,11 @@
 #include <string.h>
 
 /* Switches removed in session 11: their code is gone, so a build that passes one would silently give
- * the default output.  Their figures are reproducible from b1667e7 (docs/ns.md, "Session 11: switches removed"). */
+ * the default output.  Their figures are reproducible from the commit docs/ns.md names ("Session 11: switches removed"). */
 #if defined(NS_START) || defined(SA_LOBE) || defined(SA_LOBE_HZ) || defined(LOW_GATE) || defined(LOW_GATE_HZ) || \
-    defined(HRNR) || defined(HRNR_RHO) || defined(HRNR_ALL) || defined(BG_MOD_XDB) || defined(TR_DECAY_ON)
-#error "this switch was removed in session 11; build it from b1667e7 (docs/ns.md, \"Session 11: switches removed\")"
+    defined(HRNR) || defined(HRNR_RHO) || defined(HRNR_ALL) || defined(BG_MOD_XDB) || defined(TR_DECAY_ON) || \
+    defined(BG_RING) || defined(LOW_HOLD) || defined(LOW_HOLD_HZ)
+#error "this switch was removed in session 11; build it from the commit docs/ns.md names (\"Session 11: switches removed\")"
 #endif
 
 /* ---- tuning constants (per 10 ms frame, 50 Hz bins, any rate) ---------- */
@@ -179,10 +180,6 @@
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
-#ifndef BG_RING
-#define BG_RING 0           /* session 11 (bg_ring_admits): a noise-like frame enters BG_MOD's ring only when it is not the talker's:
-                               1 the learned estimate (ns_presence.c) does not call it speech; 2 it is not in the count's hangover; 0 off */
-#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -252,14 +249,6 @@
                                peak; 0 every bin below NS_LOW_HZ (session 8's output) */
 #endif
 #define NS_PEAK_PITCH (NS_LEARNED >= 3 && NS_LOWSEL)
-#ifndef LOW_HOLD
-#define LOW_HOLD 0          /* session 11 (low_hold, built, off): in speech frames (1: the count's decision; 2: the count over the
-                               bins above LOW_HOLD_HZ in this frame; 3: as 1, within 200 ms of a pause) the bins below
-                               LOW_HOLD_HZ stay out of the noise average whatever their level */
-#endif
-#ifndef LOW_HOLD_HZ
-#define LOW_HOLD_HZ 300     /* ... where session 10's trace found the estimate high in speech frames */
-#endif
 #ifndef HF_FLOOR
 #define HF_FLOOR 2          /* session 9: at 16 kHz and up, the bins from HF_HZ get their own floor, from their own speech
                                decision (hf_floor_step); 2 (default): it may only raise their floor; 1: it sets their floor
@@ -273,12 +262,6 @@
 #define HF_HOT 0.15f        /* ... and calls speech over this share of bins over VAD_GAMMA: the lowest of 0.10/0.15/0.20/0.25
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
-#endif
-#if BG_RING == 1 && !NS_PRESENCE
-#error "BG_RING 1 needs the learned presence estimate (NS_LEARNED)"
-#endif
-#if BG_RING && BG_MOD_RUN > 1
-#error "BG_RING and BG_MOD_RUN are two rules for the same ring entry: pick one"
 #endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
@@ -1129,53 +1112,6 @@ static void count_hang(vk_ns *ns, int sp_now) {
   if (ns->vad_hang < h) ns->vad_hang = h;
 }
 
-#if LOW_HOLD
-/* Session 11 (built, off: a trade; docs/ns.md "Session 11: the noise
- * estimate under speech in the low band").  The bins below LOW_HOLD_HZ held
- * out of the noise average in this frame (the count: the bins below it), 0
- * for none.  In frames with speech the estimate there stands 0.8-1.5 dB
- * over the true noise (150 Hz; white, pink, brown, fan).  A replay of the
- * average's own weights on the noise alone (lam-trace.ts) puts that excess
- * in speech let into the average, not in how the weights select the
- * noise: in frames the count calls
- * speech but the voicing guard does not find voiced (the guard's own frames
- * let in nothing), MCRA's indicator gives bins 0-10 dB over the noise
- * weights of 0.4-1.4 %, and a speech stretch's few updates keep what they
- * let in.  Below 300 Hz a voice's harmonics (80-400 Hz pitch, 50 Hz bins,
- * a main lobe three bins wide) leave few bins of noise alone, so no level
- * test on the bin sorts them (LOW_GATE's biased the estimate low); the
- * hold asks the frame instead:
- *   1: the count's speech decision (with its hangover);
- *   2: the count's rule on this frame over the bins above the held ones
- *      only, so that the held bins' own level does not choose the frames;
- *   3: as 1, within the noise average's time constant (1 / (1 - ALPHA_D)
- *      frames) of the last pause, so the estimate is never staler than
- *      its own memory.
- * Never over a background suspected speech-like (no pause for BG_T0
- * frames), where the count's speech frames never end.  Why off: over fan
- * noise alone the count calls 38 % of the frames speech (white, pink,
- * brown: 5-7 %), on the fan's louder moments, and holding the estimate in
- * them sets it 0.6 dB lower (noise-alone.ts, seeds 9000+): fan NAabs
- * -0.4..-0.6 dB on training for SA -0.012..-0.015 dB.  Removing the leak
- * also shows the pauses' low bias, which the carried-over leak had
- * offset (a periodicity-keyed form spared fan and cost pink 0.3 dB). */
-static inline int32_t low_hold(const vk_ns *ns) {
-  const int32_t top = LOW_HOLD_HZ / 50;
-  if (ns->since_pause >= BG_T0) return 0;
-#if LOW_HOLD == 2
-  const int32_t k1 = ns->nbins - 1 < 80 ? ns->nbins - 1 : 80;
-  float hot = 0.f;
-  for (int32_t k = top; k <= k1; k++) hot += ns->P[k] > VAD_GAMMA * ns->lambda[k] ? 1.f : 0.f;
-  return hot > VAD_HOT * (float)(k1 - top + 1) ? top : 0;
-#else
-#if LOW_HOLD == 3
-  if (ns->since_pause >= (int32_t)(1.f / (1.f - ALPHA_D) + 0.5f)) return 0;
-#endif
-  return ns->vad_hang > 0 ? top : 0;
-#endif
-}
-#endif
-
 #if BG_MOD
 /* Session 10.  The babble test calls the background speech-like when
  * no 100 ms pause has come for a second.  A talker who speaks long
@@ -1215,34 +1151,6 @@ static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
   if (ns->bgm_n < BG_MOD_K) ns->bgm_n++;
   ns->bgm_dirty = 1;
 }
-
-#if BG_RING
-/* Session 11 (BG_RING, docs/ns.md "Session 11: keeping the talker out of
- * the babble ring").  The ring is meant to hold the background, yet a
- * talker who speaks long phrases leaves frames that pass the noise-like
- * test between his louder ones: the ends of his words, weak consonants,
- * onsets.  In held-out ast-fr's misfiring frames (brown noise, +20 dB)
- * they were over half the ring, and the ring's median was then his
- * speech, not the noise.  Level does not tell them from the background
- * (they are noise-like by construction); their context does: speech is
- * continuous over a syllable, so such a frame sits next to frames the
- * frame decision calls speech, and it carries the spectral shape and
- * band-SNR changes of speech that the learned estimate (ns_presence.c,
- * trained on the training talkers to find the speech frames the count
- * misses) hears.  A noise-like frame enters only when it is not the
- * talker's: BG_RING 1, the estimate does not call it speech; 2, it is not
- * in the count's hangover.  A babble frame the estimate calls speech
- * stays out too; the ring then fills later over babble, and until it is
- * full the background counts as moving (the test alone).  Click frames
- * enter as before. */
-static int bg_ring_admits(const vk_ns *ns) {
-#if BG_RING == 1
-  return !ns->pres_low;
-#else
-  return ns->vad_hang == 0;
-#endif
-}
-#endif
 
 static int bg_moving(vk_ns *ns) {
   if (ns->bgm_n < BG_MOD_K) return 1;
@@ -1424,16 +1332,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
    * first periodogram alone */
   const int init = ns->frames < INIT_FRAMES;
   const float a0 = init ? (float)ns->frames / (float)(ns->frames + 1) : 0.f;
-#if LOW_HOLD
-  const int32_t lh = low_hold(ns);
-#endif
   for (int32_t k = 0; k < nb; k++) {
     float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
     float p = ALPHA_P * pm[k] + (1.f - ALPHA_P) * ind;
     pm[k] = p;
-#if LOW_HOLD
-    p = k < lh ? 1.f : p;
-#endif
     /* A bin far above the current noise while the minimum also says
      * speech is speech: keep it out of the noise average entirely (MCRA
      * alone lets 1 - ad of every speech frame leak in).  When the minimum
@@ -1521,8 +1423,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
      * (the talker's weak frames that pass for noise-like come alone, between
      * his louder ones; docs/ns.md "the spread against a stationary noise's own") */
     if ((quiet && ns->quiet_run >= BG_MOD_RUN) || tr_seen) bg_mod_push(ns, P, k1);
-#elif BG_RING
-    if ((quiet && bg_ring_admits(ns)) || tr_seen) bg_mod_push(ns, P, k1);
 #else
     if (quiet || tr_seen) bg_mod_push(ns, P, k1);
 #endif
