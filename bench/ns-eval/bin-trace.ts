@@ -17,23 +17,9 @@
  * tone half-way between the bin and that neighbour gets through the
  * product (Hann) window's kernel (0.42 each, 0.08 the next ones out).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { binRecord, lowPeriodograms, readF32 } from './trace.js';
 const dir = process.argv[2], rate = 8000, n = rate / 100, nb = n + 1, K = 14;
-const win = Float64Array.from({ length: 2 * n }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((Math.PI * i) / n)));
-const f32 = (p: string) => { const b = readFileSync(p); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
-function spec(x: Float32Array, T: number) { // periodogram of frame t: samples (t-1)n .. (t+1)n, int16 scale
-  const out: Float64Array[] = [];
-  for (let t = 0; t < T; t++) {
-    const p = new Float64Array(K);
-    for (let k = 0; k < K; k++) {
-      let re = 0, im = 0;
-      for (let i = 0; i < 2 * n; i++) { const j = (t - 1) * n + i; const v = j >= 0 && j < x.length ? x[j] * 32768 * win[i] : 0; re += v * Math.cos((Math.PI * k * i) / n); im -= v * Math.sin((Math.PI * k * i) / n); }
-      p[k] = re * re + im * im;
-    }
-    out.push(p);
-  }
-  return out;
-}
 type Acc = { w: number; gs: number; g: number; lam: number; xi: number; hang: number; low: number; fl: number; cnt: number; xiT: number; nbg: number; nbx: number; eff: number };
 const acc = new Map<string, Acc>();
 const add = (key: string, w: number, v: Omit<Acc, 'w' | 'cnt'>) => {
@@ -43,8 +29,8 @@ const add = (key: string, w: number, v: Omit<Acc, 'w' | 'cnt'>) => {
 const pause = new Map<string, { lam: number; cnt: number }>();
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.ours.bins'))) {
   const base = f.replace('.ours.bins', ''), noise = base.split('-')[2];
-  const B = f32(`${dir}/${f}`), rec = 5 * nb + 4, T = B.length / rec;
-  const S = spec(f32(`${dir}/${base}.clean.f32`), T), N = spec(f32(`${dir}/${base}.noise.f32`), T);
+  const B = readF32(`${dir}/${f}`), rec = binRecord(nb), T = B.length / rec;
+  const S = lowPeriodograms(readF32(`${dir}/${base}.clean.f32`), T, n, K), N = lowPeriodograms(readF32(`${dir}/${base}.noise.f32`), T, n, K);
   // the noise's PSD: its periodogram averaged over +-25 frames
   const Nm = N.map((_, t) => { const p = new Float64Array(K); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) p[k] += N[u][k]; } return p.map((v) => v / c); });
   const smax = Math.max(...S.map((p) => p.reduce((a, b) => a + b, 0)));

@@ -26,24 +26,10 @@
  * second argument keeps one noise.  Keyboard mixtures are skipped (a cut
  * click's frame is not P = gamma lambda).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { binRecord, lowPeriodograms, readF32 } from './trace.js';
 const dir = process.argv[2], rate = 8000, n = rate / 100, nb = n + 1, K = 14;
 const onlyNoise = process.argv[3]; // optional: one noise
-const win = Float64Array.from({ length: 2 * n }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((Math.PI * i) / n)));
-const f32 = (p: string) => { const b = readFileSync(p); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
-function spec(x: Float32Array | Float64Array, T: number) {
-  const out: Float64Array[] = [];
-  for (let t = 0; t < T; t++) {
-    const p = new Float64Array(K);
-    for (let k = 0; k < K; k++) {
-      let re = 0, im = 0;
-      for (let i = 0; i < 2 * n; i++) { const j = (t - 1) * n + i; const v = j >= 0 && j < x.length ? x[j] * 32768 * win[i] : 0; re += v * Math.cos((Math.PI * k * i) / n); im -= v * Math.sin((Math.PI * k * i) / n); }
-      p[k] = re * re + im * im;
-    }
-    out.push(p);
-  }
-  return out;
-}
 const CLS = ['<-5', '-5..0', '0..5', '5..10', '>=10'];
 const cls = (xdb: number) => (xdb < -5 ? 0 : xdb < 0 ? 1 : xdb < 5 ? 2 : xdb < 10 ? 3 : 4);
 type Row = { w: number; lam: number; lamn: number; cnt: number; leak: Float64Array; upd: Float64Array; wsum: Float64Array };
@@ -54,11 +40,11 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.ours.bins'))) {
   const base = f.replace('.ours.bins', ''), noise = /-(white|pink|brown|babble|keyboard|fan)-/.exec(base)?.[1] ?? '?'; // talkers may hold a '-' (ast-it)
   if (noise === 'keyboard') continue; // cut clicks change lambda_eff; their frames are not P = gamma lambda
   if (onlyNoise && noise !== onlyNoise) continue;
-  const B = f32(`${dir}/${f}`), rec = 5 * nb + 4, T = B.length / rec;
-  const cl = f32(`${dir}/${base}.clean.f32`), no = f32(`${dir}/${base}.noise.f32`);
-  const S = spec(cl, T), N = spec(no, T);
+  const B = readF32(`${dir}/${f}`), rec = binRecord(nb), T = B.length / rec;
+  const cl = readF32(`${dir}/${base}.clean.f32`), no = readF32(`${dir}/${base}.noise.f32`);
+  const S = lowPeriodograms(cl, T, n, K), N = lowPeriodograms(no, T, n, K);
   const mix = Float64Array.from(cl, (v, i) => v + no[i]);
-  const M = spec(mix, T);
+  const M = lowPeriodograms(mix, T, n, K);
   const Nm = N.map((_, t) => { const p = new Float64Array(K); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) p[k] += N[u][k]; } return p.map((v) => v / c); });
   const lam = (t: number, k: number) => B[t * rec + k], P = (t: number, k: number) => B[t * rec + 3 * nb + k] * B[t * rec + k];
   // scale of the core's periodogram to the trace's: median of P / M

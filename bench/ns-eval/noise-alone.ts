@@ -19,34 +19,20 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FS, makeNoise } from './corpus.js';
 import { resample } from './dsp.js';
+import { binRecord, lowPeriodograms, readF32 } from './trace.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
 const root = join(import.meta.dirname, '../..');
 const work = join(root, opt('work', 'build/ns-probe-noise'));
 const files = Number(opt('files', '10')), seconds = Number(opt('seconds', '10'));
-const rate = 8000, n = rate / 100, nb = n + 1, K = 7, rec = 5 * nb + 4;
+const rate = 8000, n = rate / 100, nb = n + 1, K = 7, rec = binRecord(nb);
 mkdirSync(work, { recursive: true });
 const b = spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, VK_NS_CFLAGS: `-DNS_BIN_DUMP=1 ${opt('cflags', '')}`, NS_EVAL_OUT: work },
 });
 if (b.status !== 0) throw new Error('harness build failed');
-const win = Float64Array.from({ length: 2 * n }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((Math.PI * i) / n)));
-function spec(x: Float32Array, T: number) {
-  const out: Float64Array[] = [];
-  for (let t = 0; t < T; t++) {
-    const p = new Float64Array(K);
-    for (let k = 0; k < K; k++) {
-      let re = 0, im = 0;
-      for (let i = 0; i < 2 * n; i++) { const j = (t - 1) * n + i; const v = j >= 0 && j < x.length ? x[j] * 32768 * win[i] : 0; re += v * Math.cos((Math.PI * k * i) / n); im -= v * Math.sin((Math.PI * k * i) / n); }
-      p[k] = (re * re + im * im) / 2 ** 30; // the core's periodogram scale (lam-trace.ts: median ratio exactly 2^-30)
-    }
-    out.push(p);
-  }
-  return out;
-}
-const f32 = (p: string) => { const v = readFileSync(p); return new Float32Array(v.buffer, v.byteOffset, v.length / 4); };
 const NOISES = ['white', 'pink', 'brown', 'fan'] as const;
 const list: string[] = [];
 const made: { kind: string; file: string; nz: Float32Array }[] = [];
@@ -74,12 +60,12 @@ for (const kind of NOISES) {
   const lg = new Float64Array(K), ln = new Float64Array(K);
   let cnt = 0;
   for (const m of made.filter((m) => m.kind === kind)) {
-    const B = f32(`${m.file}.ours.bins`), T = B.length / rec;
+    const B = readF32(`${m.file}.ours.bins`), T = B.length / rec;
     const out = new Int16Array(readFileSync(`${m.file}.ours`).buffer.slice(0));
     const inp = new Int16Array(readFileSync(m.file).buffer.slice(0));
     // the output is delayed by one hop (vk_ns_delay)
     for (let i = rate; i + n < out.length; i++) { ein += inp[i] * inp[i]; eout += out[i + n] * out[i + n]; }
-    const N = spec(m.nz, T);
+    const N = lowPeriodograms(m.nz, T, n, K, 2 ** -30);
     for (let t = 100; t < T; t++) {
       fr++; if (B[t * rec + 5 * nb] > 0) sp++; if (B[t * rec + 5 * nb + 2] > 0) pr++; if (B[t * rec + 5 * nb + 3] > 0) vo++;
       const Nm = new Float64Array(K); let c = 0;

@@ -8,6 +8,7 @@
  *       [--noises white,babble] [--snrs 20] [--cflags '-DX=1'] [--work dir]
  *       [--speex] [--detail] [--strength 0.5] [--seconds 5] [--corpus v1|v2]
  *       [--recnoise dB]  (mechanism test: pink noise inside the words, in the reference)
+ *       [--tsplit S]  (with --detail: the share of dSTOI by segment start also in bins of S seconds)
  *       [--dump]  (also writes each mixture's clean and noise parts as float32 files)
  *       [--clip P]  (mechanism test: the utterance hard-clipped so P % of its samples sit at the clip level, RMS restored)
  *       [--allow-neverseen]  (with --set neverseen: diagnosis only, after session 10's final evaluation)
@@ -206,6 +207,12 @@ for (const m of mixes) {
     const when = (s: number) => (starts[s] < rate ? 0 : starts[s] < 2 * rate ? 1 : 2);
     const byTime = (sg2: number[]) => [0, 1, 2].map((k) => sg2.reduce((a, v, s) => a + (when(s) === k ? v / ns : 0), 0).toFixed(2)).join(' ');
     console.log(`  by segment start (share of dSTOI; < 1 s, 1-2 s, >= 2 s): ${byTime(seg)}${sx ? ` | speex ${byTime(sx.seg)}` : ''}`);
+    if (args.has('tsplit')) {
+      // --tsplit S (session 11): the same share in bins of S seconds of segment start
+      const st = Number(args.get('tsplit')), nbin = Math.ceil(seconds / st);
+      const bins = (sg2: number[]) => Array.from({ length: nbin }, (_, k) => sg2.reduce((a, v, s) => a + (Math.floor(starts[s] / rate / st) === k ? v / ns : 0), 0).toFixed(2)).join(' ');
+      console.log(`  by segment start in ${st} s bins: ${bins(seg)}${sx ? ` | speex ${bins(sx.seg)}` : ''}`);
+    }
     const worst = seg.map((v, s) => [v, s]).sort((a, b) => a[0] - b[0]).slice(0, 5);
     console.log(`  worst segments (dSTOI x100 of the segment, start s): ${worst.map(([v, s]) => `${v.toFixed(1)}@${(starts[s] / rate).toFixed(2)}`).join(' ')}`);
   }

@@ -1189,6 +1189,11 @@ static int bg_moving(vk_ns *ns) {
  * still holds the steady frames).  So the state starts at BG_E0..BG_E1
  * frames only where the background moves (a ring not yet full counts as
  * moving, as for BG_LEVEL's rule); elsewhere the test waits as before.
+ * Chosen on training (babble@0 -0.56 -> -0.30 at 8 kHz); babble rose on
+ * four of the five talker sets, but not on the never-seen one: a window
+ * that opens at a short word's end runs through the babble after it,
+ * where the shallow floor keeps babble over speech 12-15 dB under it
+ * (kl-fr; docs/ns.md, "The never-seen talkers under BG_EARLY").
  * nu is session 10's weight; returns the frame's. */
 static float bg_early(vk_ns *ns, float nu) {
   float e = (float)(ns->since_pause - BG_E0) / (float)(BG_E1 - BG_E0);
