@@ -30,16 +30,17 @@
  * seed, and the running one) in place of the tracked minimum.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BABBLE, FS, loadTalker, makeNoise, type NoiseKind } from './corpus.js';
 import { resample } from './dsp.js';
+import { binRecord, lowPeriodograms, readF32 } from './trace.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (k: string, d: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
-const rate = 8000, n = rate / 100, nb = n + 1, rec = 5 * nb + 4, K0 = 2, K1 = 79;
+const rate = 8000, n = rate / 100, nb = n + 1, rec = binRecord(nb), K0 = 2, K1 = 79;
 const SCALE = 2 ** -30; // the core's periodogram over the int16-scale one (lam-trace.ts / noise-alone.ts)
 // the core's minimum tracking (ns.c: ALPHA_S, MIN_SUBWIN, MIN_NSUB)
 const ALPHA_S = 0.8, MIN_SUBWIN = 12, MIN_NSUB = 8;
@@ -48,26 +49,9 @@ const SLOTS = [0, 0.1, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 5.0];
 const slotOf = (t: number) => { const s = t / 100; let i = 0; while (i + 1 < SLOTS.length - 1 && s >= SLOTS[i + 1]) i++; return i; };
 const slotName = (i: number) => `${SLOTS[i].toFixed(1)}-${SLOTS[i + 1].toFixed(1)}s`;
 
-const win = Float64Array.from({ length: 2 * n }, (_, i) => Math.sqrt(0.5 - 0.5 * Math.cos((Math.PI * i) / n)));
-const cosT = Float64Array.from({ length: 2 * n }, (_, i) => Math.cos((Math.PI * i) / n));
-const sinT = Float64Array.from({ length: 2 * n }, (_, i) => Math.sin((Math.PI * i) / n));
-/** periodogram of frame t (samples (t-1)n .. (t+1)n), the core's scale */
-function spec(x: Float32Array, T: number): Float64Array[] {
-  const out: Float64Array[] = [];
-  const v = new Float64Array(2 * n);
-  for (let t = 0; t < T; t++) {
-    for (let i = 0; i < 2 * n; i++) { const j = (t - 1) * n + i; v[i] = j >= 0 && j < x.length ? x[j] * 32768 * win[i] : 0; }
-    const p = new Float64Array(nb);
-    for (let k = 0; k < nb; k++) {
-      let re = 0, im = 0;
-      for (let i = 0; i < 2 * n; i++) { const m = (k * i) % (2 * n); re += v[i] * cosT[m]; im -= v[i] * sinT[m]; }
-      p[k] = (re * re + im * im) * SCALE;
-    }
-    out.push(p);
-  }
-  return out;
-}
-const f32 = (p: string) => { const b = readFileSync(p); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
+/** periodogram of frame t (samples (t-1)n .. (t+1)n), the core's scale (trace.ts) */
+const spec = (x: Float32Array, T: number) => lowPeriodograms(x, T, n, nb, SCALE);
+const f32 = readF32;
 /** the noise PSD: periodogram averaged over +-25 frames */
 const psd = (N: Float64Array[]) => N.map((_, t) => { const p = new Float64Array(nb); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(N.length, t + 26); u++) { c++; for (let k = 0; k < nb; k++) p[k] += N[u][k]; } return p.map((x) => x / c); });
 /** the core's tracked minimum, replayed from its periodogram P_t = gamma_t lambda_t */
