@@ -1,6 +1,6 @@
 /**
  * Shared by the diagnosis tools that read the harness's per-bin trace
- * (-DNS_BIN_DUMP=1: bin-trace.ts, lam-trace.ts, noise-alone.ts): the
+ * (-DNS_BIN_DUMP=1: bin-trace.ts, lam-trace.ts, noise-alone.ts, start-trace.ts): the
  * trace's record length and the periodograms of the core's own STFT.
  */
 import { readFileSync } from 'node:fs';

@@ -180,6 +180,12 @@
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
+#ifndef START_CEIL
+#define START_CEIL 0        /* session 11 (start_ceiling, off): until the minimum's window first turns over, the noise */
+#endif                      /* estimate is at most START_CEIL_X times the minimum of S since frame MIN_SUBWIN */
+#ifndef START_CEIL_X
+#define START_CEIL_X 6.31f  /* ... 8 dB: stationary noise alone (seeds 9000+) reaches 7.0 dB at most there */
+#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -1198,6 +1204,40 @@ static float bg_early(vk_ns *ns, float nu) {
 #endif
 #endif
 
+#if START_CEIL
+/* Session 11 (docs/ns.md "Session 11: a call that starts with speech").  A
+ * call that opens on speech seeds the noise estimate with it: the start-up
+ * mean (INIT_FRAMES) averages the first word in, and afterwards the
+ * estimate comes down only where the minimum calls a bin noise (S under
+ * MCRA_DELTA Smin), by ALPHA_D's 0.2 dB per frame; where the words stand
+ * far over the noise, S does not fall that low within a pause, and the
+ * excess stays for seconds (training, +20 dB: 5-15 dB in the first second,
+ * 1-8 dB after 3 s), so the talker's first seconds are taken for noise.
+ * The minimum itself drops to the noise in the first weak frames.  So
+ * until the minimum's window has turned over once, the estimate is held
+ * under START_CEIL_X times the minimum of S since frame MIN_SUBWIN: the
+ * sub-windows after the first (which holds frame 0's raw half-window
+ * periodogram, whose deep chance dips stationary noise alone would cross)
+ * and the running one.  Stationary noise alone stays under it (its largest
+ * ratio there 7 dB, seeds 9000+).  From frame MIN_SUBWIN (MIN_NSUB + 1) - 1
+ * the first sub-window is overwritten and MCRA's own rule holds. */
+static void start_ceiling(vk_ns *ns) {
+  const uint32_t f = ns->frames;
+  if (f < MIN_SUBWIN || f >= MIN_SUBWIN * (MIN_NSUB + 1) - 1) return;
+  const int32_t nb = ns->nbins, w = (int32_t)((f + 1) / MIN_SUBWIN); /* sub-windows written */
+  float *lam = ns->lambda;
+  for (int32_t k = 0; k < nb; k++) {
+    float m = ns->Stmp[k];
+    for (int32_t u = 1; u < w; u++) {
+      float v = ns->subs[(size_t)u * nb + k];
+      m = v < m ? v : m;
+    }
+    m *= START_CEIL_X;
+    lam[k] = lam[k] > m ? m : lam[k];
+  }
+}
+#endif
+
 /* The floor of each bin, handed to the gain stage (which applies it once,
  * OM-LSA as G_H1^p floor^(1 - p)): the frame's, raised to the speech
  * frame's where the frame's decision misses speech, in a pause frame the
@@ -1357,6 +1397,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     ad = (init && ad > a0) ? a0 : ad;
     lam[k] = ad * lam[k] + (1.f - ad) * P[k];
   }
+#if START_CEIL
+  start_ceiling(ns);
+#endif
   /* 5-6. effective noise (with the click excess), SNRs */
   float *le = ns->lam_eff, *gamma = ns->gamma, *xi = ns->xi;
   const int speech = ns->vad_hang > 0;
