@@ -181,8 +181,8 @@
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
 #ifndef START_CEIL
-#define START_CEIL 0        /* session 11 (start_ceiling, off): until the minimum's window first turns over, the noise */
-#endif                      /* estimate is at most START_CEIL_X times the minimum of S since frame MIN_SUBWIN */
+#define START_CEIL 1        /* session 11 (start_ceiling): until the minimum's window first turns over, the noise estimate */
+#endif                      /* is at most START_CEIL_X times the minimum of S since frame MIN_SUBWIN; 0: session 10's start */
 #ifndef START_CEIL_X
 #define START_CEIL_X 6.31f  /* ... 8 dB: stationary noise alone (seeds 9000+) reaches 7.0 dB at most there */
 #endif
