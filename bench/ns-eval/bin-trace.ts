@@ -18,7 +18,7 @@
  * product (Hann) window's kernel (0.42 each, 0.08 the next ones out).
  */
 import { readdirSync } from 'node:fs';
-import { binRecord, lowPeriodograms, readF32 } from './trace.js';
+import { binRecord, lowPeriodograms, noisePsd, readF32 } from './trace.js';
 const dir = process.argv[2], rate = 8000, n = rate / 100, nb = n + 1, K = 14;
 type Acc = { w: number; gs: number; g: number; lam: number; xi: number; hang: number; low: number; fl: number; cnt: number; xiT: number; nbg: number; nbx: number; eff: number };
 const acc = new Map<string, Acc>();
@@ -32,7 +32,7 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.ours.bins'))) {
   const B = readF32(`${dir}/${f}`), rec = binRecord(nb), T = B.length / rec;
   const S = lowPeriodograms(readF32(`${dir}/${base}.clean.f32`), T, n, K), N = lowPeriodograms(readF32(`${dir}/${base}.noise.f32`), T, n, K);
   // the noise's PSD: its periodogram averaged over +-25 frames
-  const Nm = N.map((_, t) => { const p = new Float64Array(K); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) p[k] += N[u][k]; } return p.map((v) => v / c); });
+  const Nm = noisePsd(N);
   const smax = Math.max(...S.map((p) => p.reduce((a, b) => a + b, 0)));
   for (let t = 50; t < T; t++) {
     const r = B.subarray(t * rec, (t + 1) * rec);

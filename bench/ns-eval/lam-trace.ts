@@ -27,7 +27,7 @@
  * click's frame is not P = gamma lambda).
  */
 import { readdirSync } from 'node:fs';
-import { binRecord, lowPeriodograms, readF32 } from './trace.js';
+import { binRecord, lowPeriodograms, noisePsd, readF32 } from './trace.js';
 const dir = process.argv[2], rate = 8000, n = rate / 100, nb = n + 1, K = 14;
 const onlyNoise = process.argv[3]; // optional: one noise
 const CLS = ['<-5', '-5..0', '0..5', '5..10', '>=10'];
@@ -45,7 +45,7 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.ours.bins'))) {
   const S = lowPeriodograms(cl, T, n, K), N = lowPeriodograms(no, T, n, K);
   const mix = Float64Array.from(cl, (v, i) => v + no[i]);
   const M = lowPeriodograms(mix, T, n, K);
-  const Nm = N.map((_, t) => { const p = new Float64Array(K); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) p[k] += N[u][k]; } return p.map((v) => v / c); });
+  const Nm = noisePsd(N);
   const lam = (t: number, k: number) => B[t * rec + k], P = (t: number, k: number) => B[t * rec + 3 * nb + k] * B[t * rec + k];
   // scale of the core's periodogram to the trace's: median of P / M
   const rs: number[] = [];

@@ -14,12 +14,9 @@
  * STFT) per 50 Hz bin up to 300 Hz: log mean and linear mean, dB.  The
  * harness is built with -DNS_BIN_DUMP=1 plus --cflags.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FS, makeNoise } from './corpus.js';
-import { resample } from './dsp.js';
-import { binRecord, lowPeriodograms, readF32 } from './trace.js';
+import { binRecord, lowPeriodograms, noisePsd, readF32, runNoiseAlone } from './trace.js';
 
 const argv = process.argv.slice(2);
 const opt = (k: string, d: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
@@ -27,32 +24,8 @@ const root = join(import.meta.dirname, '../..');
 const work = join(root, opt('work', 'build/ns-probe-noise'));
 const files = Number(opt('files', '10')), seconds = Number(opt('seconds', '10'));
 const rate = 8000, n = rate / 100, nb = n + 1, K = 7, rec = binRecord(nb);
-mkdirSync(work, { recursive: true });
-const b = spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, VK_NS_CFLAGS: `-DNS_BIN_DUMP=1 ${opt('cflags', '')}`, NS_EVAL_OUT: work },
-});
-if (b.status !== 0) throw new Error('harness build failed');
 const NOISES = ['white', 'pink', 'brown', 'fan'] as const;
-const list: string[] = [];
-const made: { kind: string; file: string; nz: Float32Array }[] = [];
-for (const kind of NOISES) {
-  for (let i = 0; i < files; i++) {
-    const nz48 = makeNoise(kind, seconds * FS, 9000 + 10 * i + NOISES.indexOf(kind), []);
-    const nz = resample(nz48, FS, rate);
-    // at the corpus's level: speech at -28 dBFS, noise at 0 dB SNR
-    let e = 0; for (const v of nz) e += v * v;
-    const g = 10 ** (-28 / 20) / Math.sqrt(e / nz.length);
-    const x = Float32Array.from(nz, (v) => v * g);
-    const file = join(work, `noise-${kind}-${i}.raw`);
-    writeFileSync(file, Buffer.from(Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))).buffer));
-    list.push(`${file} ${file}.ours`);
-    made.push({ kind, file, nz: x });
-  }
-}
-writeFileSync(join(work, 'noise-list.txt'), list.join('\n') + '\n');
-const r = spawnSync(join(work, 'vk_ns'), ['50', String(rate), 'list', join(work, 'noise-list.txt')], { encoding: 'utf8' });
-if (r.status !== 0) throw new Error(`harness failed: ${r.stderr}`);
+const made = runNoiseAlone({ root, work, cflags: opt('cflags', ''), kinds: NOISES, files, seconds, rate });
 console.log(`noise alone, ${files} x ${seconds} s per noise, 8 kHz, cflags '${opt('cflags', '')}'`);
 console.log('noise | speech frames % (count, with hangover) | the learned estimate\'s speech frames % | voiced by the guard % | removed dB | lambda/N per bin 0..300 Hz, log mean dB (linear mean dB)');
 for (const kind of NOISES) {
@@ -65,12 +38,10 @@ for (const kind of NOISES) {
     const inp = new Int16Array(readFileSync(m.file).buffer.slice(0));
     // the output is delayed by one hop (vk_ns_delay)
     for (let i = rate; i + n < out.length; i++) { ein += inp[i] * inp[i]; eout += out[i + n] * out[i + n]; }
-    const N = lowPeriodograms(m.nz, T, n, K, 2 ** -30);
+    const Nm = noisePsd(lowPeriodograms(m.nz, T, n, K, 2 ** -30));
     for (let t = 100; t < T; t++) {
       fr++; if (B[t * rec + 5 * nb] > 0) sp++; if (B[t * rec + 5 * nb + 2] > 0) pr++; if (B[t * rec + 5 * nb + 3] > 0) vo++;
-      const Nm = new Float64Array(K); let c = 0;
-      for (let u = Math.max(0, t - 25); u < Math.min(T, t + 26); u++) { c++; for (let k = 0; k < K; k++) Nm[k] += N[u][k]; }
-      for (let k = 1; k < K; k++) { const q = B[t * rec + k] / (Nm[k] / c); lg[k] += Math.log10(q); ln[k] += q; }
+      for (let k = 1; k < K; k++) { const q = B[t * rec + k] / Nm[t][k]; lg[k] += Math.log10(q); ln[k] += q; }
       cnt++;
     }
   }

@@ -29,13 +29,11 @@
  * uses (ns.c start_ceiling: the sub-windows after the one holding frame 0's
  * seed, and the running one) in place of the tracked minimum.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BABBLE, FS, loadTalker, makeNoise, type NoiseKind } from './corpus.js';
-import { resample } from './dsp.js';
-import { binRecord, lowPeriodograms, readF32 } from './trace.js';
+import { BABBLE, loadTalker, type NoiseKind } from './corpus.js';
+import { binRecord, lowPeriodograms, noisePsd, readF32, runNoiseAlone } from './trace.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const argv = process.argv.slice(2);
@@ -51,9 +49,6 @@ const slotName = (i: number) => `${SLOTS[i].toFixed(1)}-${SLOTS[i + 1].toFixed(1
 
 /** periodogram of frame t (samples (t-1)n .. (t+1)n), the core's scale (trace.ts) */
 const spec = (x: Float32Array, T: number) => lowPeriodograms(x, T, n, nb, SCALE);
-const f32 = readF32;
-/** the noise PSD: periodogram averaged over +-25 frames */
-const psd = (N: Float64Array[]) => N.map((_, t) => { const p = new Float64Array(nb); let c = 0; for (let u = Math.max(0, t - 25); u < Math.min(N.length, t + 26); u++) { c++; for (let k = 0; k < nb; k++) p[k] += N[u][k]; } return p.map((x) => x / c); });
 /** the core's tracked minimum, replayed from its periodogram P_t = gamma_t lambda_t */
 function replayMin(B: Float32Array, T: number, seedless = false): Float64Array[] {
   const S = new Float64Array(nb), Smin = new Float64Array(nb), Stmp = new Float64Array(nb);
@@ -95,34 +90,16 @@ const pad = (s: string | number, w: number) => String(s).padStart(w);
 if (argv.includes('--noise-alone')) {
   const work = join(root, opt('work', 'build/ns-probe-start-noise'));
   const files = Number(opt('files', '8')), seconds = Number(opt('seconds', '3'));
-  mkdirSync(work, { recursive: true });
-  const b = spawnSync('bash', [join(root, 'bench/ns-eval/harness/build.sh')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, VK_NS_CFLAGS: `-DNS_BIN_DUMP=1 ${opt('cflags', '')}`, NS_EVAL_OUT: work },
-  });
-  if (b.status !== 0) throw new Error('harness build failed');
   const KINDS: NoiseKind[] = ['white', 'pink', 'brown', 'fan', 'babble'];
   const babbleTalkers = BABBLE.map((t) => loadTalker(t, join(root, 'build/ns-eval/cache'), 'v2'));
-  const made: { kind: string; file: string; nz: Float32Array }[] = [];
-  for (const kind of KINDS) for (let i = 0; i < files; i++) {
-    const nz = resample(makeNoise(kind, seconds * FS, 9000 + 10 * i + KINDS.indexOf(kind), babbleTalkers), FS, rate);
-    let e = 0; for (const v of nz) e += v * v;
-    const g = 10 ** (-28 / 20) / Math.sqrt(e / nz.length);
-    const x = Float32Array.from(nz, (v) => v * g);
-    const file = join(work, `noise-${kind}-${i}.raw`);
-    writeFileSync(file, Buffer.from(Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))).buffer));
-    made.push({ kind, file, nz: x });
-  }
-  writeFileSync(join(work, 'noise-list.txt'), made.map((m) => `${m.file} ${m.file}.ours`).join('\n') + '\n');
-  const r = spawnSync(join(work, 'vk_ns'), ['50', String(rate), 'list', join(work, 'noise-list.txt')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`harness failed: ${r.stderr}`);
+  const made = runNoiseAlone({ root, work, cflags: opt('cflags', ''), kinds: KINDS, files, seconds, rate, babbleTalkers });
   console.log(`noise alone, ${files} x ${seconds} s per noise, 8 kHz, cflags '${opt('cflags', '')}'`);
   console.log('noise slot | lambda/Smin dB quantiles over bins x frames: 50 90 99 99.9 max | lambda/N dB (log mean) | Smin/N dB');
   for (const kind of KINDS) {
     const by = new Map<number, { r: number[]; ln: number; sn: number; c: number }>();
     for (const m of made.filter((m) => m.kind === kind)) {
-      const B = f32(`${m.file}.ours.bins`), T = B.length / rec;
-      const Nm = psd(spec(m.nz, T)), Sm = replayMin(B, T, SEEDLESS);
+      const B = readF32(`${m.file}.ours.bins`), T = B.length / rec;
+      const Nm = noisePsd(spec(m.nz, T)), Sm = replayMin(B, T, SEEDLESS);
       for (let t = 1; t < T; t++) {
         const s = t < MIN_SUBWIN ? -1 : t < MIN_SUBWIN * (MIN_NSUB + 1) - 1 ? 0 : t < 200 ? 1 : 2;
         if (s < 0) continue;
@@ -151,9 +128,9 @@ if (argv.includes('--noise-alone')) {
     const m = /^[a-z]+-(.+)-(white|pink|brown|babble|keyboard|fan)-(-?\d+)-/.exec(base);
     if (!m) continue;
     const noise = m[2], snr = m[3];
-    const B = f32(`${dir}/${base}.ours.bins`), T = B.length / rec;
-    const S = spec(f32(`${dir}/${base}.clean.f32`), T), N = spec(f32(`${dir}/${base}.noise.f32`), T);
-    const Nm = psd(N), Sm = replayMin(B, T, SEEDLESS);
+    const B = readF32(`${dir}/${base}.ours.bins`), T = B.length / rec;
+    const S = spec(readF32(`${dir}/${base}.clean.f32`), T), N = spec(readF32(`${dir}/${base}.noise.f32`), T);
+    const Nm = noisePsd(N), Sm = replayMin(B, T, SEEDLESS);
     const fe = S.map((p) => p.reduce((a, v) => a + v, 0));
     const smax = Math.max(...fe);
     for (let t = 0; t < T; t++) {

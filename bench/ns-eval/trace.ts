@@ -3,7 +3,11 @@
  * (-DNS_BIN_DUMP=1: bin-trace.ts, lam-trace.ts, noise-alone.ts, start-trace.ts): the
  * trace's record length and the periodograms of the core's own STFT.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FS, makeNoise, type NoiseKind } from './corpus.js';
+import { resample } from './dsp.js';
 
 /** A raw float32 file (the probe's .f32 dumps and the harness's .bins trace). */
 export function readF32(path: string): Float32Array {
@@ -38,4 +42,54 @@ export function lowPeriodograms(x: ArrayLike<number>, T: number, n: number, K: n
     out.push(p);
   }
   return out;
+}
+
+/** The noise's PSD per frame: its periodograms averaged over +-`half` frames (fewer at the ends). */
+export function noisePsd(N: Float64Array[], half = 25): Float64Array[] {
+  return N.map((_, t) => {
+    const p = new Float64Array(N[t].length);
+    let c = 0;
+    for (let u = Math.max(0, t - half); u < Math.min(N.length, t + half + 1); u++) {
+      c++;
+      for (let k = 0; k < p.length; k++) p[k] += N[u][k];
+    }
+    return p.map((v) => v / c);
+  });
+}
+
+/**
+ * The suppressor on noise alone: builds the C harness with the per-bin
+ * trace (-DNS_BIN_DUMP=1 plus `cflags`) into `work`, writes `files` noises of
+ * each kind, `seconds` long, from seeds 9000 + 10 i + (the kind's index in
+ * `kinds`), which no corpus set uses, at the corpus's level (speech -28
+ * dBFS, 0 dB SNR), at `rate`, and runs the harness (strength 0.5) on them.
+ * Each noise's output and trace land beside it (.ours, .ours.bins).
+ */
+export function runNoiseAlone(o: {
+  root: string; work: string; cflags: string; kinds: readonly NoiseKind[]; files: number; seconds: number; rate: number; babbleTalkers?: Float32Array[][];
+}): { kind: NoiseKind; file: string; nz: Float32Array }[] {
+  mkdirSync(o.work, { recursive: true });
+  const b = spawnSync('bash', [join(o.root, 'bench/ns-eval/harness/build.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, VK_NS_CFLAGS: `-DNS_BIN_DUMP=1 ${o.cflags}`, NS_EVAL_OUT: o.work },
+  });
+  if (b.status !== 0) throw new Error('harness build failed');
+  const made: { kind: NoiseKind; file: string; nz: Float32Array }[] = [];
+  for (const kind of o.kinds) {
+    for (let i = 0; i < o.files; i++) {
+      const nz = resample(makeNoise(kind, o.seconds * FS, 9000 + 10 * i + o.kinds.indexOf(kind), o.babbleTalkers ?? []), FS, o.rate);
+      let e = 0;
+      for (const v of nz) e += v * v;
+      const g = 10 ** (-28 / 20) / Math.sqrt(e / nz.length);
+      const x = Float32Array.from(nz, (v) => v * g);
+      const file = join(o.work, `noise-${kind}-${i}.raw`);
+      writeFileSync(file, Buffer.from(Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))).buffer));
+      made.push({ kind, file, nz: x });
+    }
+  }
+  const list = join(o.work, 'noise-list.txt');
+  writeFileSync(list, made.map((m) => `${m.file} ${m.file}.ours`).join('\n') + '\n');
+  const r = spawnSync(join(o.work, 'vk_ns'), ['50', String(o.rate), 'list', list], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`harness failed: ${r.stderr}`);
+  return made;
 }
