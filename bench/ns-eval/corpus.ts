@@ -22,7 +22,16 @@ export const FS = 48000;
  * adds two held-out talkers from the Asterisk prompts: ast-en (Allison,
  * en_US_f_Allison) and ast-fr (June, fr_CA_f_June).
  */
-export const TRAIN = ['en', 'de', 'ca', 'uk'];
+/** The training talkers who say single words (the learned presence estimate's fit, train-presence.ts). */
+export const TRAIN_WORDS = ['en', 'de', 'ca', 'uk'];
+/**
+ * Training: the word talkers and, since session 12, fl-cs-v, who speaks
+ * phrases (Fish Fillets' big fish in Czech), chosen by the rule in
+ * bench/ns-eval/README.md ("A training talker who speaks phrases") and
+ * checked by `neverseen-stats.ts --phrase`.  Appended, so the word
+ * talkers keep their seeds.
+ */
+export const TRAIN = [...TRAIN_WORDS, 'fl-cs-v'];
 export const HELDOUT_V1 = ['da', 'ru', 'lt'];
 export const HELDOUT = [...HELDOUT_V1, 'ast-en', 'ast-fr'];
 /**
@@ -105,12 +114,15 @@ function gcinFiles(): string[] {
   const voice = byCount(dirs.flatMap((d) => readdirSync(join(GCIN, d)).filter((f) => f.endsWith('.ogg'))));
   return dirs.filter((d) => existsSync(join(GCIN, d, voice))).map((d) => join(GCIN, d, voice));
 }
-/** fillets: every sound/**\/<lang>/*.ogg of the role (second '-' field) with the most lines, sorted by path. */
-function filletsFiles(lang: string): string[] {
+/**
+ * fillets: every sound/**\/<lang>/*.ogg of a role (second '-' field), sorted
+ * by path; by default the role with the most lines.
+ */
+function filletsFiles(lang: string, role?: string): string[] {
   const all = (readdirSync(FILLETS, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.ogg') && f.split('/').at(-2) === lang).sort();
-  const role = byCount(all.map((f) => f.split('/').at(-1)!.split('-')[1] ?? ''));
-  return all.filter((f) => f.split('/').at(-1)!.split('-')[1] === role).map((f) => join(FILLETS, f));
+  const r = role ?? byCount(all.map((f) => f.split('/').at(-1)!.split('-')[1] ?? ''));
+  return all.filter((f) => f.split('/').at(-1)!.split('-')[1] === r).map((f) => join(FILLETS, f));
 }
 const klettresFiles = (lang: string): string[] =>
   ['alpha', 'syllab'].flatMap((sub) => (existsSync(join(KLETTRES, lang, sub)) ? sortedFiles(join(KLETTRES, lang, sub), /\.ogg$/) : []));
@@ -129,6 +141,17 @@ export const NEVERSEEN_CANDIDATES: NeverseenCandidate[] = [
   { id: 'kt-sv', wideband: false, pkg: 'ktuberling-data', files: () => sortedFiles(join(SOUNDS, 'sv'), /\.wav$/) },
   { id: 'ap-es', wideband: false, pkg: 'asterisk-prompt-es-co', files: () => sortedFiles(join(ASTERISK, 'es'), /\.gsm$/) },
   { id: 'ap-fr', wideband: false, pkg: 'asterisk-prompt-fr-armelle', files: () => sortedFiles(join(ASTERISK, 'fr'), /\.gsm$/) },
+];
+/**
+ * Candidates for the training talker who speaks phrases (session 12), in
+ * the rule's order (bench/ns-eval/README.md, "A training talker who speaks
+ * phrases"): Fish Fillets roles no set uses.  Same files and criteria as
+ * the never-seen candidates.
+ */
+export const PHRASE_CANDIDATES: NeverseenCandidate[] = [
+  { id: 'fl-cs-v', wideband: true, pkg: 'fillets-ng-data-cs', files: () => filletsFiles('cs', 'v') },
+  { id: 'fl-nl-v', wideband: true, pkg: 'fillets-ng-data-nl', files: () => filletsFiles('nl', 'v') },
+  { id: 'fl-nl-m', wideband: true, pkg: 'fillets-ng-data-nl', files: () => filletsFiles('nl', 'm') },
 ];
 /** Whether a talker of a set takes part at `rate` (the never-seen narrowband talkers only at 8 kHz). */
 export function talkerAtRate(talker: string, rate: number): boolean {
@@ -302,7 +325,7 @@ export function prepareV2(raw: Float32Array): Float32Array {
 
 export function loadTalker(lang: string, cacheDir: string, version: CorpusVersion = 'v2'): Float32Array[] {
   mkdirSync(cacheDir, { recursive: true });
-  const nv = NEVERSEEN_CANDIDATES.find((c) => c.id === lang);
+  const nv = [...NEVERSEEN_CANDIDATES, ...PHRASE_CANDIDATES].find((c) => c.id === lang);
   if (nv) {
     return evenlySpaced(nv.files(), NEVERSEEN_FILES)
       .map((f) => decodeWord(f, cacheDir))
