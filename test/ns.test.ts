@@ -448,6 +448,50 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       expect(phrase).toBeLessThan(words + 2.5);
     });
 
+    it(`${sampleRate} Hz: a whispered phrase of 1.9 s without a pause is not learnt as noise`, () => {
+      // The minimum that decides speech presence spans about a second; a
+      // talker who speaks longer without a pause used to fill it, so that his
+      // quieter syllables passed for noise and the noise estimate climbed
+      // into his voice (training fl-cs-v, docs/ns.md "Session 12: a talker
+      // who speaks phrases").  Since session 12 (LONG_MIN) that minimum may
+      // stand at most 8 dB over the minimum of the last 2 s.  A whisper
+      // (unvoiced, so the voicing guard does not protect it): white noise
+      // through a one-pole low-pass (0.6), its level swelling at 4 Hz
+      // between 12 and 30 dB over a white noise (RMS 0.003), for 1.9 s after
+      // 0.5 s of the noise alone.  At its last frame the noise estimate
+      // stands within 3 dB of the noise, and its second part (1.0-1.9 s)
+      // loses at most 0.3 dB more than its first second.  Session 12, 8 / 16
+      // / 48 kHz: the estimate -0.05 / -0.42 / -0.08 dB off, 0.06 / 0.03 /
+      // 0.01 dB more lost; a -DLONG_MIN=0 addon: 18.2 dB over at every rate
+      // and 0.94 / 0.89 / 0.87 dB more lost, and fails both.  (A longer
+      // phrase still fills the 2 s window: the limit moved, it did not go.)
+      const n = sampleRate / 100, L = Math.round(0.5 * sampleRate), P = Math.round(1.9 * sampleRate);
+      const len = L + P + Math.round(0.2 * sampleRate);
+      const r = rng(51);
+      const nrms = 0.003;
+      const x = Float32Array.from({ length: len }, () => nrms * gauss(r));
+      for (let i = L, v = 0; i < L + P; i++) {
+        const envDb = 21 - 9 * Math.cos((2 * Math.PI * 4 * (i - L)) / sampleRate);
+        v = 0.6 * v + gauss(r);
+        x[i] += 0.8 * nrms * 10 ** (envDb / 20) * v;
+      }
+      const ns = kit.createNoiseSuppressor({ sampleRate });
+      const y = new Float32Array(len);
+      let atEnd = 0;
+      for (let o = 0; o + n <= len; o += n) {
+        y.set(ns.process(x.subarray(o, o + n)), o);
+        if (o + n === L + P) atEnd = ns.stats().noiseLevelDbfs;
+      }
+      const d = ns.delaySamples;
+      ns.close();
+      const loss = (a: number, b: number) => {
+        const A = L + Math.round(a * sampleRate), B = L + Math.round(b * sampleRate);
+        return db(power(x.subarray(A, B)) / power(y.subarray(A + d, B + d)));
+      };
+      expect(Math.abs(atEnd - db(nrms * nrms))).toBeLessThan(3);
+      expect(loss(1, 1.9) - loss(0, 1)).toBeLessThan(0.3);
+    });
+
     it(`${sampleRate} Hz: a +20 dB step in noise level is tracked within 2.5 s, a -20 dB step within 1 s`, () => {
       const ns = kit.createNoiseSuppressor({ sampleRate });
       const r = rng(11);

@@ -45,6 +45,23 @@
 #ifndef MIN_NSUB
 #define MIN_NSUB 8          /* sub-windows: the minimum covers 0.96..1.08 s */
 #endif
+#ifndef LONG_MIN
+#define LONG_MIN 1          /* session 12 (long_min_turn): the minimum that decides presence may stand at most LONG_MIN_X over
+                               the minimum of the last LONG_NSUB sub-windows, so a phrase longer than the window is not
+                               taken for noise (the default); 0 off (session 11's output) */
+#endif
+#ifndef LONG_NSUB
+#define LONG_NSUB 16        /* ... sub-windows of that longer minimum: 1.92..2.04 s */
+#endif
+#ifndef LONG_MIN_X
+#define LONG_MIN_X 6.31f    /* ... 8 dB: over noise alone the 1 s minimum stands at most 6.9 dB over the 2 s one (fan; white,
+                               pink, brown 3.9; seeds 9000+, 8 s each), the margin START_CEIL_X keeps too */
+#endif
+#if LONG_MIN
+#define SUBS_N LONG_NSUB    /* the sub-window ring holds the longer window */
+#else
+#define SUBS_N MIN_NSUB
+#endif
 #ifndef MCRA_DELTA
 #define MCRA_DELTA 3.0f     /* S / Smin above this: speech present in the bin */
 #endif
@@ -269,6 +286,9 @@
                                whose false alarms stay within 1 % of the frames of white, pink and brown noise alone (0.0 %;
                                VAD_HOT, 0.1, called 3.5-5.5 % of them speech) */
 #endif
+#if LONG_MIN && LONG_NSUB <= MIN_NSUB
+#error "LONG_NSUB must exceed MIN_NSUB"
+#endif
 #define VG_FS 2000          /* the guard's signal: the input averaged down to 2 kHz */
 #define VG_W 40             /* autocorrelation window, 20 ms */
 #define VG_LAG0 5           /* lags 2.5 .. */
@@ -332,6 +352,9 @@ struct vk_ns {
   /* arrays (inside the same allocation) */
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf, *olap_alt;
   vk_cpx *X;
+#if LONG_MIN
+  float *Slong;      /* the minimum over LONG_NSUB sub-windows and the running one */
+#endif
   float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *pq, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
   /* a frame with an undecided click processed the other way (TR_CONFIRM):
    * its second half and the state it leaves; lek and xik are contiguous and
@@ -374,7 +397,7 @@ void vk_ns_e1_init(vk_ns_e1_table *t) {
 static size_t ns_floats(int32_t n) {
   size_t nb = (size_t)n + 1;
   /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 25 per-bin arrays; subs */
-  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)MIN_NSUB * nb;
+  return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)SUBS_N * nb + (LONG_MIN ? nb : 0);
 }
 
 static float floor_of(float strength) { return powf(10.f, -45.f * strength / 20.f); }
@@ -419,7 +442,10 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   TAKE(ns->a2_alt, nb); TAKE(ns->gsm_alt, nb);
   TAKE(ns->vmask, nb); TAKE(ns->vrun, nb);
   TAKE(ns->flb, nb);
-  TAKE(ns->subs, (size_t)MIN_NSUB * nb);
+  TAKE(ns->subs, (size_t)SUBS_N * nb);
+#if LONG_MIN
+  TAKE(ns->Slong, nb);
+#endif
 #undef TAKE
   /* Periodic sqrt-Hann: w^2 sums to 1 at 50 % overlap.  The synthesis
    * window also undoes the inverse FFT's scale n. */
@@ -1238,6 +1264,39 @@ static void start_ceiling(vk_ns *ns) {
 }
 #endif
 
+#if LONG_MIN
+/* Session 12 (docs/ns.md "Session 12: a talker who speaks phrases").  The
+ * minimum decides presence (S over MCRA_DELTA Smin), and it spans about a
+ * second.  A talker who speaks longer than that without a pause (training
+ * fl-cs-v's lines, held-out and fresh Asterisk prompts) fills the whole
+ * window: the minimum rises to his quieter syllables, they pass for noise,
+ * and the noise estimate climbs 15-22 dB into his voice within 0.1 s
+ * (fl-cs-v over brown noise at +20 dB, 8 kHz: at 1.3 s of a line that began
+ * at 0.3 s), then falls back by at most ALPHA_D's 0.2 dB per frame, which
+ * his 0.1-0.3 s pauses do not undo.  So the ring keeps LONG_NSUB
+ * sub-windows, the minimum over all of them is tracked beside the usual
+ * one, and the minimum that decides presence may stand at most LONG_MIN_X
+ * over it.  Noise alone never reaches that (the 1 s minimum stands at most
+ * 6.9 dB over the 2 s one, over fan noise), so there nothing changes; a
+ * step up in the noise is learnt when the longer window has turned over,
+ * after about 2 s instead of 1 s.  At a turnover: the short minimum over
+ * the MIN_NSUB newest sub-windows, the long one over all of them. */
+static void long_min_turn(vk_ns *ns) {
+  const int32_t nb = ns->nbins;
+  const float *slot[SUBS_N];
+  for (int u = 0; u < SUBS_N; u++) slot[u] = ns->subs + (size_t)((ns->sub_idx + SUBS_N - 1 - u) % SUBS_N) * nb;
+  for (int32_t k = 0; k < nb; k++) {
+    float m = slot[0][k];
+    for (int u = 1; u < MIN_NSUB; u++) m = slot[u][k] < m ? slot[u][k] : m;
+    float l = m;
+    for (int u = MIN_NSUB; u < SUBS_N; u++) l = slot[u][k] < l ? slot[u][k] : l;
+    ns->Smin[k] = m;
+    ns->Slong[k] = l;
+    ns->Stmp[k] = ns->S[k];
+  }
+}
+#endif
+
 /* The floor of each bin, handed to the gain stage (which applies it once,
  * OM-LSA as G_H1^p floor^(1 - p)): the frame's, raised to the speech
  * frame's where the frame's decision misses speech, in a pause frame the
@@ -1346,7 +1405,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
       S[k] = Smin[k] = Stmp[k] = Sf[k];
       lam[k] = P[k];
       ns->sref[k] = Sf[k];
-      for (int u = 0; u < MIN_NSUB; u++) ns->subs[(size_t)u * nb + k] = Sf[k];
+      for (int u = 0; u < SUBS_N; u++) ns->subs[(size_t)u * nb + k] = Sf[k];
+#if LONG_MIN
+      ns->Slong[k] = Sf[k];
+#endif
     }
   }
   /* 4. minima-controlled recursive averaging */
@@ -1357,12 +1419,19 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float t = Stmp[k], m = Smin[k];
     Stmp[k] = s < t ? s : t;
     Smin[k] = s < m ? s : m;
+#if LONG_MIN
+    float l = ns->Slong[k];
+    ns->Slong[k] = s < l ? s : l;
+#endif
   }
   if (++ns->subwin_pos == MIN_SUBWIN) {
     ns->subwin_pos = 0;
     float *slot = ns->subs + (size_t)ns->sub_idx * nb;
     memcpy(slot, Stmp, (size_t)nb * sizeof(float));
-    ns->sub_idx = (ns->sub_idx + 1) % MIN_NSUB;
+    ns->sub_idx = (ns->sub_idx + 1) % SUBS_N;
+#if LONG_MIN
+    long_min_turn(ns);
+#else
     for (int32_t k = 0; k < nb; k++) {
       float m = ns->subs[k];
       for (int u = 1; u < MIN_NSUB; u++) {
@@ -1372,13 +1441,19 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
       Smin[k] = m;
       Stmp[k] = S[k];
     }
+#endif
   }
   /* start-up: a plain running mean over the first frames instead of the
    * first periodogram alone */
   const int init = ns->frames < INIT_FRAMES;
   const float a0 = init ? (float)ns->frames / (float)(ns->frames + 1) : 0.f;
   for (int32_t k = 0; k < nb; k++) {
+#if LONG_MIN
+    const float cap = LONG_MIN_X * ns->Slong[k], sm = Smin[k] < cap ? Smin[k] : cap;
+    float ind = S[k] > MCRA_DELTA * sm ? 1.f : 0.f;
+#else
     float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
+#endif
     float p = ALPHA_P * pm[k] + (1.f - ALPHA_P) * ind;
     pm[k] = p;
     /* A bin far above the current noise while the minimum also says
