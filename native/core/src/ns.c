@@ -365,7 +365,7 @@ struct vk_ns {
   float *win, *swin, *inbuf, *olap, *tbuf, *fbuf, *olap_alt;
   vk_cpx *X;
 #if LONG_MIN
-  float *Slong;      /* the minimum over LONG_NSUB sub-windows and the running one */
+  float *Slong;      /* the minimum over LONG_NSUB sub-windows (with the running one, Stmp, where it is used) */
   int32_t sub_written; /* sub-windows written since the start, up to SUBS_N + 1 */
 #endif
   float *P, *Sf, *S, *Smin, *Stmp, *subs, *pm, *pq, *lambda, *lam_eff, *gamma, *xi, *a2, *gain, *gsm, *spp, *sref;
@@ -1474,10 +1474,6 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
     float t = Stmp[k], m = Smin[k];
     Stmp[k] = s < t ? s : t;
     Smin[k] = s < m ? s : m;
-#if LONG_MIN
-    float l = ns->Slong[k];
-    ns->Slong[k] = s < l ? s : l;
-#endif
   }
   if (++ns->subwin_pos == MIN_SUBWIN) {
     ns->subwin_pos = 0;
@@ -1504,7 +1500,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   const float a0 = init ? (float)ns->frames / (float)(ns->frames + 1) : 0.f;
   for (int32_t k = 0; k < nb; k++) {
 #if LONG_MIN
-    const float cap = LONG_MIN_X * ns->Slong[k], sm = Smin[k] < cap ? Smin[k] : cap;
+    /* the long minimum with the running sub-window's (Stmp) */
+    const float lm = ns->Slong[k] < Stmp[k] ? ns->Slong[k] : Stmp[k];
+    const float cap = LONG_MIN_X * lm, sm = Smin[k] < cap ? Smin[k] : cap;
     float ind = S[k] > MCRA_DELTA * sm ? 1.f : 0.f;
 #else
     float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
