@@ -204,11 +204,6 @@
 #ifndef START_CEIL_X
 #define START_CEIL_X 6.31f  /* ... 8 dB: stationary noise alone (seeds 9000+) reaches 7.0 dB at most there */
 #endif
-#ifndef BG_RING
-#define BG_RING 1           /* session 11 (bg_ring_admits; removed, back in session 12 and the default since): a
-                               noise-like frame enters BG_MOD's ring only when it is not the talker's: 1 the learned estimate
-                               (ns_presence.c) does not call it speech; 2 it is not in the count's hangover; 0 off */
-#endif
 #ifndef FLOOR_FALL
 #define FLOOR_FALL 0.5f     /* the floor deepens at most by this factor per frame (-6 dB / 10 ms) */
 #endif
@@ -269,6 +264,16 @@
 #define NS_FEAT_DUMP 0      /* the presence estimate's features kept for vk_ns_presence_dump (harness only) */
 #endif
 #define NS_PRESENCE (NS_LEARNED || NS_FEAT_DUMP)
+#ifndef BG_RING
+#if BG_MOD && NS_LEARNED && BG_MOD_RUN <= 1
+#define BG_RING 1           /* session 11 (bg_ring_admits; removed, back in session 12 and the default since): a
+                               noise-like frame enters BG_MOD's ring only when it is not the talker's: 1 the learned estimate
+                               (ns_presence.c) does not call it speech; 2 it is not in the count's hangover; 0 off.  Off by
+                               default without a ring, without the estimate, or with BG_MOD_RUN's rule for the same entry */
+#else
+#define BG_RING 0
+#endif
+#endif
 #ifndef NS_LOW_HZ
 #define NS_LOW_HZ 1000      /* NS_LEARNED 3, 4: the band given the speech floor in the estimate's extra speech frames */
 #endif
@@ -409,7 +414,7 @@ void vk_ns_e1_init(vk_ns_e1_table *t) {
 
 static size_t ns_floats(int32_t n) {
   size_t nb = (size_t)n + 1;
-  /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 25 per-bin arrays; subs */
+  /* win swin inbuf tbuf: 2n each; olap fbuf olap_alt: n; X: 2 nb; 25 per-bin arrays; subs; LONG_MIN's Slong */
   return 8 * (size_t)n + 3 * (size_t)n + 2 * nb + 25 * nb + (size_t)SUBS_N * nb + (LONG_MIN ? nb : 0);
 }
 
@@ -1200,7 +1205,7 @@ static void bg_mod_push(vk_ns *ns, const float *P, int32_t k1) {
   ns->bgm_dirty = 1;
 }
 
-#if BG_RING
+#if BG_RING && BG_MOD
 /* Session 11 (BG_RING, docs/ns.md "Session 11: keeping the talker out of
  * the babble ring"; judged again in session 12 with a training talker who
  * speaks phrases).  The ring is meant to hold the background, yet a
@@ -1336,9 +1341,9 @@ static void long_min_turn(vk_ns *ns) {
    * half-window periodogram, whose deep chance dips (the other slots'
    * seed) would let the cap bind over noise alone (stationary noise in its
    * first 2 s: 2-3 % of the bins' turnovers, up to 20 dB; without that
-   * sub-window, never: 3.4 dB at most, fan 6.5, seeds 9000+).  With no
-   * older sub-window than the usual minimum's, it is no lower than that
-   * minimum, and the cap cannot bind. */
+   * sub-window, never: 3.4 dB at most, fan 6.1; bench/ns-eval/min-ratio.ts).
+   * With no older sub-window than the usual minimum's, it is no lower than
+   * that minimum, and the cap cannot bind. */
   const int32_t ul = ns->sub_written <= SUBS_N ? ns->sub_written - 1 : SUBS_N;
   for (int32_t k = 0; k < nb; k++) {
     float m = slot[0][k];
