@@ -1280,6 +1280,14 @@ static float bg_early(vk_ns *ns, float nu) {
 #endif
 #endif
 
+#if LONG_MIN
+/* LONG_MIN's long minimum with the running sub-window's (Stmp): the
+ * minimum of the sub-windows long_min_turn counts and of the frames since. */
+static inline float long_min_of(const vk_ns *ns, int32_t k) {
+  return ns->Slong[k] < ns->Stmp[k] ? ns->Slong[k] : ns->Stmp[k];
+}
+#endif
+
 #if START_CEIL
 /* Session 11 (docs/ns.md "Session 11: a call that starts with speech").  A
  * call that opens on speech seeds the noise estimate with it: the start-up
@@ -1300,14 +1308,23 @@ static float bg_early(vk_ns *ns, float nu) {
 static void start_ceiling(vk_ns *ns) {
   const uint32_t f = ns->frames;
   if (f < MIN_SUBWIN || f >= MIN_SUBWIN * (MIN_NSUB + 1) - 1) return;
-  const int32_t nb = ns->nbins, w = (int32_t)((f + 1) / MIN_SUBWIN); /* sub-windows written */
+  const int32_t nb = ns->nbins;
+#if !LONG_MIN
+  const int32_t w = (int32_t)((f + 1) / MIN_SUBWIN); /* sub-windows written */
+#endif
   float *lam = ns->lambda;
   for (int32_t k = 0; k < nb; k++) {
+#if LONG_MIN
+    /* until the ring first turns over, LONG_MIN's long minimum is this
+     * one: the sub-windows written since the start but the first */
+    float m = long_min_of(ns, k);
+#else
     float m = ns->Stmp[k];
     for (int32_t u = 1; u < w; u++) {
       float v = ns->subs[(size_t)u * nb + k];
       m = v < m ? v : m;
     }
+#endif
     m *= START_CEIL_X;
     lam[k] = lam[k] > m ? m : lam[k];
   }
@@ -1505,9 +1522,7 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
   const float a0 = init ? (float)ns->frames / (float)(ns->frames + 1) : 0.f;
   for (int32_t k = 0; k < nb; k++) {
 #if LONG_MIN
-    /* the long minimum with the running sub-window's (Stmp) */
-    const float lm = ns->Slong[k] < Stmp[k] ? ns->Slong[k] : Stmp[k];
-    const float cap = LONG_MIN_X * lm, sm = Smin[k] < cap ? Smin[k] : cap;
+    const float cap = LONG_MIN_X * long_min_of(ns, k), sm = Smin[k] < cap ? Smin[k] : cap;
     float ind = S[k] > MCRA_DELTA * sm ? 1.f : 0.f;
 #else
     float ind = S[k] > MCRA_DELTA * Smin[k] ? 1.f : 0.f;
