@@ -8,12 +8,12 @@
  *
  *   npx tsx bench/ns-eval/min-ratio.ts [--rate 8000] [--files 6] [--seconds 8] [--seeded]
  *
- * The replay follows ns.c: the periodogram of the core's STFT (trace.ts
- * lowPeriodograms), smoothed over 3 bins and in time (ALPHA_S = 0.8),
- * every sub-window slot seeded with frame 0's, the usual minimum over the
- * newest 8 slots; the long one (long_min_turn) over the slots written since
- * the start, leaving out the first while it is in the ring (it holds frame
- * 0's raw half-window periodogram).  --seeded: over all 16 slots, seeds
+ * The replay follows ns.c (trace.ts MinReplay, on the periodograms of the
+ * core's STFT, trace.ts lowPeriodograms): every sub-window slot seeded with
+ * frame 0's, the usual minimum over the newest 8 slots; the long one
+ * (long_min_turn) over the slots written since the start, leaving out the
+ * first while it is in the ring (it holds frame 0's raw half-window
+ * periodogram).  --seeded: over all 16 slots, seeds
  * included (the first form of the change, which bound over noise alone in
  * the first 2 s).  The noises are trace.ts runNoiseAlone's (seeds 9000 +
  * 10 i + kind, which no corpus set uses, at the corpus's level); the
@@ -24,14 +24,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BABBLE, NOISES, loadTalker } from './corpus.js';
-import { lowPeriodograms, runNoiseAlone } from './trace.js';
+import { MIN_TRACK, MinReplay, lowPeriodograms, runNoiseAlone } from './trace.js';
 import { cliArgs } from './args.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = cliArgs();
 const rate = Number(args.get('rate') ?? 8000), files = Number(args.get('files') ?? 6), seconds = Number(args.get('seconds') ?? 8);
 const seeded = args.has('seeded');
-const n = rate / 100, nb = n + 1, SUB = 12, NSUB = 8, LONG = 16, AS = 0.8, K0 = 2, K1 = Math.min(nb - 1, 78);
+const n = rate / 100, nb = n + 1, NSUB = MIN_TRACK.nsub, LONG = 16, K0 = 2, K1 = Math.min(nb - 1, 78);
 const babbleTalkers = BABBLE.map((t) => loadTalker(t, join(root, 'build/ns-eval/cache'), 'v2'));
 const made = runNoiseAlone({ root, work: join(root, `build/ns-min-ratio-${rate}`), cflags: '', kinds: NOISES, files, seconds, rate, babbleTalkers });
 const early = new Map<string, number[]>(), late = new Map<string, number[]>();
@@ -39,34 +39,16 @@ for (const m of made) {
   if (m.kind === 'keyboard') continue;
   const T = Math.floor(m.nz.length / n);
   const P = lowPeriodograms(m.nz, T, n, nb, 2 ** -30);
-  const S = new Float64Array(nb), Stmp = new Float64Array(nb);
-  let ring: Float64Array[] = []; // oldest first; the newest is last
-  let pos = 0, written = 0;
+  const r = new MinReplay(nb, LONG);
   for (let t = 0; t < T; t++) {
-    for (let k = 0; k < nb; k++) {
-      const p = P[t];
-      const sf = k === 0 ? 0.75 * p[0] + 0.25 * p[1] : k === nb - 1 ? 0.75 * p[k] + 0.25 * p[k - 1] : 0.25 * (p[k - 1] + p[k + 1]) + 0.5 * p[k];
-      S[k] = t === 0 ? sf : AS * S[k] + (1 - AS) * sf;
-      Stmp[k] = t === 0 ? S[k] : Math.min(Stmp[k], S[k]);
-    }
-    if (t === 0) ring = Array.from({ length: LONG }, () => Float64Array.from(S));
-    if (++pos < SUB) continue;
-    pos = 0;
-    ring.push(Float64Array.from(Stmp)); ring.shift();
-    if (written <= LONG) written++;
-    const ul = seeded ? LONG : written <= LONG ? written - 1 : LONG; // slots of the long minimum, newest first
+    if (!r.push(P[t])) continue;
+    const ul = seeded ? LONG : r.written <= LONG ? r.written - 1 : LONG; // slots of the long minimum, newest first
     const out = t < 300 ? early : late;
     const a = out.get(m.kind) ?? []; out.set(m.kind, a);
     for (let k = K0; k <= K1; k++) {
-      let s = Infinity, l = Infinity;
-      for (let u = 0; u < LONG; u++) {
-        const v = ring[LONG - 1 - u][k];
-        if (u < NSUB) s = Math.min(s, v);
-        if (u < ul) l = Math.min(l, v);
-      }
+      const s = r.minNewest(k, 0, NSUB), l = r.minNewest(k, 0, ul);
       a.push(l === Infinity ? 0 : Math.max(0, 10 * Math.log10(s / l)));
     }
-    Stmp.set(S);
   }
 }
 console.log(`${rate} Hz, ${files} files x ${seconds} s per noise${seeded ? ', --seeded (all 16 slots, seeds included)' : ''}: the 1 s minimum over the long one, dB, per bin and turnover`);

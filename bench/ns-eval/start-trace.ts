@@ -33,15 +33,15 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BABBLE, loadTalker, type NoiseKind } from './corpus.js';
-import { binRecord, lowPeriodograms, noisePsd, readF32, runNoiseAlone } from './trace.js';
+import { MIN_TRACK, MinReplay, binRecord, lowPeriodograms, noisePsd, readF32, runNoiseAlone } from './trace.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (k: string, d: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
 const rate = 8000, n = rate / 100, nb = n + 1, rec = binRecord(nb), K0 = 2, K1 = 79;
 const SCALE = 2 ** -30; // the core's periodogram over the int16-scale one (lam-trace.ts / noise-alone.ts)
-// the core's minimum tracking (ns.c: ALPHA_S, MIN_SUBWIN, MIN_NSUB)
-const ALPHA_S = 0.8, MIN_SUBWIN = 12, MIN_NSUB = 8;
+// the core's minimum tracking (ns.c: MIN_SUBWIN, MIN_NSUB)
+const MIN_SUBWIN = MIN_TRACK.subwin, MIN_NSUB = MIN_TRACK.nsub;
 const SEEDLESS = argv.includes('--seedless'); // the minimum start_ceiling uses (START_CEIL) in place of Smin
 const SLOTS = [0, 0.1, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 5.0];
 const slotOf = (t: number) => { const s = t / 100; let i = 0; while (i + 1 < SLOTS.length - 1 && s >= SLOTS[i + 1]) i++; return i; };
@@ -49,39 +49,20 @@ const slotName = (i: number) => `${SLOTS[i].toFixed(1)}-${SLOTS[i + 1].toFixed(1
 
 /** periodogram of frame t (samples (t-1)n .. (t+1)n), the core's scale (trace.ts) */
 const spec = (x: Float32Array, T: number) => lowPeriodograms(x, T, n, nb, SCALE);
-/** the core's tracked minimum, replayed from its periodogram P_t = gamma_t lambda_t */
+/** the core's tracked minimum, replayed (trace.ts MinReplay) from its periodogram P_t = gamma_t lambda_t */
 function replayMin(B: Float32Array, T: number, seedless = false): Float64Array[] {
-  const S = new Float64Array(nb), Smin = new Float64Array(nb), Stmp = new Float64Array(nb);
-  const subs = Array.from({ length: MIN_NSUB }, () => new Float64Array(nb));
-  let pos = 0, idx = 0;
+  const r = new MinReplay(nb, MIN_NSUB);
   const out: Float64Array[] = [];
-  const P = new Float64Array(nb), Sf = new Float64Array(nb);
+  const P = new Float64Array(nb);
   for (let t = 0; t < T; t++) {
     for (let k = 0; k < nb; k++) P[k] = B[t * rec + 3 * nb + k] * B[t * rec + k];
-    Sf[0] = 0.75 * P[0] + 0.25 * P[1];
-    for (let k = 1; k < nb - 1; k++) Sf[k] = 0.25 * (P[k - 1] + P[k + 1]) + 0.5 * P[k];
-    Sf[nb - 1] = 0.75 * P[nb - 1] + 0.25 * P[nb - 2];
-    if (t === 0) for (let k = 0; k < nb; k++) { S[k] = Smin[k] = Stmp[k] = Sf[k]; for (const s of subs) s[k] = Sf[k]; }
-    for (let k = 0; k < nb; k++) { S[k] = ALPHA_S * S[k] + (1 - ALPHA_S) * Sf[k]; Stmp[k] = Math.min(Stmp[k], S[k]); Smin[k] = Math.min(Smin[k], S[k]); }
-    if (++pos === MIN_SUBWIN) {
-      pos = 0;
-      subs[idx].set(Stmp);
-      idx = (idx + 1) % MIN_NSUB;
-      for (let k = 0; k < nb; k++) { let m = subs[0][k]; for (let u = 1; u < MIN_NSUB; u++) m = Math.min(m, subs[u][k]); Smin[k] = m; Stmp[k] = S[k]; }
-    }
-    if (seedless) {
-      // the minimum over the sub-windows written after the first (which holds
-      // frame 0's seed) and the running one: START_CEIL's (ns.c start_ceiling),
-      // frames MIN_SUBWIN .. MIN_SUBWIN (MIN_NSUB + 1) - 2; Smin otherwise
-      const w = Math.floor((t + 1) / MIN_SUBWIN);
-      if (t >= MIN_SUBWIN && t < MIN_SUBWIN * (MIN_NSUB + 1) - 1) {
-        const m = Float64Array.from(Stmp);
-        for (let u = 1; u < w; u++) for (let k = 0; k < nb; k++) m[k] = Math.min(m[k], subs[u][k]);
-        out.push(m);
-        continue;
-      }
-    }
-    out.push(Float64Array.from(Smin));
+    r.push(P);
+    // with --seedless, in frames MIN_SUBWIN .. MIN_SUBWIN (MIN_NSUB + 1) - 2 the
+    // minimum START_CEIL's ceiling uses (ns.c start_ceiling): the sub-windows
+    // written since the start but the first (frame 0's seed) and the running one
+    const early = seedless && t >= MIN_SUBWIN && t < MIN_SUBWIN * (MIN_NSUB + 1) - 1;
+    const b = early ? r.written - 1 : MIN_NSUB;
+    out.push(Float64Array.from({ length: nb }, (_, k) => Math.min(r.minNewest(k, 0, b), r.Stmp[k])));
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Shared by the diagnosis tools that read the harness's per-bin trace
  * (-DNS_BIN_DUMP=1: bin-trace.ts, lam-trace.ts, noise-alone.ts, start-trace.ts): the
- * trace's record length and the periodograms of the core's own STFT.
+ * trace's record length and the periodograms of the core's own STFT; and the
+ * core's minimum tracking replayed (start-trace.ts, min-ratio.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,57 @@ export function lowPeriodograms(x: ArrayLike<number>, T: number, n: number, K: n
     out.push(p);
   }
   return out;
+}
+
+/** ns.c's minimum tracking constants: ALPHA_S, MIN_SUBWIN, MIN_NSUB. */
+export const MIN_TRACK = { alphaS: 0.8, subwin: 12, nsub: 8 } as const;
+
+/**
+ * ns.c's minimum tracking replayed on the periodograms of successive frames
+ * (the core's scale): smoothed over 3 bins and in time (ALPHA_S) into S, the
+ * running sub-window's minimum Stmp, and a ring of `slots` sub-window minima
+ * of MIN_SUBWIN frames, every slot seeded with frame 0's 3-bin power as the
+ * core seeds its own.  `push` returns true at a turnover (the sub-window has
+ * just been written and Stmp restarts at S); `minNewest(k, a, b)` is bin
+ * k's minimum over the slots a..b-1 counted from the newest (Infinity when
+ * that is none).  The usual minimum is min(minNewest(k, 0, MIN_NSUB), Stmp[k]).
+ */
+export class MinReplay {
+  readonly S: Float64Array;
+  readonly Stmp: Float64Array;
+  /** sub-windows written since the start */
+  written = 0;
+  private readonly ring: Float64Array[];
+  private readonly Sf: Float64Array;
+  private idx = 0;
+  private pos = 0;
+  private t = 0;
+  constructor(readonly nb: number, readonly slots: number) {
+    this.S = new Float64Array(nb);
+    this.Stmp = new Float64Array(nb);
+    this.Sf = new Float64Array(nb);
+    this.ring = Array.from({ length: slots }, () => new Float64Array(nb));
+  }
+  push(P: ArrayLike<number>): boolean {
+    const { nb, S, Stmp, Sf } = this, a = MIN_TRACK.alphaS;
+    Sf[0] = 0.75 * P[0] + 0.25 * P[1];
+    for (let k = 1; k < nb - 1; k++) Sf[k] = 0.25 * (P[k - 1] + P[k + 1]) + 0.5 * P[k];
+    Sf[nb - 1] = 0.75 * P[nb - 1] + 0.25 * P[nb - 2];
+    if (this.t++ === 0) { S.set(Sf); Stmp.set(Sf); for (const r of this.ring) r.set(Sf); }
+    for (let k = 0; k < nb; k++) { S[k] = a * S[k] + (1 - a) * Sf[k]; Stmp[k] = Math.min(Stmp[k], S[k]); }
+    if (++this.pos < MIN_TRACK.subwin) return false;
+    this.pos = 0;
+    this.ring[this.idx].set(Stmp);
+    this.idx = (this.idx + 1) % this.slots;
+    this.written++;
+    Stmp.set(S);
+    return true;
+  }
+  minNewest(k: number, a: number, b: number): number {
+    let m = Infinity;
+    for (let u = a; u < b; u++) m = Math.min(m, this.ring[(this.idx - 1 - u + 2 * this.slots) % this.slots][k]);
+    return m;
+  }
 }
 
 /** The noise's PSD per frame: its periodograms averaged over +-`half` frames (fewer at the ends). */
