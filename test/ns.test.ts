@@ -27,6 +27,10 @@ function power(x: Float32Array): number {
   return s / x.length;
 }
 
+/** dB lost over samples a..b-1: input x against output y, which lags it by d. */
+const lossDb = (x: Float32Array, y: Float32Array, d: number, a: number, b: number) =>
+  db(power(x.subarray(a, b)) / power(y.subarray(a + d, b + d)));
+
 /**
  * Synthetic babble: `talkers` voices, each a glottal pulse train (f0
  * 100-250 Hz, drifting per syllable) with a little breath noise through two
@@ -279,7 +283,7 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       const d = ns.delaySamples;
       let worst = 0;
       for (let o = 3 * sampleRate; o + n <= len - d; o += n) {
-        worst = Math.max(worst, db(power(x.subarray(o, o + n)) / power(y.subarray(o + d, o + d + n))));
+        worst = Math.max(worst, lossDb(x, y, d, o, o + n));
       }
       expect(worst).toBeLessThan(6);
       // Words (one synthetic talker, 0.5 s on, 0.3 s off) over white noise:
@@ -377,7 +381,7 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
         const d = ns.delaySamples;
         ns.close();
         for (let o = sampleRate; o + n <= 1.5 * sampleRate; o += n, frames++) {
-          if (db(power(x.subarray(o, o + n)) / power(y.subarray(o + d, o + d + n))) > 6) deep++;
+          if (lossDb(x, y, d, o, o + n) > 6) deep++;
         }
       }
       expect(frames).toBe(300);
@@ -401,8 +405,7 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       const d = sampleRate / 100;
       const lead = Math.round(CROWD_LEAD * sampleRate);
       const a = lead + Math.round(3.1 * sampleRate), b = lead + Math.round(3.43 * sampleRate);
-      const loss = (x: Float32Array, y: Float32Array, from: number, to: number) =>
-        db(power(x.subarray(from, to)) / power(y.subarray(from + d, to + d)));
+      const loss = (x: Float32Array, y: Float32Array, from: number, to: number) => lossDb(x, y, d, from, to);
       const ns = kit.createNoiseSuppressor({ sampleRate });
       const far = talkerOverCrowd(sampleRate, 30);
       const yf = ns.process(far.slice());
@@ -484,10 +487,7 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       }
       const d = ns.delaySamples;
       ns.close();
-      const loss = (a: number, b: number) => {
-        const A = L + Math.round(a * sampleRate), B = L + Math.round(b * sampleRate);
-        return db(power(x.subarray(A, B)) / power(y.subarray(A + d, B + d)));
-      };
+      const loss = (a: number, b: number) => lossDb(x, y, d, L + Math.round(a * sampleRate), L + Math.round(b * sampleRate));
       expect(Math.abs(atEnd - db(nrms * nrms))).toBeLessThan(3);
       expect(loss(1, 1.9) - loss(0, 1)).toBeLessThan(0.3);
     });
