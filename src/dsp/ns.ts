@@ -27,7 +27,13 @@ export interface NoiseSuppressorOptions {
 }
 
 export interface NoiseSuppressorStats {
-  /** Estimated noise power in dBFS (0 dBFS = RMS of a full-scale square wave, i.e. +-1.0 or +-32768). */
+  /**
+   * Estimated noise power in dBFS (0 dBFS = RMS of a full-scale square wave, i.e. +-1.0 or +-32768).
+   * A minimum-statistics estimate: after more than about 2 s of speech without a pause it can rise
+   * into the voice (31 dB over the true noise for a 3 s sentence over noise at -80 dBFS), and it
+   * comes back to the noise within about 2 s once the speech stops (docs/ns.md, session 13,
+   * "Noticed and left alone").
+   */
   noiseLevelDbfs: number;
   /** Speech-presence probability of the last frame, 0..1 (mean over 100 Hz..4 kHz). */
   speechProbability: number;
