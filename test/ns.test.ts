@@ -388,6 +388,56 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       expect(deep / frames).toBeLessThan(0.05);
     });
 
+    it(`${sampleRate} Hz: over a crowd, a voice's weak harmonics between its strong ones keep their band's gain`, () => {
+      // Over babble the gain of a bin is a noisy estimate, and a weak
+      // component of the talker can be floored beside strong ones of the
+      // same band that keep theirs.  In the babble state each bin's gain is
+      // raised towards its third-octave band's mean (BG_BAND, session 13,
+      // docs/ns.md "Session 13: band gains over babble").  A crowd (the one
+      // above, seed 21) alone for 2 s, then 2 s of syllables over it (250
+      // ms on, 100 ms off, 20 ms ramps; pitch 150, 175 or 200 Hz by turns
+      // with a 3 % vibrato at 5 Hz; harmonics up to 3.5 kHz).  Each
+      // harmonic has the amplitude crowd RMS x 10^(L / 20) / sqrt(17): L =
+      // +10 dB for the odd harmonics, -15 dB for the even ones, so every
+      // weak harmonic lies between two 25 dB stronger ones.  Measured as
+      // each set's component in the output over the syllables: the weak
+      // harmonics lose under 2.75 dB (session 13: 2.48 / 2.31 / 2.13 at 8 /
+      // 16 / 48 kHz; a -DBG_BAND=0 addon: 3.22 / 3.15 / 2.98, and fails),
+      // the strong ones under 0.5 dB (0.27-0.28).
+      const n = sampleRate / 100, lead = 2 * sampleRate, dur = 2 * sampleRate, len = lead + dur + sampleRate;
+      const crowd = crowdOf(speechAt(sampleRate), len, 21);
+      const cr = Math.sqrt(power(crowd.subarray(0, lead)));
+      const strong = new Float32Array(len), weak = new Float32Array(len);
+      const aS = (cr * 10 ** (10 / 20)) / Math.sqrt(17), aW = (cr * 10 ** (-15 / 20)) / Math.sqrt(17);
+      let ph = 0;
+      for (let i = lead; i < lead + dur; i++) {
+        const t = (i - lead) / sampleRate, k = Math.floor(t / 0.35), c = t - 0.35 * k;
+        ph += (2 * Math.PI * (150 + 25 * (k % 3)) * (1 + 0.03 * Math.sin(2 * Math.PI * 5 * t))) / sampleRate;
+        if (c >= 0.25) continue;
+        const env = Math.min(1, c / 0.02, (0.25 - c) / 0.02);
+        const f0 = 150 + 25 * (k % 3);
+        for (let h = 1; h * f0 < 3500; h++) {
+          if (h % 2) strong[i] += aS * env * Math.sin(h * ph);
+          else weak[i] += aW * env * Math.sin(h * ph);
+        }
+      }
+      const x = Float32Array.from(crowd, (v, i) => v + strong[i] + weak[i]);
+      const ns = kit.createNoiseSuppressor({ sampleRate });
+      const y = ns.process(x);
+      ns.close();
+      const along = (s: Float32Array) => {
+        let num = 0, den = 0;
+        for (let i = lead; i < lead + dur; i++) {
+          num += y[i + n] * s[i];
+          den += s[i] * s[i];
+        }
+        return -20 * Math.log10(num / den);
+      };
+      expect(along(weak)).toBeGreaterThan(0);
+      expect(along(weak)).toBeLessThan(2.75);
+      expect(along(strong)).toBeLessThan(0.5);
+    });
+
     it(`${sampleRate} Hz: a talker far above the babble gets the deep floor back in his pauses; one near it keeps the shallow floor`, () => {
       // The shallow floor over babble protects a talker whom the speech
       // decision cannot tell from the babble.  A talker who stands far above

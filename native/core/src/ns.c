@@ -195,6 +195,10 @@
 #ifndef BG_E1
 #define BG_E1 75            /* ... and in full after this many (0.75 s) */
 #endif
+#ifndef BG_BAND
+#define BG_BAND 1           /* session 13 (bg_band_gain): in the babble state over a background that moves, a bin's gain is raised */
+#endif                      /* towards its third-octave band's mean gain, never lowered; 0: before */
+#define BG_BAND_MAX 20      /* room for the third-octave bands from 400 Hz up (11 / 14 / 19 at 8 / 16 / 48 kHz) */
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
 #endif
@@ -337,6 +341,11 @@ struct vk_ns {
   uint32_t frames, sanitised, transients;
   int32_t subwin_pos, sub_idx, tr_hold, alt, vad_hang;
   int32_t quiet_run, since_pause;
+#if BG_BAND
+  float bg_nu;       /* the babble state's weight in this frame, 0 over a still background (bg_band_gain) */
+  int32_t band_n;    /* third-octave bands of two bins or more (bg_band_gain) ... */
+  int32_t band_k[BG_BAND_MAX + 1]; /* ... band b is bins band_k[b] .. band_k[b + 1] - 1 */
+#endif
   int32_t sp_run;    /* speech frames in a row (count_hang), up to HANG_RUN */
   float spp_mean, d_prev, floor_cur;
 #if HF_FLOOR
@@ -423,6 +432,26 @@ static size_t ns_floats(int32_t n) {
 
 static float floor_of(float strength) { return powf(10.f, -45.f * strength / 20.f); }
 
+#if BG_BAND
+/* The third-octave bands of bg_band_gain: centres 1000 * 2^(m/3) Hz, edges
+ * a sixth of an octave either side, in the 50 Hz bins; bands narrower than
+ * two bins (below 400 Hz) are left out, the last ends at the top bin. */
+static void bg_band_init(vk_ns *ns) {
+  const int32_t nb = ns->nbins;
+  int32_t c = 0;
+  for (int m = -4; c < BG_BAND_MAX; m++) {
+    const int32_t k0 = (int32_t)(1000.0 * pow(2.0, ((double)m - 0.5) / 3.0) / 50.0 + 0.5);
+    int32_t k1 = (int32_t)(1000.0 * pow(2.0, ((double)m + 0.5) / 3.0) / 50.0 + 0.5);
+    if (k0 >= nb) break;
+    if (k1 > nb) k1 = nb;
+    if (k1 - k0 < 2) continue;
+    if (c == 0) ns->band_k[0] = k0;
+    ns->band_k[++c] = k1;
+  }
+  ns->band_n = c;
+}
+#endif
+
 int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
   if (!out) return VK_ERR_ARG;
   *out = NULL;
@@ -475,6 +504,9 @@ int32_t vk_ns_create(int32_t sample_rate, float strength, vk_ns **out) {
     ns->win[i] = w;
     ns->swin[i] = w / (float)n;
   }
+#if BG_BAND
+  bg_band_init(ns);
+#endif
   vk_ns_e1_init(&ns->e1);
   ns->dflt.ctx = &ns->e1;
   ns->dflt.compute = vk_ns_omlsa_gain;
@@ -549,6 +581,9 @@ void vk_ns_reset(vk_ns *ns) {
   ns->quiet_run = 0;
   ns->sp_run = 0;
   ns->since_pause = 0;
+#if BG_BAND
+  ns->bg_nu = 0.f;
+#endif
   ns->bg_r = 0.f;
 #if BG_MOD
   memset(ns->bgm_lv, 0, sizeof ns->bgm_lv);
@@ -863,6 +898,35 @@ static void dd_unbias(float *a2, const float *xi, const float *gamma, int speech
 }
 #endif
 
+#if BG_BAND
+/* Session 13 (docs/ns.md "Session 13: band gains over babble").  Over
+ * babble the per-bin gain is a noisy estimate: the speech and the babble
+ * share the bins, their a priori SNRs scatter from bin to bin, and a bin
+ * the talker holds can get a low gain beside neighbours that keep his
+ * speech.  In the babble state (nu, the weight of BABBLE_FLOOR's shallow
+ * floor, and only where the background moves) every bin's gain is raised
+ * towards the mean gain of its third-octave band, by nu; a bin above that
+ * mean keeps its gain, as FREQ_SMOOTH 2's three-bin smoothing never lowers
+ * one.  Lowering the bins above the mean as well gains more dSTOI over
+ * babble on training (+0.28 against +0.11 at 8 kHz) but costs 0.03 dB of
+ * SA: it cuts the talker's harmonics along with the babble's peaks.
+ * Training, every rate: babble +0.06 to +0.07 dSTOI (at -5 dB +0.14 to
+ * +0.15), SA -0.004, babble NAabs -0.06 to -0.14 dB; other noises
+ * unchanged. */
+static void bg_band_gain(const vk_ns *ns, float *g) {
+  const float w = ns->bg_nu;
+  if (w <= 0.f) return;
+  for (int32_t b = 0; b < ns->band_n; b++) {
+    const int32_t k0 = ns->band_k[b], k1 = ns->band_k[b + 1];
+    float sum = 0.f;
+    for (int32_t k = k0; k < k1; k++) sum += g[k];
+    const float m = sum / (float)(k1 - k0);
+    for (int32_t k = k0; k < k1; k++)
+      if (g[k] < m) g[k] += w * (m - g[k]);
+  }
+}
+#endif
+
 #if TR_CONFIRM
 /* Steps 5-9 of a frame with an undecided click done the other way (cut:
  * the jump over the pre-click spectrum counted as noise and a free release,
@@ -876,6 +940,9 @@ static void process_alt(vk_ns *ns, const float *presence, int speech, int cut) {
   snr_step(ns, cut, speech, le, gamma, xi);
   vk_ns_gain_input gi = {nb, ns->rate, ns->P, le, gamma, xi, presence, ns->flb};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->sppk);
+#if BG_BAND
+  bg_band_gain(ns, ns->gain);
+#endif
   float *gs = ns->gsm_alt;
   smooth_step(ns, ns->gsm, gs, cut ? 0.f : GAIN_RELEASE, gamma, ns->a2_alt);
 #if DD_UNBIAS
@@ -1665,7 +1732,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #else
     const int bg_still = 0;
 #endif
-#if !BG_LEVEL
+#if BG_BAND
+    ns->bg_nu = bg_still ? 0.f : nu;
+#elif !BG_LEVEL
     (void)bg_still; /* BG_MOD 1 gates BG_LEVEL's rule only */
 #endif
     float xdb = 3.0103f * vk_fast_log2(amean); /* this frame's mean posterior SNR, dB */
@@ -1714,6 +1783,9 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->flb};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
+#if BG_BAND
+  bg_band_gain(ns, ns->gain);
+#endif
   /* 8. smoothing across frequency, then time; floor (during a click the
    * gain may fall freely: a release floor of 0) */
   float *gs = ns->gsm;
