@@ -239,7 +239,7 @@
 #define TS_GAMMA 10.f       /* ... and in pause frames in a bin 10 dB over the noise estimate (noise alone: e^-10 of its bins; 1e30f: off) */
 #endif
 #ifndef DD_UNBIAS
-#define DD_UNBIAS 1         /* session 13 (dd_unbias): in a speech frame's bins over VAD_GAMMA the a priori SNR's memory is the MMSE */
+#define DD_UNBIAS 1         /* session 13 (smooth_step): in a speech frame's bins over VAD_GAMMA the a priori SNR's memory is the MMSE */
 #endif                      /* estimate of the speech power (+ xi / (1 + xi)), not its biased square alone; 0: before */
 #ifndef DD_ALPHA_UP
 #define DD_ALPHA_UP 0.8f    /* DD_TSNR 0 (before session 6): this DD weight in speech frames for rising bins */
@@ -847,14 +847,48 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
   }
 }
 
-/* Step 8 for every bin: the stage's gains (ns->gain) smoothed across
- * frequency and against the last frame's smoothed gains gp (gs may be gp),
- * floored; the bins below 50 Hz at the strength's floor (they carry no
- * speech but much of pink, brown and fan noise, and their periodogram is
- * the least reliable); then the a2 the next frame's a priori SNR starts
- * from. */
-NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float relf, const float *gamma, float *a2) {
+#if BG_BAND
+/* Session 13 (docs/ns.md "Session 13: band gains over babble").  Over
+ * babble the per-bin gain is a noisy estimate: the speech and the babble
+ * share the bins, their a priori SNRs scatter from bin to bin, and a bin
+ * the talker holds can get a low gain beside neighbours that keep his
+ * speech.  In the babble state (nu, the weight of BABBLE_FLOOR's shallow
+ * floor, and only where the background moves) every bin's gain is raised
+ * towards the mean gain of its third-octave band, by nu; a bin above that
+ * mean keeps its gain, as FREQ_SMOOTH 2's three-bin smoothing never lowers
+ * one.  Lowering the bins above the mean as well gains more dSTOI over
+ * babble on training (+0.28 against +0.11 at 8 kHz) but costs 0.03 dB of
+ * SA: it cuts the talker's harmonics along with the babble's peaks.
+ * Training, every rate: babble +0.06 to +0.07 dSTOI (at -5 dB +0.14 to
+ * +0.15), SA -0.004, babble NAabs -0.06 to -0.14 dB; other noises
+ * unchanged.  The first part of step 8 (smooth_step). */
+static void bg_band_gain(const vk_ns *ns, float *g) {
+  const float w = ns->bg_nu;
+  if (w <= 0.f) return;
+  for (int32_t b = 0; b < ns->band_n; b++) {
+    const int32_t k0 = ns->band_k[b], k1 = ns->band_k[b + 1];
+    float sum = 0.f;
+    for (int32_t k = k0; k < k1; k++) sum += g[k];
+    const float m = sum / (float)(k1 - k0);
+    for (int32_t k = k0; k < k1; k++)
+      if (g[k] < m) g[k] += w * (m - g[k]);
+  }
+}
+#endif
+
+/* Step 8 for every bin: the stage's gains (ns->gain) raised towards their
+ * band's over babble (BG_BAND), smoothed across frequency and against the
+ * last frame's smoothed gains gp (gs may be gp), floored; the bins below
+ * 50 Hz at the strength's floor (they carry no speech but much of pink,
+ * brown and fan noise, and their periodogram is the least reliable); then
+ * the a2 the next frame's a priori SNR starts from (with DD_UNBIAS's term
+ * in a speech frame, given its xi). */
+NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float relf, const float *gamma, const float *xi, int speech,
+                           float *a2) {
   const int32_t nb = ns->nbins;
+#if BG_BAND
+  bg_band_gain(ns, ns->gain);
+#endif
   const float *g = ns->gain, fl = ns->floor_cur;
   /* from bin kh on, the high band's own floor (hf_floor_step); kh = nb: none */
 #if HF_FLOOR
@@ -870,62 +904,37 @@ NS_INLINE void smooth_step(const vk_ns *ns, const float *gp, float *gs, float re
   for (int32_t k = km; k < nb - 1; k++) gs[k] = smooth_gain(g[k - 1], g[k], g[k + 1], gp[k], relf, flh);
   gs[nb - 1] = smooth_gain(g[nb - 2], g[nb - 1], g[nb - 1], gp[nb - 1], relf, kh < nb ? flh : fl);
   for (int32_t k = 0; k < LF_BINS; k++) gs[k] = ns->floor_lin;
+#if DD_UNBIAS
+  /* Session 13 (docs/ns.md "Session 13: the a priori SNR's memory").  The
+   * decision-directed estimate remembers the last frame's output power over
+   * the noise, a2 = G^2 gamma.  For a bin of steady SNR xi that is, on
+   * average, xi^2 / (1 + xi), not xi: at xi = 3 (4.8 dB) the estimate settles
+   * near 2 (2.9 dB), and the speech in bins 0-10 dB over the noise, a third
+   * of the speech at -5..0 dB SNR, was attenuated for it (docs/ns.md, "Where
+   * the SA comes from").  The conditional mean of the speech power given the
+   * noisy bin adds the estimate's variance: G_W^2 |Y|^2 + G_W lambda, or in
+   * units of the noise G_W^2 gamma + xi / (1 + xi), which averages xi (with
+   * G_W = xi / (1 + xi)).  The first term stays the final gain's G^2 gamma
+   * (smoothed and floored, as before); the second is added, and only in
+   * bins that hold speech (a speech frame, the bin VAD_GAMMA over the
+   * noise): in noise-dominated bins it would raise the next frame's xi on
+   * noise and keep it (session 9, in every bin of speech frames: noise
+   * removed in pauses -0.55 dB, dSTOI -0.45 at -5 dB).  Training, every
+   * rate: SA -0.013 to -0.015 dB, dSTOI within 0.02, NAabs -0.08 dB. */
+  if (speech) {
+    for (int32_t k = 0; k < nb; k++) {
+      float v = gs[k] * gs[k] * gamma[k];
+      if (gamma[k] > VAD_GAMMA) v += xi[k] / (1.f + xi[k]);
+      a2[k] = v;
+    }
+    return;
+  }
+#else
+  (void)xi;
+  (void)speech;
+#endif
   for (int32_t k = 0; k < nb; k++) a2[k] = gs[k] * gs[k] * gamma[k];
 }
-
-#if DD_UNBIAS
-/* Session 13 (docs/ns.md "Session 13: the a priori SNR's memory").  The
- * decision-directed estimate remembers the last frame's output power over
- * the noise, a2 = G^2 gamma.  For a bin of steady SNR xi that is, on
- * average, xi^2 / (1 + xi), not xi: at xi = 3 (4.8 dB) the estimate settles
- * near 2 (2.9 dB), and the speech in bins 0-10 dB over the noise, a third
- * of the speech at -5..0 dB SNR, was attenuated for it (docs/ns.md, "Where
- * the SA comes from").  The conditional mean of the speech power given the
- * noisy bin adds the estimate's variance: G_W^2 |Y|^2 + G_W lambda, or in
- * units of the noise G_W^2 gamma + xi / (1 + xi), which averages xi (with
- * G_W = xi / (1 + xi)).  The first term stays the final gain's G^2 gamma
- * (smoothed and floored, as before); the second is added, and only in
- * bins that hold speech (a speech frame, the bin VAD_GAMMA over the
- * noise): in noise-dominated bins it would raise the next frame's xi on
- * noise and keep it (session 9, in every bin of speech frames: noise
- * removed in pauses -0.55 dB, dSTOI -0.45 at -5 dB).  Training, every
- * rate: SA -0.013 to -0.015 dB, dSTOI within 0.02, NAabs -0.08 dB.
- * Called after smooth_step, whose a2 uses the final gain. */
-static void dd_unbias(float *a2, const float *xi, const float *gamma, int speech, int32_t nb) {
-  if (!speech) return;
-  for (int32_t k = 0; k < nb; k++)
-    if (gamma[k] > VAD_GAMMA) a2[k] += xi[k] / (1.f + xi[k]);
-}
-#endif
-
-#if BG_BAND
-/* Session 13 (docs/ns.md "Session 13: band gains over babble").  Over
- * babble the per-bin gain is a noisy estimate: the speech and the babble
- * share the bins, their a priori SNRs scatter from bin to bin, and a bin
- * the talker holds can get a low gain beside neighbours that keep his
- * speech.  In the babble state (nu, the weight of BABBLE_FLOOR's shallow
- * floor, and only where the background moves) every bin's gain is raised
- * towards the mean gain of its third-octave band, by nu; a bin above that
- * mean keeps its gain, as FREQ_SMOOTH 2's three-bin smoothing never lowers
- * one.  Lowering the bins above the mean as well gains more dSTOI over
- * babble on training (+0.28 against +0.11 at 8 kHz) but costs 0.03 dB of
- * SA: it cuts the talker's harmonics along with the babble's peaks.
- * Training, every rate: babble +0.06 to +0.07 dSTOI (at -5 dB +0.14 to
- * +0.15), SA -0.004, babble NAabs -0.06 to -0.14 dB; other noises
- * unchanged. */
-static void bg_band_gain(const vk_ns *ns, float *g) {
-  const float w = ns->bg_nu;
-  if (w <= 0.f) return;
-  for (int32_t b = 0; b < ns->band_n; b++) {
-    const int32_t k0 = ns->band_k[b], k1 = ns->band_k[b + 1];
-    float sum = 0.f;
-    for (int32_t k = k0; k < k1; k++) sum += g[k];
-    const float m = sum / (float)(k1 - k0);
-    for (int32_t k = k0; k < k1; k++)
-      if (g[k] < m) g[k] += w * (m - g[k]);
-  }
-}
-#endif
 
 #if TR_CONFIRM
 /* Steps 5-9 of a frame with an undecided click done the other way (cut:
@@ -940,14 +949,8 @@ static void process_alt(vk_ns *ns, const float *presence, int speech, int cut) {
   snr_step(ns, cut, speech, le, gamma, xi);
   vk_ns_gain_input gi = {nb, ns->rate, ns->P, le, gamma, xi, presence, ns->flb};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->sppk);
-#if BG_BAND
-  bg_band_gain(ns, ns->gain);
-#endif
   float *gs = ns->gsm_alt;
-  smooth_step(ns, ns->gsm, gs, cut ? 0.f : GAIN_RELEASE, gamma, ns->a2_alt);
-#if DD_UNBIAS
-  dd_unbias(ns->a2_alt, xi, gamma, speech, nb);
-#endif
+  smooth_step(ns, ns->gsm, gs, cut ? 0.f : GAIN_RELEASE, gamma, xi, speech, ns->a2_alt);
   vk_cpx *Xa = (vk_cpx *)ns->lek; /* lek and xik: 2 nb floats, no longer needed */
   for (int32_t k = 0; k < nb; k++) {
     Xa[k].re = ns->X[k].re * gs[k];
@@ -1783,16 +1786,10 @@ static void process_frame(vk_ns *ns, const float *x, float *y) {
 #endif
   vk_ns_gain_input gi = {nb, ns->rate, P, le, gamma, xi, presence, ns->flb};
   ns->stage->compute(ns->stage->ctx, &gi, ns->gain, ns->spp);
-#if BG_BAND
-  bg_band_gain(ns, ns->gain);
-#endif
   /* 8. smoothing across frequency, then time; floor (during a click the
    * gain may fall freely: a release floor of 0) */
   float *gs = ns->gsm;
-  smooth_step(ns, gs, gs, transient ? 0.f : GAIN_RELEASE, gamma, ns->a2);
-#if DD_UNBIAS
-  dd_unbias(ns->a2, xi, gamma, speech, nb);
-#endif
+  smooth_step(ns, gs, gs, transient ? 0.f : GAIN_RELEASE, gamma, xi, speech, ns->a2);
   /* 9. synthesis */
   for (int32_t k = 0; k < nb; k++) {
     ns->X[k].re *= gs[k];
