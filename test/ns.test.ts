@@ -109,6 +109,30 @@ function talkerOverCrowd(rate: number, over: number): Float32Array {
   return x;
 }
 
+/**
+ * x high-passed at fc Hz: a windowed-sinc FIR (Blackman, 8 ms, so about
+ * 700 Hz from stop to pass band), centred (no delay); only samples a..b-1
+ * of the result are computed (the rest are 0).
+ */
+function highPass(x: Float32Array, rate: number, fc: number, a: number, b: number): Float32Array {
+  const h = Math.round(0.004 * rate), w = (2 * fc) / rate, taps: number[] = [];
+  for (let i = -h; i <= h; i++) {
+    const sinc = i === 0 ? w : Math.sin(Math.PI * w * i) / (Math.PI * i);
+    taps.push(-sinc * (0.42 + 0.5 * Math.cos((Math.PI * i) / (h + 1)) + 0.08 * Math.cos((2 * Math.PI * i) / (h + 1))));
+  }
+  taps[h] += 1;
+  const y = new Float32Array(x.length);
+  for (let k = Math.max(a, 0); k < Math.min(b, x.length); k++) {
+    let s = 0;
+    for (let i = -h; i <= h; i++) {
+      const j = k - i;
+      if (j >= 0 && j < x.length) s += taps[i + h] * x[j];
+    }
+    y[k] = s;
+  }
+  return y;
+}
+
 const RATES: NsSampleRate[] = [8000, 16000, 48000];
 
 /**
@@ -403,7 +427,16 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       // each set's component in the output over the syllables: the weak
       // harmonics lose under 2.75 dB (session 13: 2.48 / 2.31 / 2.13 at 8 /
       // 16 / 48 kHz; a -DBG_BAND=0 addon: 3.22 / 3.15 / 2.98, and fails),
-      // the strong ones under 0.5 dB (0.27-0.28).
+      // the strong ones under 1.5 dB (session 14: 1.09 / 1.26 / 1.31).  That
+      // bound was 0.5 dB in session 13 (0.27-0.28), when a gain was only
+      // ever raised; since session 14 it is lowered too in the bands
+      // centred at 1 kHz and up (next test), and this voice pays for it:
+      // its harmonics are as strong at 3.5 kHz as at 150 Hz, so in the top
+      // bands they stand some 20 dB over a crowd whose spectrum falls like
+      // speech's, and the band's mean draws them down.  A real voice falls
+      // with frequency as the crowd does: on the evaluation corpus the
+      // lowering costs 0.009 dB of speech attenuation (docs/ns.md
+      // "Session 14: band gains that also fall").
       const lead = 2 * sampleRate, dur = 2 * sampleRate, len = lead + dur + sampleRate;
       const crowd = crowdOf(speechAt(sampleRate), len, 21);
       const cr = Math.sqrt(power(crowd.subarray(0, lead)));
@@ -426,7 +459,38 @@ describe.each(BACKENDS)('noise suppressor on %s', (backend) => {
       const weakLoss = lossAlong(sampleRate, x, weak, span);
       expect(weakLoss).toBeGreaterThan(0);
       expect(weakLoss).toBeLessThan(2.75);
-      expect(lossAlong(sampleRate, x, strong, span)).toBeLessThan(0.5);
+      expect(lossAlong(sampleRate, x, strong, span)).toBeLessThan(1.5);
+    });
+
+    it(`${sampleRate} Hz: a crowd's peaks above 1 kHz lose what their third-octave band loses`, () => {
+      // In the babble state a bin's gain in the bands centred at 1 kHz and
+      // up is drawn towards its band's mean both ways (BG_BAND 2, session
+      // 14, docs/ns.md "Session 14: band gains that also fall"): a peak of
+      // the babble no longer keeps a high gain beside bins that lose it.
+      // Six crowds (the one above, seeds 21-26), 3 s at RMS 0.01 with no
+      // talker, seconds 1-3: the power above 1 kHz (highPass) loses more
+      // than 1.4 dB, averaged over the six (session 14: 1.85 / 1.92 / 1.91
+      // dB at 8 / 16 / 48 kHz; a -DBG_BAND=1 addon, session 13's gains
+      // that only rise: 0.91 / 0.88 / 0.88, and fails).  Below 1 kHz, where
+      // gains are still only raised, the loss hardly moves (2.10-2.17 dB;
+      // raise only 2.05-2.13).  The shallow floor over babble (-4.5 dB at
+      // the default) bounds both.
+      const n = sampleRate / 100, len = 3 * sampleRate, a = sampleRate, b = len - n;
+      const sp = speechAt(sampleRate);
+      let sum = 0;
+      for (let seed = 21; seed <= 26; seed++) {
+        const c = crowdOf(sp, len, seed);
+        const g = 0.01 / Math.sqrt(power(c));
+        const x = c.map((v) => v * g);
+        const ns = kit.createNoiseSuppressor({ sampleRate });
+        const y = ns.process(x.slice());
+        const d = ns.delaySamples;
+        ns.close();
+        expect(d).toBe(n);
+        const xh = highPass(x, sampleRate, 1000, a, b), yh = highPass(y, sampleRate, 1000, a + d, b + d);
+        sum += db(power(xh.subarray(a, b)) / power(yh.subarray(a + d, b + d)));
+      }
+      expect(sum / 6).toBeGreaterThan(1.4);
     });
 
     it(`${sampleRate} Hz: a talker far above the babble gets the deep floor back in his pauses; one near it keeps the shallow floor`, () => {

@@ -196,8 +196,9 @@
 #define BG_E1 75            /* ... and in full after this many (0.75 s) */
 #endif
 #ifndef BG_BAND
-#define BG_BAND 1           /* session 13 (bg_band_gain): in the babble state over a background that moves, a bin's gain is raised */
-#endif                      /* towards its third-octave band's mean gain, never lowered; 0: before */
+#define BG_BAND 2           /* bg_band_gain: in the babble state over a background that moves, a bin's gain is drawn towards its */
+#endif                      /* third-octave band's mean gain, in bands centred at 1 kHz and up both ways, below only raised (session */
+                            /* 14); 1: only raised everywhere (session 13); 0: neither */
 #define BG_BAND_MAX 20      /* room for the third-octave bands from 400 Hz up (11 / 14 / 19 at 8 / 16 / 48 kHz) */
 #ifndef BG_MOD_RUN
 #define BG_MOD_RUN 1        /* ... a noise-like frame enters the ring only in a run of this many (1, the default: every one; 2 built, off) */
@@ -345,6 +346,9 @@ struct vk_ns {
   float bg_nu;       /* the babble state's weight in this frame, 0 over a still background (bg_band_gain) */
   int32_t band_n;    /* third-octave bands of two bins or more (bg_band_gain) ... */
   int32_t band_k[BG_BAND_MAX + 1]; /* ... band b is bins band_k[b] .. band_k[b + 1] - 1 */
+#if BG_BAND >= 2
+  int32_t band_lo;   /* the first band centred at 1 kHz or above: from it on, gains are lowered too */
+#endif
 #endif
   int32_t sp_run;    /* speech frames in a row (count_hang), up to HANG_RUN */
   float spp_mean, d_prev, floor_cur;
@@ -446,6 +450,9 @@ static void bg_band_init(vk_ns *ns) {
     if (k1 > nb) k1 = nb;
     if (k1 - k0 < 2) continue;
     if (c == 0) ns->band_k[0] = k0;
+#if BG_BAND >= 2
+    if (m < 0) ns->band_lo = c + 1;
+#endif
     ns->band_k[++c] = k1;
   }
   ns->band_n = c;
@@ -848,20 +855,25 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
 }
 
 #if BG_BAND
-/* Session 13 (docs/ns.md "Session 13: band gains over babble").  Over
- * babble the per-bin gain is a noisy estimate: the speech and the babble
- * share the bins, their a priori SNRs scatter from bin to bin, and a bin
- * the talker holds can get a low gain beside neighbours that keep his
- * speech.  In the babble state (nu, the weight of BABBLE_FLOOR's shallow
- * floor, and only where the background moves) every bin's gain is raised
- * towards the mean gain of its third-octave band, by nu; a bin above that
- * mean keeps its gain, as FREQ_SMOOTH 2's three-bin smoothing never lowers
- * one.  Lowering the bins above the mean as well gains more dSTOI over
- * babble on training (+0.28 against +0.11 at 8 kHz) but costs 0.03 dB of
- * SA: it cuts the talker's harmonics along with the babble's peaks.
- * Training, every rate: babble +0.06 to +0.07 dSTOI (at -5 dB +0.14 to
- * +0.15), SA -0.004, babble NAabs -0.06 to -0.14 dB; other noises
- * unchanged.  The first part of step 8 (smooth_step). */
+/* Sessions 13 and 14 (docs/ns.md "Session 13: band gains over babble",
+ * "Session 14: band gains that also fall").  Over babble the per-bin gain
+ * is a noisy estimate: the speech and the babble share the bins, their a
+ * priori SNRs scatter from bin to bin, and a bin the talker holds can get a
+ * low gain beside neighbours that keep his speech, while a peak of the
+ * babble keeps a high one beside bins that lose it.  In the babble state
+ * (nu, the weight of BABBLE_FLOOR's shallow floor, and only where the
+ * background moves) every bin's gain is drawn towards the mean gain of its
+ * third-octave band, by nu.
+ *
+ * Below 1 kHz a gain is only raised (session 13): a band there is at most
+ * 230 Hz wide and holds one or two of the talker's harmonics, which carry
+ * most of his power, and lowering them to the band's mean costs speech
+ * (the whole-band form: SA +0.036 dB on training at 8 kHz).  In the bands
+ * centred at 1 kHz and up it is lowered too (session 14): babble's peaks
+ * there lose what their band loses.  Training, 8 / 16 kHz: babble dSTOI
+ * +0.11 / +0.14 (raise only) -> +0.33 / +0.33, SA +0.008 / +0.010 dB,
+ * babble NAabs +0.3 to +0.9 dB; other noises unchanged.  The first part of
+ * step 8 (smooth_step). */
 static void bg_band_gain(const vk_ns *ns, float *g) {
   const float w = ns->bg_nu;
   if (w <= 0.f) return;
@@ -870,6 +882,12 @@ static void bg_band_gain(const vk_ns *ns, float *g) {
     float sum = 0.f;
     for (int32_t k = k0; k < k1; k++) sum += g[k];
     const float m = sum / (float)(k1 - k0);
+#if BG_BAND >= 2
+    if (b >= ns->band_lo) {
+      for (int32_t k = k0; k < k1; k++) g[k] += w * (m - g[k]);
+      continue;
+    }
+#endif
     for (int32_t k = k0; k < k1; k++)
       if (g[k] < m) g[k] += w * (m - g[k]);
   }
