@@ -866,7 +866,7 @@ NS_INLINE void snr_step(const vk_ns *ns, int cut, int speech, float *le, float *
  * third-octave band, by nu.
  *
  * Below 1 kHz a gain is only raised (session 13): a band there is at most
- * 230 Hz wide and holds one or two of the talker's harmonics, which carry
+ * 185 Hz wide and holds one or two of the talker's harmonics, which carry
  * most of his power, and lowering them to the band's mean costs speech
  * (the whole-band form: SA +0.036 dB on training at 8 kHz).  In the bands
  * centred at 1 kHz and up it is lowered too (session 14): babble's peaks
