@@ -883,13 +883,12 @@ static void bg_band_gain(const vk_ns *ns, float *g) {
     for (int32_t k = k0; k < k1; k++) sum += g[k];
     const float m = sum / (float)(k1 - k0);
 #if BG_BAND >= 2
-    if (b >= ns->band_lo) {
-      for (int32_t k = k0; k < k1; k++) g[k] += w * (m - g[k]);
-      continue;
-    }
+    const int both = b >= ns->band_lo; /* lowered too, not only raised */
+#else
+    const int both = 0;
 #endif
     for (int32_t k = k0; k < k1; k++)
-      if (g[k] < m) g[k] += w * (m - g[k]);
+      if (both || g[k] < m) g[k] += w * (m - g[k]);
   }
 }
 #endif
